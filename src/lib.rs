@@ -1,0 +1,6 @@
+//! latency-heatmap: a system latency heat map over Backstage's catalog graph.
+//!
+//! The core is plain Rust with no browser types; data flows one way, in the order of the modules below
+//! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
+
+pub mod duration;
