@@ -4,3 +4,6 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

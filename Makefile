@@ -1,0 +1,52 @@
+# The README's two commands: `make demo` and `make test`. Both install what is missing first (.ci/setup).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PORT ?= 8080
+BINDGEN_DIR := target/wasm-bindgen
+RELEASE_WASM := target/wasm32-unknown-unknown/release/latency_heatmap.wasm
+WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/tests/wasm-test-runner.sh
+
+.PHONY: setup setup-browser build demo test test-native test-wasm test-js test-bundlers test-e2e bench fuzz
+
+setup:
+	@.ci/setup
+
+setup-browser:
+	@.ci/setup --browser
+
+## build: the npm package in pkg/ (release wasm → wasm-bindgen → wasm-opt -Oz → inlined into the JS shim)
+build: setup
+	cargo build --release --lib --target wasm32-unknown-unknown
+	wasm-bindgen --target web --out-dir $(BINDGEN_DIR) --out-name latency_heatmap \
+	  --remove-name-section --remove-producers-section $(RELEASE_WASM)
+	js/node_modules/.bin/wasm-opt -Oz $(BINDGEN_DIR)/latency_heatmap_bg.wasm -o $(BINDGEN_DIR)/latency_heatmap_bg.wasm
+	node js/scripts/build.mjs $(BINDGEN_DIR)
+
+## demo: build, then serve the standalone demo on http://127.0.0.1:$(PORT)
+demo: build
+	node demo/build.mjs
+	node demo/serve.mjs --port $(PORT)
+
+## test: all five layers
+test: setup-browser build test-native test-wasm test-js test-bundlers test-e2e
+
+test-native:
+	cargo test
+
+test-wasm:
+	$(WASM_RUNNER) cargo test --target wasm32-unknown-unknown --test wasm_api
+	$(WASM_RUNNER) WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test wasm_api
+
+test-js:
+	cd js && node_modules/.bin/tsc --noEmit -p . && node_modules/.bin/vitest run
+
+test-bundlers:
+	cd tests/browser && node --test --test-concurrency=1 bundlers/
+
+test-e2e:
+	node demo/build.mjs
+	cd tests/browser && node --test e2e/
+
+## bench: criterion benchmarks of the native core (figures printed, nothing asserted)
+bench:
+	cargo bench

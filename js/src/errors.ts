@@ -1,0 +1,30 @@
+/**
+ * The one error shape of the package. Errors raised inside the wasm module and errors raised by this shim both
+ * arrive as an `Error` with `name === 'LatencyHeatmapError'` and a stable `code`.
+ */
+export type LatencyHeatmapErrorCode =
+  /** A function was called before `initSync()`. */
+  | 'NOT_INITIALIZED'
+  /** An object was used after `free()`. */
+  | 'FREED'
+  /** An argument had the wrong type or shape; the message names the argument and what was expected. */
+  | 'INVALID_ARGUMENT'
+  /** A duration string such as `"fast"` or `"-5ms"` could not be read. */
+  | 'INVALID_DURATION';
+
+export interface LatencyHeatmapError extends Error {
+  name: 'LatencyHeatmapError';
+  code: LatencyHeatmapErrorCode;
+}
+
+export function isLatencyHeatmapError(value: unknown): value is LatencyHeatmapError {
+  return value instanceof Error && value.name === 'LatencyHeatmapError' && typeof (value as { code?: unknown }).code === 'string';
+}
+
+/** Raises an error of the same shape as those the wasm module raises. */
+export function latencyHeatmapError(code: LatencyHeatmapErrorCode, message: string): LatencyHeatmapError {
+  const error = new Error(message) as LatencyHeatmapError;
+  error.name = 'LatencyHeatmapError';
+  error.code = code;
+  return error;
+}

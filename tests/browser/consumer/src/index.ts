@@ -1,0 +1,18 @@
+// The browser entry of the consumer app, TypeScript as in a Backstage app, bundled by rspack and webpack.
+import { runScenario } from './scenario.js';
+
+declare global {
+  interface Window {
+    latencyHeatmapScenario?: unknown;
+  }
+}
+
+let outcome: unknown;
+try {
+  outcome = runScenario();
+} catch (error) {
+  outcome = { error: String(error) };
+}
+window.latencyHeatmapScenario = outcome;
+const output = document.getElementById('result');
+if (output) output.textContent = JSON.stringify(outcome);

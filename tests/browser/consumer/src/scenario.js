@@ -1,0 +1,26 @@
+// What a consumer app does with the package; every environment of the matrix runs this same file and must get
+// the result in ../expected.json.
+import { initSync, isLatencyHeatmapError, parseDuration } from 'backstage-plugin-latency-heatmap/core';
+import * as root from 'backstage-plugin-latency-heatmap';
+
+function codeOf(call) {
+  try {
+    call();
+    return 'no error';
+  } catch (error) {
+    return isLatencyHeatmapError(error) ? error.code : `untyped: ${error}`;
+  }
+}
+
+export function runScenario() {
+  const beforeInit = codeOf(() => parseDuration('1s'));
+  initSync();
+  initSync();
+  return {
+    beforeInit,
+    rootReexportsCore: root.parseDuration === parseDuration && root.initSync === initSync,
+    durationMs: parseDuration('300 ms'),
+    badDuration: codeOf(() => parseDuration('fast')),
+    wrongType: codeOf(() => parseDuration(42)),
+  };
+}

@@ -1,0 +1,12 @@
+// Jest as a Backstage frontend package runs it: @swc/jest compiling to CommonJS, and Backstage's own jsdom
+// environment (which, unlike plain jest-environment-jsdom, provides TextDecoder/TextEncoder, as browsers do).
+const path = require('node:path');
+
+module.exports = {
+  rootDir: path.resolve(__dirname, '..'),
+  roots: ['<rootDir>/jest'],
+  testEnvironment: require.resolve('@backstage/cli-module-test-jest/config/jest-environment-jsdom'),
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true } }, module: { type: 'commonjs' } }],
+  },
+};
