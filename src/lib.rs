@@ -4,6 +4,7 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+pub mod layout;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,0 +1,27 @@
+//! Why an input was refused. Each variant says where (node, edge or group index and id) so a JavaScript caller
+//! learns "edge 17 (\"a\" -> \"x\"): target \"x\" is not a node" instead of "invalid input".
+//!
+//! Owns the error type only; `graph.rs` decides when to return it.
+
+use thiserror::Error;
+
+/// A refused input. Layout itself never fails once the input is valid.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum LayoutError {
+    #[error("node {index} ({id:?}): duplicate id, already used by node {first}")]
+    DuplicateNode { index: usize, id: String, first: usize },
+    #[error("node {index} ({id:?}): {dimension} is {value}; sizes must be finite and zero or more")]
+    InvalidSize { index: usize, id: String, dimension: &'static str, value: f64 },
+    #[error("edge {index} ({from:?} -> {to:?}): {end} {id:?} is not a node")]
+    UnknownEndpoint { index: usize, from: String, to: String, end: &'static str, id: String },
+    #[error("edge {index} ({from:?} -> {to:?}): weight {weight} must be finite and zero or more")]
+    InvalidWeight { index: usize, from: String, to: String, weight: f64 },
+    #[error("group {index} ({id:?}): duplicate group id")]
+    DuplicateGroup { index: usize, id: String },
+    #[error("group {index} ({id:?}): parent {parent:?} is not a group")]
+    UnknownGroup { index: usize, id: String, parent: String },
+    #[error("group {id:?} contains itself (parent chain: {chain})")]
+    GroupCycle { id: String, chain: String },
+    #[error("option {name} is {value}; it must be finite and zero or more")]
+    InvalidOption { name: &'static str, value: f64 },
+}

@@ -1,0 +1,140 @@
+//! Long edges split into chains of dummy nodes, one per rank crossed, giving the "proper" layered graph the later
+//! phases work on: every edge joins adjacent ranks.
+//!
+//! Owns [`Layered`] and its construction from ranks. Dummies sit in the innermost group that holds both ends of
+//! their edge, so a group's box only contains the bends of its own internal edges. Ordering and coordinates are
+//! other modules' business.
+
+/// The proper layered graph of one component. Layout nodes `0..real` are the component's nodes; the rest are
+/// dummies.
+#[derive(Debug, Default)]
+pub(crate) struct Layered {
+    pub real: usize,
+    pub width: Vec<f64>,
+    pub height: Vec<f64>,
+    pub rank: Vec<usize>,
+    /// Innermost (component-local) group of each layout node.
+    pub group: Vec<Option<usize>>,
+    /// Neighbours in the rank below / above, with the number of parallel edges merged into the link.
+    pub down: Vec<Vec<(usize, u32)>>,
+    pub up: Vec<Vec<(usize, u32)>>,
+    /// Layout nodes of each rank, left to right once ordered.
+    pub layers: Vec<Vec<usize>>,
+    /// Per ranked edge, its layout nodes from tail to head.
+    pub chains: Vec<Vec<usize>>,
+}
+
+impl Layered {
+    pub fn is_dummy(&self, v: usize) -> bool {
+        v >= self.real
+    }
+
+    pub fn len(&self) -> usize {
+        self.rank.len()
+    }
+}
+
+/// Component-local group tree, used to keep groups contiguous and boxed.
+#[derive(Debug, Default)]
+pub(crate) struct GroupTree {
+    pub parent: Vec<Option<usize>>,
+    /// Groups from the outermost down to and including each group.
+    pub path: Vec<Vec<usize>>,
+}
+
+impl GroupTree {
+    pub fn new(parent: Vec<Option<usize>>) -> Self {
+        let path = (0..parent.len())
+            .map(|g| {
+                let mut p = vec![g];
+                let mut cur = g;
+                while let Some(up) = parent[cur] {
+                    if p.len() > parent.len() {
+                        break; // validation rules out cycles; this only keeps the loop total
+                    }
+                    p.push(up);
+                    cur = up;
+                }
+                p.reverse();
+                p
+            })
+            .collect();
+        GroupTree { parent, path }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parent.is_empty()
+    }
+
+    /// The innermost group containing both `a` and `b`.
+    pub fn common(&self, a: Option<usize>, b: Option<usize>) -> Option<usize> {
+        let (a, b) = (a?, b?);
+        let (pa, pb) = (&self.path[a], &self.path[b]);
+        pa.iter().zip(pb).take_while(|(x, y)| x == y).last().map(|(x, _)| *x)
+    }
+
+    /// Groups from the outermost down to `group` (empty for none).
+    pub fn chain(&self, group: Option<usize>) -> &[usize] {
+        group.map_or(&[], |g| self.path[g].as_slice())
+    }
+}
+
+/// A ranked edge between two real nodes (tail above head), with the number of input edges merged into it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RankedEdge {
+    pub tail: usize,
+    pub head: usize,
+    pub multiplicity: u32,
+}
+
+/// Builds the proper layered graph: real nodes with their ranks, one dummy per rank strictly between the ends of
+/// each edge.
+pub(crate) fn split_long_edges(
+    width: &[f64],
+    height: &[f64],
+    node_group: &[Option<usize>],
+    groups: &GroupTree,
+    ranks: &[i32],
+    edges: &[RankedEdge],
+) -> Layered {
+    let real = width.len();
+    let mut g = Layered {
+        real,
+        width: width.to_vec(),
+        height: height.to_vec(),
+        rank: ranks.iter().map(|&r| r.max(0) as usize).collect(),
+        group: node_group.to_vec(),
+        down: vec![Vec::new(); real],
+        up: vec![Vec::new(); real],
+        layers: Vec::new(),
+        chains: Vec::with_capacity(edges.len()),
+    };
+    for e in edges {
+        let (top, bottom) = (g.rank[e.tail], g.rank[e.head]);
+        let group = groups.common(node_group[e.tail], node_group[e.head]);
+        let mut chain = Vec::with_capacity(bottom.saturating_sub(top) + 1);
+        chain.push(e.tail);
+        for r in top + 1..bottom {
+            let d = g.rank.len();
+            g.width.push(0.0);
+            g.height.push(0.0);
+            g.rank.push(r);
+            g.group.push(group);
+            g.down.push(Vec::new());
+            g.up.push(Vec::new());
+            chain.push(d);
+        }
+        chain.push(e.head);
+        for pair in chain.windows(2) {
+            g.down[pair[0]].push((pair[1], e.multiplicity));
+            g.up[pair[1]].push((pair[0], e.multiplicity));
+        }
+        g.chains.push(chain);
+    }
+    let depth = g.rank.iter().max().map_or(0, |&m| m + 1);
+    g.layers = vec![Vec::new(); depth];
+    for v in 0..g.len() {
+        g.layers[g.rank[v]].push(v);
+    }
+    g
+}
