@@ -4,3 +4,5 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+pub mod telemetry;
+pub mod aggregate;
