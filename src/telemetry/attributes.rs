@@ -47,7 +47,13 @@ impl SpanAttributes {
             }
             "http.response.status_code" | "http.status_code" => self.http_status = value.as_i64(),
             "rpc.grpc.status_code" => self.grpc_status = value.as_i64(),
-            "error" => self.status_error |= value.truthy(),
+            // Zipkin marks failures by the tag's presence (its value is a message, often empty); Jaeger by `true`.
+            "error" => {
+                self.status_error |= match value {
+                    Scalar::Str(s) => !s.eq_ignore_ascii_case("false"),
+                    other => other.truthy(),
+                }
+            }
             "otel.status_code" => self.status_error |= value.as_str() == Some("ERROR"),
             "span.kind" => return value.as_str().map(kind_from_name),
             _ => {}
