@@ -4,6 +4,8 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+pub mod telemetry;
+pub mod aggregate;
 pub mod layout;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,146 @@
+//! `AggregateConfig`: the JS-facing knobs of the latency state (`window`, `ttl`, `maxPending`, `recentSamples`,
+//! `ewmaHalfLife`) and their validation into [`Settings`].
+//!
+//! Owns defaults and the typed [`ConfigError`] naming the bad field. Durations go through
+//! [`crate::duration::parse_duration_ms`]; numbers are milliseconds.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::stats::StatsSettings;
+use crate::duration::{parse_duration_ms, DurationError};
+
+/// A duration as JS passes it: `"5m"`, `"30s"` or a number of milliseconds; `window` also takes `"all"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DurationValue {
+    Millis(f64),
+    Text(String),
+}
+
+/// Configuration of [`super::LatencyState`], as given to `new HeatMap(config)`. Every field is optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AggregateConfig {
+    /// Sliding window for quantiles, error rate and rate: a duration or `"all"` (default 5 min).
+    pub window: DurationValue,
+    /// How long (event time) an unpaired span waits for its other side (default 30 s).
+    pub ttl: DurationValue,
+    /// Most spans held waiting for their trace or partner (default 100 000).
+    pub max_pending: usize,
+    /// Last samples kept per key (default 10).
+    pub recent_samples: usize,
+    /// Half-life of the exponentially weighted average (default 1 min).
+    pub ewma_half_life: DurationValue,
+}
+
+impl Default for AggregateConfig {
+    fn default() -> Self {
+        AggregateConfig {
+            window: DurationValue::Text("5m".into()),
+            ttl: DurationValue::Text("30s".into()),
+            max_pending: 100_000,
+            recent_samples: 10,
+            ewma_half_life: DurationValue::Text("1m".into()),
+        }
+    }
+}
+
+/// A config value that cannot be used; `Display` names the field as JS spells it.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ConfigError {
+    #[error("{field}: {source}")]
+    Duration { field: &'static str, source: DurationError },
+    #[error("{field}: {value} is not a positive finite number of milliseconds")]
+    Number { field: &'static str, value: f64 },
+    #[error("{field}: must be at least {min}, got {value}")]
+    TooSmall { field: &'static str, min: usize, value: usize },
+    #[error("{field}: must be at most {max}, got {value}")]
+    TooLarge { field: &'static str, max: usize, value: usize },
+}
+
+/// The validated configuration the state runs with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    pub stats: StatsSettings,
+    pub ttl_ns: u64,
+    pub max_pending: usize,
+}
+
+/// More recent samples than this per key would make "last K" a memory knob; the UI shows a sparkline.
+const MAX_RECENT_SAMPLES: usize = 1000;
+
+fn millis(field: &'static str, value: &DurationValue, zero_ok: bool) -> Result<f64, ConfigError> {
+    let ms = match value {
+        DurationValue::Millis(ms) => *ms,
+        DurationValue::Text(text) => {
+            parse_duration_ms(text).map_err(|source| ConfigError::Duration { field, source })?
+        }
+    };
+    if ms.is_finite() && (ms > 0.0 || (zero_ok && ms == 0.0)) {
+        Ok(ms)
+    } else {
+        Err(ConfigError::Number { field, value: ms })
+    }
+}
+
+impl AggregateConfig {
+    pub fn validate(&self) -> Result<Settings, ConfigError> {
+        let window_ms = match &self.window {
+            DurationValue::Text(text) if text.trim().eq_ignore_ascii_case("all") => None,
+            other => Some(millis("window", other, false)?),
+        };
+        let ttl_ms = millis("ttl", &self.ttl, true)?;
+        let half_life_ms = millis("ewmaHalfLife", &self.ewma_half_life, false)?;
+        if self.max_pending < 1 {
+            return Err(ConfigError::TooSmall { field: "maxPending", min: 1, value: self.max_pending });
+        }
+        if self.recent_samples > MAX_RECENT_SAMPLES {
+            return Err(ConfigError::TooLarge {
+                field: "recentSamples",
+                max: MAX_RECENT_SAMPLES,
+                value: self.recent_samples,
+            });
+        }
+        Ok(Settings {
+            stats: StatsSettings { window_ms, half_life_ms, recent_samples: self.recent_samples },
+            // `as` saturates: a TTL of centuries is just "forever".
+            ttl_ns: (ttl_ms * 1e6) as u64,
+            max_pending: self.max_pending,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Settings, String> {
+        let config: AggregateConfig = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        config.validate().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_and_spellings() {
+        let settings = parse("{}").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(settings.stats.window_ms, Some(300_000.0));
+        assert_eq!(settings.ttl_ns, 30_000_000_000);
+        assert_eq!(settings.max_pending, 100_000);
+        assert_eq!(settings.stats.recent_samples, 10);
+        assert_eq!(settings.stats.half_life_ms, 60_000.0);
+        let settings = parse(r#"{"window":"all","ttl":1500,"ewmaHalfLife":"10s"}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(settings.stats.window_ms, None);
+        assert_eq!(settings.ttl_ns, 1_500_000_000);
+        assert_eq!(parse(r#"{"window":60000}"#).map(|s| s.stats.window_ms), Ok(Some(60_000.0)));
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        assert_eq!(parse(r#"{"window":"fast"}"#).unwrap_err(), "window: \"fast\" has no number (expected e.g. 300ms, 1.5s, 250us)");
+        assert!(parse(r#"{"ttl":"-5s"}"#).unwrap_err().starts_with("ttl: negative duration"));
+        assert!(parse(r#"{"window":0}"#).unwrap_err().starts_with("window: 0 is not a positive"));
+        assert!(parse(r#"{"ewmaHalfLife":"0"}"#).unwrap_err().starts_with("ewmaHalfLife"));
+        assert!(parse(r#"{"maxPending":0}"#).unwrap_err().starts_with("maxPending"));
+        assert!(parse(r#"{"recentSamples":100000}"#).unwrap_err().starts_with("recentSamples"));
+    }
+}

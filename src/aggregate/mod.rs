@@ -1,0 +1,223 @@
+//! Spans → latency state: pairing spans into calls, the per-service and per-edge latency kept across polls, self
+//! time, critical paths and entry points, and the [`LatencySnapshot`] built from them.
+//!
+//! Owns [`LatencyState`], the one object the `HeatMap` holds: `ingest` streams a document through a telemetry
+//! reader straight into pairing (no span list is built), `snapshot` reads. Everything runs in event time (the
+//! newest span end seen), never reading a clock, so it behaves the same on wasm32 and in recorded replays.
+//! Knows nothing of the catalog, thresholds, colours, layout or wasm.
+
+mod config;
+pub mod critical_path;
+pub mod pairing;
+pub mod snapshot;
+pub mod state;
+pub mod stats;
+pub mod trace;
+
+use serde::{Deserialize, Serialize};
+
+use crate::telemetry::{self, Format, RejectReason, Span, SpanSink};
+
+pub use config::{AggregateConfig, ConfigError, DurationValue, Settings};
+pub use pairing::{PairingCounts, USER_NODE};
+pub use snapshot::{EdgeSnapshot, EntryPointSnapshot, LatencySnapshot, NodeSnapshot, SnapshotWindow};
+pub use state::{CallObservation, EdgeKey, EdgeKind, EdgeState, EntryPointState, KeyRef, NodeState, MAX_KEYS};
+pub use stats::{LatencyStats, StatsSettings, StatsView};
+
+/// Rejections listed in one report (all are counted).
+pub const MAX_REPORTED_REJECTIONS: usize = 20;
+
+/// One rejected span and where it was in the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub location: String,
+    pub reason: String,
+}
+
+/// What one `ingest` call did. Pairing figures are for this call; `pending` is what waits now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestReport {
+    /// Absent when spans were handed over directly rather than read from a document.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub format: Option<Format>,
+    pub spans_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    /// The first [`MAX_REPORTED_REJECTIONS`] rejections.
+    pub rejections: Vec<Rejection>,
+    pub paired: u64,
+    pub inferred: u64,
+    pub pending: u64,
+    pub expired: u64,
+    pub dropped: u64,
+    /// Why the document could not be read to its end (spans before that point were still taken).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+}
+
+impl IngestReport {
+    fn empty(format: Option<Format>) -> Self {
+        IngestReport {
+            format,
+            spans_read: 0,
+            accepted: 0,
+            rejected: 0,
+            rejections: Vec::new(),
+            paired: 0,
+            inferred: 0,
+            pending: 0,
+            expired: 0,
+            dropped: 0,
+            error: None,
+        }
+    }
+}
+
+/// Latency state kept across polls, for the life of a `HeatMap`.
+pub struct LatencyState {
+    settings: Settings,
+    pairing: pairing::Pairing,
+    keys: state::KeyedStats,
+}
+
+/// Feeds a reader's output into pairing and the report.
+struct IngestSink<'a> {
+    state: &'a mut LatencyState,
+    report: &'a mut IngestReport,
+}
+
+impl SpanSink for IngestSink<'_> {
+    fn span(&mut self, span: Span) {
+        self.report.accepted += 1;
+        self.state.pairing.add(span, &self.state.settings, &mut self.state.keys);
+    }
+
+    fn reject(&mut self, location: String, reason: RejectReason) {
+        self.report.rejected += 1;
+        if self.report.rejections.len() < MAX_REPORTED_REJECTIONS {
+            self.report.rejections.push(Rejection { location, reason: reason.to_string() });
+        }
+    }
+}
+
+impl LatencyState {
+    pub fn new(config: AggregateConfig) -> Result<Self, ConfigError> {
+        let settings = config.validate()?;
+        Ok(LatencyState { settings, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
+    }
+
+    /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
+    /// `error`, with everything read before the break kept.
+    pub fn ingest(&mut self, format: Format, bytes: &[u8]) -> IngestReport {
+        self.batch(Some(format), |sink| telemetry::read(format, bytes, sink).err().map(|e| e.to_string()))
+    }
+
+    /// Records spans handed over directly (tests, benchmarks, other readers), as one batch.
+    pub fn ingest_spans(&mut self, spans: impl IntoIterator<Item = Span>) -> IngestReport {
+        self.batch(None, |sink| {
+            spans.into_iter().for_each(|span| sink.span(span));
+            None
+        })
+    }
+
+    fn batch(&mut self, format: Option<Format>, read: impl FnOnce(&mut dyn SpanSink) -> Option<String>) -> IngestReport {
+        let before = self.pairing.counts;
+        let mut report = IngestReport::empty(format);
+        report.error = read(&mut IngestSink { state: self, report: &mut report });
+        self.pairing.end_batch(&self.settings, &mut self.keys);
+        self.keys.prune(&self.settings.stats);
+        self.fill_counts(&mut report, before);
+        report
+    }
+
+    fn fill_counts(&self, report: &mut IngestReport, before: PairingCounts) {
+        let now = self.pairing.counts;
+        report.spans_read = report.accepted + report.rejected;
+        report.paired = now.paired - before.paired;
+        report.inferred = now.inferred - before.inferred;
+        report.expired = now.expired - before.expired;
+        report.dropped = now.dropped - before.dropped;
+        report.pending = self.pairing.pending() as u64;
+    }
+
+    /// Analyses everything still waiting as if its TTL had passed: the end of a recorded replay. Unpaired
+    /// callers become edges to virtual nodes. Returns the counts as an ingest report without format.
+    pub fn flush_pending(&mut self) -> IngestReport {
+        let before = self.pairing.counts;
+        let mut report = IngestReport::empty(None);
+        self.pairing.flush(&self.settings, &mut self.keys);
+        self.keys.prune(&self.settings.stats);
+        self.fill_counts(&mut report, before);
+        report
+    }
+
+    pub fn reset(&mut self) {
+        self.pairing = pairing::Pairing::default();
+        self.keys = state::KeyedStats::default();
+    }
+
+    pub fn snapshot(&self) -> LatencySnapshot {
+        let counts = self.pairing.counts;
+        let mut warnings = Vec::new();
+        if counts.dropped > 0 {
+            warnings.push(format!(
+                "{} spans were forced out of the pending store before their partner arrived (maxPending {})",
+                counts.dropped, self.settings.max_pending
+            ));
+        }
+        if counts.duplicates > 0 {
+            warnings.push(format!("{} spans were ignored: their trace already had a span with the same id", counts.duplicates));
+        }
+        if self.keys.dropped_keys > 0 {
+            warnings.push(format!(
+                "{} observations of new services or edges were ignored: more than {MAX_KEYS} keys",
+                self.keys.dropped_keys
+            ));
+        }
+        LatencySnapshot::build(&self.keys, &self.settings.stats, warnings)
+    }
+
+    /// The settings every key's stats are kept with (needed to merge or view them).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Pairing counts since creation or the last reset.
+    pub fn counts(&self) -> PairingCounts {
+        self.pairing.counts
+    }
+
+    /// A service's state, for merging nodes into System/Domain groups (`LatencyStats::merge`).
+    pub fn stats_for_node(&self, id: &str) -> Option<&NodeState> {
+        self.keys.nodes.get(id)
+    }
+
+    /// An edge's state by its id (`from→to:kind`).
+    pub fn stats_for_edge(&self, id: &str) -> Option<&EdgeState> {
+        self.keys.edges.iter().find(|(key, _)| key.id() == id).map(|(_, edge)| edge)
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = (&str, &NodeState)> {
+        self.keys.nodes.iter().map(|(k, v)| (&**k, v))
+    }
+
+    pub fn edges(&self) -> impl Iterator<Item = (&EdgeKey, &EdgeState)> {
+        self.keys.edges.iter()
+    }
+
+    /// Spans waiting in the pending stores.
+    pub fn pending(&self) -> usize {
+        self.pairing.pending()
+    }
+
+    /// Nodes + edges + entry points held.
+    pub fn key_count(&self) -> usize {
+        self.keys.key_count()
+    }
+
+    /// Window slices held over all keys: memory is proportional to this (O(keys · slices)).
+    pub fn slice_count(&self) -> usize {
+        self.keys.slice_count()
+    }
+}

@@ -1,0 +1,139 @@
+//! `LatencySnapshot`: the serialised view of the latency state that the UI, the evaluation layer and scorecard
+//! consumers read (camelCase JSON, stable names).
+//!
+//! Owns the output shapes and building them from [`KeyedStats`]; nothing here mutates state or reads a clock
+//! (`generatedAt` is event time: the newest span end seen).
+
+use serde::{Deserialize, Serialize};
+
+use super::state::{EdgeKind, KeyedStats};
+use super::stats::{StatsSettings, StatsView};
+
+/// The window as configured: milliseconds, or `"all"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SnapshotWindow {
+    Millis(f64),
+    Named(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LatencySnapshot {
+    /// Newest span end seen, ms since the Unix epoch (`null` before any span).
+    pub generated_at: Option<f64>,
+    pub window: SnapshotWindow,
+    pub nodes: Vec<NodeSnapshot>,
+    pub edges: Vec<EdgeSnapshot>,
+    pub entry_points: Vec<EntryPointSnapshot>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSnapshot {
+    pub id: String,
+    pub service: String,
+    /// Known only as a call target (`peer.service`, a database, a queue, `user`).
+    #[serde(rename = "virtual", skip_serializing_if = "std::ops::Not::not", default)]
+    pub is_virtual: bool,
+    pub stats: StatsView,
+    /// Share of all critical-path time spent in this service's own processing (0..1).
+    pub critical_path_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeSnapshot {
+    /// `from→to:kind`.
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub kind: EdgeKind,
+    pub inferred: bool,
+    /// What the caller waits (CLIENT duration; for async, consumer end − producer start).
+    pub stats: StatsView,
+    /// Server-side (or consumer) span durations, when both sides were seen.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub server_stats: Option<StatsView>,
+    /// p95 of client − server duration (network, queueing in front of the server).
+    pub gap_p95_ms: Option<f64>,
+    /// p95 of consumer start − producer end.
+    pub queue_delay_p95_ms: Option<f64>,
+    /// Share of all critical-path time spent waiting on this call beyond the callee's own spans (0..1).
+    pub critical_path_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryPointSnapshot {
+    /// The root service of the traces.
+    pub id: String,
+    pub p95_ms: Option<f64>,
+    /// Node and edge ids on the most frequent critical path, in time order.
+    pub critical_path: Vec<String>,
+    pub stats: StatsView,
+}
+
+impl LatencySnapshot {
+    pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<String>) -> Self {
+        let watermark = keys.watermark_ms();
+        let observed = keys.observed_ms();
+        let share = |ns: f64| (keys.critical_total_ns > 0.0).then(|| ns / keys.critical_total_ns);
+        let mut nodes: Vec<NodeSnapshot> = keys
+            .nodes
+            .iter()
+            .map(|(service, node)| {
+                let mut stats = node.latency.view(settings, watermark, observed);
+                stats.self_p95_ms = node.self_time.quantile(settings, watermark, 0.95);
+                NodeSnapshot {
+                    id: service.to_string(),
+                    service: service.to_string(),
+                    is_virtual: node.is_virtual,
+                    stats,
+                    critical_path_share: share(node.critical_ns),
+                }
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut edges: Vec<EdgeSnapshot> = keys
+            .edges
+            .iter()
+            .map(|(key, edge)| EdgeSnapshot {
+                id: key.id(),
+                from: key.from.to_string(),
+                to: key.to.to_string(),
+                kind: key.kind,
+                inferred: edge.inferred,
+                stats: edge.latency.view(settings, watermark, observed),
+                server_stats: (edge.server.count() > 0).then(|| edge.server.view(settings, watermark, observed)),
+                gap_p95_ms: edge.gap.quantile(settings, watermark, 0.95),
+                queue_delay_p95_ms: edge.queue_delay.quantile(settings, watermark, 0.95),
+                critical_path_share: share(edge.critical_ns),
+            })
+            .collect();
+        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut entry_points: Vec<EntryPointSnapshot> = keys
+            .entry_points
+            .iter()
+            .map(|(service, entry)| EntryPointSnapshot {
+                id: service.to_string(),
+                p95_ms: entry.latency.quantile(settings, watermark, 0.95),
+                critical_path: entry.usual_path().to_vec(),
+                stats: entry.latency.view(settings, watermark, observed),
+            })
+            .collect();
+        entry_points.sort_by(|a, b| a.id.cmp(&b.id));
+        LatencySnapshot {
+            generated_at: keys.first_ns.map(|_| watermark),
+            window: match settings.window_ms {
+                Some(ms) => SnapshotWindow::Millis(ms),
+                None => SnapshotWindow::Named("all".into()),
+            },
+            nodes,
+            edges,
+            entry_points,
+            warnings,
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! One trace's spans as a tree: duplicates removed, parents resolved, B3-shared server spans made the parents of
+//! their service's children, and each service entry span's self (processing) time.
+//!
+//! Owns the shape of a trace, not what is recorded from it (pairing does that) nor its critical path
+//! (`critical_path.rs`). Every walk is iterative and bounded by the span count, so cycles in parent links and
+//! deep traces cannot hang or overflow the stack.
+
+use std::collections::HashMap;
+
+use crate::telemetry::{Span, SpanId, SpanKind};
+
+pub struct TraceTree {
+    pub spans: Vec<Span>,
+    /// Index of each span's parent within this trace (`None`: a root, or a parent not (yet) seen).
+    pub parent: Vec<Option<usize>>,
+    pub children: Vec<Vec<usize>>,
+    pub index: HashMap<SpanId, usize>,
+    /// Spans dropped because an earlier span of the trace had the same id.
+    pub duplicates: usize,
+}
+
+impl TraceTree {
+    pub fn build(mut spans: Vec<Span>) -> Self {
+        let mut index = HashMap::with_capacity(spans.len());
+        let before = spans.len();
+        spans.retain(|span| {
+            let fresh = !index.contains_key(&span.span_id);
+            if fresh {
+                index.insert(span.span_id, index.len());
+            }
+            fresh
+        });
+        let duplicates = before - spans.len();
+        let mut parent: Vec<Option<usize>> =
+            spans.iter().map(|s| s.parent_id.and_then(|p| index.get(&p).copied())).collect();
+
+        // A child of a CLIENT span that runs in another service, and is no SERVER itself, belongs under the SERVER
+        // span of its own service: B3 shared spans (Zipkin) name the client's id as everyone's parent.
+        let mut server_of_client: HashMap<usize, usize> = HashMap::new();
+        for (i, span) in spans.iter().enumerate() {
+            if let Some(p) = parent[i] {
+                if span.kind == SpanKind::Server && spans.get(p).is_some_and(|c| c.kind == SpanKind::Client) {
+                    server_of_client.entry(p).or_insert(i);
+                }
+            }
+        }
+        for i in 0..spans.len() {
+            let Some(p) = parent[i] else { continue };
+            let span = &spans[i];
+            if matches!(span.kind, SpanKind::Server | SpanKind::Consumer) || spans[p].kind != SpanKind::Client {
+                continue;
+            }
+            if let Some(&server) = server_of_client.get(&p) {
+                if server != i && spans[server].service == span.service && span.service != spans[p].service {
+                    parent[i] = Some(server);
+                }
+            }
+        }
+        let mut children = vec![Vec::new(); spans.len()];
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = p {
+                children[*p].push(i);
+            }
+        }
+        TraceTree { spans, parent, children, index, duplicates }
+    }
+
+    /// Whether span `i` is where a request enters its service: a SERVER/CONSUMER span, or a span with no parent in
+    /// its own service that is not itself an outgoing call (kind-less and INTERNAL roots, inferred callees).
+    pub fn is_entry(&self, i: usize) -> bool {
+        let span = &self.spans[i];
+        match span.kind {
+            SpanKind::Server | SpanKind::Consumer => true,
+            SpanKind::Client | SpanKind::Producer => false,
+            SpanKind::Internal | SpanKind::Unspecified => {
+                self.parent[i].is_none_or(|p| self.spans[p].service != span.service)
+            }
+        }
+    }
+
+    /// Self time of entry span `entry`: its duration minus the union of its service's outgoing calls under it
+    /// (CLIENT/PRODUCER spans of the service, and direct children in other services), clipped to the span.
+    pub fn self_time_ns(&self, entry: usize) -> u64 {
+        let span = &self.spans[entry];
+        let mut calls: Vec<(u64, u64)> = Vec::new();
+        let mut stack: Vec<usize> = self.children[entry].clone();
+        let mut steps = 0usize;
+        while let Some(i) = stack.pop() {
+            steps += 1;
+            if steps > self.spans.len() {
+                break; // a cycle in parent links: nothing more to learn
+            }
+            let child = &self.spans[i];
+            if child.service != span.service || matches!(child.kind, SpanKind::Client | SpanKind::Producer) {
+                let (start, end) = (child.start_ns.max(span.start_ns), child.end_ns.min(span.end_ns));
+                if start < end {
+                    calls.push((start, end));
+                }
+            } else if !matches!(child.kind, SpanKind::Server | SpanKind::Consumer) {
+                stack.extend_from_slice(&self.children[i]);
+            }
+        }
+        span.duration_ns().saturating_sub(union_ns(&mut calls))
+    }
+}
+
+/// Total length covered by intervals.
+fn union_ns(intervals: &mut [(u64, u64)]) -> u64 {
+    intervals.sort_unstable();
+    let mut total = 0;
+    let mut current: Option<(u64, u64)> = None;
+    for &(start, end) in intervals.iter() {
+        current = match current {
+            Some((s, e)) if start <= e => Some((s, e.max(end))),
+            Some((s, e)) => {
+                total += e - s;
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    total + current.map_or(0, |(s, e)| e - s)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::telemetry::{SpanAttributes, TraceId};
+    use std::sync::Arc;
+
+    pub fn span(id: u64, parent: Option<u64>, service: &str, kind: SpanKind, start_ms: u64, end_ms: u64) -> Span {
+        Span {
+            trace_id: TraceId(1),
+            span_id: SpanId(id),
+            parent_id: parent.map(SpanId),
+            links: Vec::new(),
+            service: Arc::from(service),
+            kind,
+            start_ns: start_ms * 1_000_000,
+            end_ns: end_ms * 1_000_000,
+            attributes: SpanAttributes::default(),
+        }
+    }
+
+    #[test]
+    fn self_time_subtracts_the_union_of_outgoing_calls() {
+        use SpanKind::*;
+        let tree = TraceTree::build(vec![
+            span(1, None, "a", Server, 0, 100),
+            span(2, Some(1), "a", Internal, 5, 90),
+            span(3, Some(2), "a", Client, 10, 40),
+            span(4, Some(2), "a", Client, 30, 60),
+            span(5, Some(1), "b", Unspecified, 70, 80),
+            span(6, Some(3), "c", Server, 12, 38),
+            span(6, Some(3), "c", Server, 12, 38),
+        ]);
+        assert_eq!(tree.duplicates, 1);
+        assert_eq!(tree.self_time_ns(0), 40_000_000); // 100 − (10..60 ∪ 70..80)
+        assert!(tree.is_entry(0) && tree.is_entry(4) && tree.is_entry(5) && !tree.is_entry(1));
+    }
+
+    #[test]
+    fn cycles_terminate() {
+        use SpanKind::*;
+        let tree = TraceTree::build(vec![span(1, Some(2), "a", Server, 0, 10), span(2, Some(1), "a", Internal, 0, 10)]);
+        assert!(tree.self_time_ns(0) <= 10_000_000);
+    }
+}

@@ -1,0 +1,285 @@
+//! Telemetry input formats → one normalised [`Span`].
+//!
+//! Owns reading OTLP/JSON, Jaeger query-API JSON and Zipkin v2 JSON, streamed with serde: each reader walks the
+//! document with `DeserializeSeed`s and hands every span (or the reason it was rejected, with its location in the
+//! document) to a [`SpanSink`] as soon as it is read, so no whole-document tree is ever built and one bad span
+//! never costs its batch. Knows nothing of pairing, statistics, the catalog or wasm.
+
+mod attributes;
+pub mod jaeger;
+pub mod otlp;
+mod scalar;
+pub mod zipkin;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+use thiserror::Error;
+
+pub use attributes::SpanAttributes;
+
+/// The input formats we read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Format {
+    Otlp,
+    Jaeger,
+    Zipkin,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Otlp => "OTLP",
+            Format::Jaeger => "Jaeger",
+            Format::Zipkin => "Zipkin",
+        })
+    }
+}
+
+/// A 128-bit trace id (64-bit ids from Zipkin/Jaeger are zero-extended, as those systems do themselves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TraceId(pub u128);
+
+/// A 64-bit span id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpanId(pub u64);
+
+impl fmt::Display for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+impl fmt::Display for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// What role a span plays in a call, as OTel defines it. `Unspecified` covers spans from clients that never set
+/// one (older OpenTracing/Jaeger instrumentation): pairing infers edges for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SpanKind {
+    #[default]
+    Unspecified,
+    Internal,
+    Server,
+    Client,
+    Producer,
+    Consumer,
+}
+
+/// A span link (OTLP `links[]`, Jaeger `FOLLOWS_FROM` references to other traces): how batch consumers name the
+/// producers whose messages they handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Link {
+    pub trace_id: TraceId,
+    pub span_id: SpanId,
+}
+
+/// One span, normalised from any input format. Times are nanoseconds since the Unix epoch, `end_ns >= start_ns`
+/// (readers reject spans where that does not hold).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub trace_id: TraceId,
+    pub span_id: SpanId,
+    pub parent_id: Option<SpanId>,
+    pub links: Vec<Link>,
+    /// Shared between the spans of one resource/process, so a batch does not allocate the name per span.
+    pub service: Arc<str>,
+    pub kind: SpanKind,
+    pub start_ns: u64,
+    pub end_ns: u64,
+    pub attributes: SpanAttributes,
+}
+
+impl Span {
+    pub fn duration_ns(&self) -> u64 {
+        self.end_ns.saturating_sub(self.start_ns)
+    }
+
+    /// Whether the span failed: status ERROR, HTTP ≥ 500 or a non-OK gRPC status.
+    pub fn is_error(&self) -> bool {
+        self.attributes.is_error()
+    }
+}
+
+/// Spans read per document are capped so no field can make a reader keep more than this many links.
+pub const MAX_LINKS_PER_SPAN: usize = 128;
+
+/// Receives what a reader reads, one span at a time.
+pub trait SpanSink {
+    fn span(&mut self, span: Span);
+    /// `location` is a path into the document such as `resourceSpans[3].scopeSpans[0].spans[17]`.
+    fn reject(&mut self, location: String, reason: RejectReason);
+}
+
+/// Why one span was rejected; its batch is still read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RejectReason {
+    #[error("missing {0}")]
+    Missing(&'static str),
+    #[error("{field} is not a valid id: {detail}")]
+    BadId { field: &'static str, detail: String },
+    #[error("{field} is not a timestamp: {detail}")]
+    BadTime { field: &'static str, detail: String },
+    #[error("{end} before {start}")]
+    EndBeforeStart { start: &'static str, end: &'static str },
+    #[error("unknown span kind {0:?}")]
+    BadKind(String),
+}
+
+/// A document that could not be read to its end: not JSON, truncated, or not the shape of the format. Spans read
+/// before the failure have already reached the sink.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IngestError {
+    #[error("{format} input is not valid JSON (line {line}, column {column}): {message}")]
+    Syntax { format: Format, line: usize, column: usize, message: String },
+    #[error("{format} input ends early (line {line}, column {column})")]
+    Truncated { format: Format, line: usize, column: usize },
+    #[error("{format} input does not have the expected shape (line {line}, column {column}): {message}")]
+    Shape { format: Format, line: usize, column: usize, message: String },
+}
+
+impl IngestError {
+    fn from_json(format: Format, error: serde_json::Error) -> Self {
+        let (line, column) = (error.line(), error.column());
+        match error.classify() {
+            serde_json::error::Category::Eof => IngestError::Truncated { format, line, column },
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+                IngestError::Syntax { format, line, column, message: error.to_string() }
+            }
+            serde_json::error::Category::Data => {
+                IngestError::Shape { format, line, column, message: error.to_string() }
+            }
+        }
+    }
+}
+
+/// Reads one document of `format` from `bytes`, handing every span to `sink`.
+///
+/// Nesting deeper than serde_json's recursion limit (128) is an error, never a stack overflow.
+pub fn read(format: Format, bytes: &[u8], sink: &mut dyn SpanSink) -> Result<(), IngestError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result = match format {
+        Format::Otlp => serde::de::DeserializeSeed::deserialize(otlp::Document { sink }, &mut de),
+        Format::Jaeger => serde::de::DeserializeSeed::deserialize(jaeger::Document { sink }, &mut de),
+        Format::Zipkin => serde::de::DeserializeSeed::deserialize(zipkin::Document { sink }, &mut de),
+    };
+    result.and_then(|()| de.end()).map_err(|e| IngestError::from_json(format, e))
+}
+
+/// Builds a [`Span`] from the fields every reader collects, checking what all formats have in common.
+pub(crate) struct SpanFields {
+    pub trace_id: Option<TraceId>,
+    pub span_id: Option<SpanId>,
+    pub parent_id: Option<SpanId>,
+    pub links: Vec<Link>,
+    pub kind: SpanKind,
+    pub start_ns: Option<u64>,
+    pub end_ns: Option<u64>,
+    pub attributes: SpanAttributes,
+}
+
+impl SpanFields {
+    pub fn new() -> Self {
+        SpanFields {
+            trace_id: None,
+            span_id: None,
+            parent_id: None,
+            links: Vec::new(),
+            kind: SpanKind::Unspecified,
+            start_ns: None,
+            end_ns: None,
+            attributes: SpanAttributes::default(),
+        }
+    }
+
+    pub fn read_trace_id(&mut self, field: &'static str, value: &scalar::Scalar<'_>) -> Result<(), RejectReason> {
+        self.trace_id = scalar::trace_id(value).map_err(|detail| RejectReason::BadId { field, detail })?;
+        Ok(())
+    }
+
+    pub fn read_span_id(&mut self, field: &'static str, value: &scalar::Scalar<'_>) -> Result<(), RejectReason> {
+        self.span_id = scalar::span_id(value).map_err(|detail| RejectReason::BadId { field, detail })?;
+        Ok(())
+    }
+
+    pub fn read_parent_id(&mut self, field: &'static str, value: &scalar::Scalar<'_>) -> Result<(), RejectReason> {
+        let parent = scalar::span_id(value).map_err(|detail| RejectReason::BadId { field, detail })?;
+        // The first parent named wins (Jaeger may name one in `parentSpanID` and again in `references`).
+        self.parent_id = self.parent_id.or(parent);
+        Ok(())
+    }
+
+    /// Sets the end from a duration (Jaeger, Zipkin), once the start is known.
+    pub fn end_after(&mut self, field: &'static str, duration_ns: Option<u64>) -> Result<(), RejectReason> {
+        if let (Some(start), Some(duration)) = (self.start_ns, duration_ns) {
+            let end = start.checked_add(duration);
+            let detail = || format!("{duration} ns after the start is out of range");
+            self.end_ns = Some(end.ok_or_else(|| RejectReason::BadTime { field, detail: detail() })?);
+        }
+        Ok(())
+    }
+
+    /// `names` are the format's own field names for trace id, span id, start and end, used in reasons.
+    pub fn finish(self, service: Arc<str>, names: [&'static str; 4]) -> Result<Span, RejectReason> {
+        let [trace, span, start, end] = names;
+        let trace_id = self.trace_id.ok_or(RejectReason::Missing(trace))?;
+        let span_id = self.span_id.ok_or(RejectReason::Missing(span))?;
+        let start_ns = self.start_ns.ok_or(RejectReason::Missing(start))?;
+        let end_ns = self.end_ns.ok_or(RejectReason::Missing(end))?;
+        if end_ns < start_ns {
+            return Err(RejectReason::EndBeforeStart { start, end });
+        }
+        // A span that names itself as parent would make a one-span cycle; treat it as a root.
+        let parent_id = self.parent_id.filter(|p| *p != span_id);
+        Ok(Span {
+            trace_id,
+            span_id,
+            parent_id,
+            links: self.links,
+            service,
+            kind: self.kind,
+            start_ns,
+            end_ns,
+            attributes: self.attributes,
+        })
+    }
+}
+
+/// A timestamp or duration in units of `unit_ns` nanoseconds, converted to nanoseconds.
+pub(crate) fn read_time(field: &'static str, value: &scalar::Scalar<'_>, unit_ns: u64) -> Result<u64, RejectReason> {
+    value.as_u64().and_then(|v| scalar::to_ns(v, unit_ns)).map_err(|detail| RejectReason::BadTime { field, detail })
+}
+
+/// The service name used when a span's resource/process names none (the OTel SDK's own default).
+pub(crate) fn unknown_service() -> Arc<str> {
+    Arc::from("unknown_service")
+}
+
+/// Shares one `Arc<str>` per distinct service name within a document, capped so hostile input cannot grow it.
+#[derive(Default)]
+pub(crate) struct ServiceNames {
+    names: std::collections::HashMap<String, Arc<str>>,
+}
+
+impl ServiceNames {
+    const MAX: usize = 4096;
+
+    pub fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(found) = self.names.get(name) {
+            return found.clone();
+        }
+        let shared: Arc<str> = Arc::from(name);
+        if self.names.len() < Self::MAX {
+            self.names.insert(name.to_owned(), shared.clone());
+        }
+        shared
+    }
+}
+
+#[cfg(test)]
+mod tests;
