@@ -4,3 +4,4 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+pub mod catalog;
