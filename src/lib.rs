@@ -5,3 +5,4 @@
 
 pub mod duration;
 pub mod catalog;
+pub mod evaluate;
