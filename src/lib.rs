@@ -6,3 +6,4 @@
 pub mod duration;
 pub mod catalog;
 pub mod evaluate;
+pub mod color;
