@@ -4,8 +4,11 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+pub mod catalog;
 pub mod telemetry;
 pub mod aggregate;
+pub mod evaluate;
+pub mod color;
 pub mod layout;
 
 #[cfg(target_arch = "wasm32")]

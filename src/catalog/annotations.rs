@@ -1,0 +1,197 @@
+//! The `latencyheatmap/*` annotations an entity may carry, read into typed per-entity threshold settings.
+//!
+//! Owns the annotation names and turning their string values into durations and percentiles, keeping the raw
+//! text and the parse error beside each value. It does not decide which value wins or warn about bad ones: that
+//! is threshold resolution in `evaluate/`, which knows the next source to fall back to and can say so.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::duration::{parse_duration_ms, DurationError};
+
+/// Every annotation this crate reads starts with this prefix.
+pub const PREFIX: &str = "latencyheatmap/";
+/// Telemetry service name(s) of the entity, comma-separated; defaults to `metadata.name`.
+pub const SERVICE_NAME: &str = "latencyheatmap/service-name";
+/// Self (processing) time of one request inside this entity.
+pub const PROCESSING_THRESHOLD: &str = "latencyheatmap/processingthreshold";
+/// End-to-end latency of calls served by this entity.
+pub const LATENCY_SLO: &str = "latencyheatmap/latency-slo";
+/// Which percentile the thresholds above are judged on.
+pub const PERCENTILE: &str = "latencyheatmap/percentile";
+/// `latencyheatmap/edge-slo.<target-ref-or-name>`: latency of one outgoing call.
+pub const EDGE_SLO_PREFIX: &str = "latencyheatmap/edge-slo.";
+
+/// The percentile a threshold is compared against. Higher percentiles are stricter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Percentile {
+    P50,
+    P90,
+    #[default]
+    P95,
+    P99,
+}
+
+impl Percentile {
+    /// Accepts `p95`, `P95` and `95`.
+    pub fn parse(text: &str) -> Option<Percentile> {
+        let text = text.trim().to_ascii_lowercase();
+        Some(match text.strip_prefix('p').unwrap_or(&text) {
+            "50" => Percentile::P50,
+            "90" => Percentile::P90,
+            "95" => Percentile::P95,
+            "99" => Percentile::P99,
+            _ => return None,
+        })
+    }
+
+    /// The quantile as a fraction, for the aggregation's sketches.
+    pub fn quantile(self) -> f64 {
+        match self {
+            Percentile::P50 => 0.50,
+            Percentile::P90 => 0.90,
+            Percentile::P95 => 0.95,
+            Percentile::P99 => 0.99,
+        }
+    }
+}
+
+impl fmt::Display for Percentile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Percentile::P50 => "p50",
+            Percentile::P90 => "p90",
+            Percentile::P95 => "p95",
+            Percentile::P99 => "p99",
+        };
+        f.write_str(text)
+    }
+}
+
+/// Why an annotation value was not usable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AnnotationError {
+    #[error(transparent)]
+    Duration(#[from] DurationError),
+    #[error("a threshold must be greater than zero")]
+    NotPositive,
+    #[error("{0:?} is not a percentile (use p50, p90, p95 or p99)")]
+    UnknownPercentile(String),
+}
+
+/// One annotation as written and as understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnotationValue<T> {
+    /// The annotation key as written on the entity.
+    pub key: String,
+    pub raw: String,
+    pub parsed: Result<T, AnnotationError>,
+}
+
+/// An `edge-slo.<target>` annotation: `target` is the text after the dot, matched against the call's target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeSlo {
+    pub target: String,
+    pub value: AnnotationValue<f64>,
+}
+
+/// The threshold settings one entity declares. Absent annotations are `None`; bad ones keep their error.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ThresholdAnnotations {
+    pub processing_threshold: Option<AnnotationValue<f64>>,
+    pub latency_slo: Option<AnnotationValue<f64>>,
+    pub percentile: Option<AnnotationValue<Percentile>>,
+    pub edge_slos: Vec<EdgeSlo>,
+}
+
+impl ThresholdAnnotations {
+    /// Reads the `latencyheatmap/*` keys (case-insensitively) and returns the settings plus the keys under the
+    /// prefix that mean nothing to us, so the catalog can point at likely typos.
+    pub fn read(annotations: &BTreeMap<String, String>) -> (ThresholdAnnotations, Vec<String>) {
+        let mut settings = ThresholdAnnotations::default();
+        let mut unknown = Vec::new();
+        for (key, raw) in annotations {
+            let lower = key.to_ascii_lowercase();
+            if !lower.starts_with(PREFIX) {
+                continue;
+            }
+            let value = |parsed| AnnotationValue { key: key.clone(), raw: raw.clone(), parsed };
+            if lower == PROCESSING_THRESHOLD {
+                settings.processing_threshold = Some(value(parse_threshold_ms(raw)));
+            } else if lower == LATENCY_SLO {
+                settings.latency_slo = Some(value(parse_threshold_ms(raw)));
+            } else if lower == PERCENTILE {
+                let parsed = Percentile::parse(raw).ok_or_else(|| AnnotationError::UnknownPercentile(raw.clone()));
+                settings.percentile = Some(AnnotationValue { key: key.clone(), raw: raw.clone(), parsed });
+            } else if let Some(target) = key.get(EDGE_SLO_PREFIX.len()..).filter(|_| lower.starts_with(EDGE_SLO_PREFIX)) {
+                settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value: value(parse_threshold_ms(raw)) });
+            } else if lower != SERVICE_NAME {
+                unknown.push(key.clone());
+            }
+        }
+        (settings, unknown)
+    }
+}
+
+/// A threshold is a duration greater than zero: a zero threshold would make every observation infinitely late.
+pub fn parse_threshold_ms(raw: &str) -> Result<f64, AnnotationError> {
+    let ms = parse_duration_ms(raw)?;
+    if ms > 0.0 {
+        Ok(ms)
+    } else {
+        Err(AnnotationError::NotPositive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(pairs: &[(&str, &str)]) -> (ThresholdAnnotations, Vec<String>) {
+        let map = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        ThresholdAnnotations::read(&map)
+    }
+
+    #[test]
+    fn reads_typed_settings() {
+        let (settings, unknown) = read(&[
+            ("latencyheatmap/processingThreshold", "120ms"),
+            ("latencyheatmap/latency-slo", "300 ms"),
+            ("latencyheatmap/percentile", "p99"),
+            ("latencyheatmap/edge-slo.payments", "1.5s"),
+            ("latencyheatmap/service-name", "a,b"),
+            ("backstage.io/techdocs-ref", "dir:."),
+        ]);
+        assert!(unknown.is_empty(), "{unknown:?}");
+        assert_eq!(settings.processing_threshold.map(|v| v.parsed), Some(Ok(120.0)));
+        assert_eq!(settings.latency_slo.map(|v| v.parsed), Some(Ok(300.0)));
+        assert_eq!(settings.percentile.map(|v| v.parsed), Some(Ok(Percentile::P99)));
+        assert_eq!(settings.edge_slos.len(), 1);
+        assert_eq!(settings.edge_slos.first().map(|e| (e.target.as_str(), e.value.parsed.clone())), Some(("payments", Ok(1500.0))));
+    }
+
+    #[test]
+    fn keeps_bad_values_with_their_error() {
+        let (settings, unknown) = read(&[
+            ("latencyheatmap/latency-slo", "fast"),
+            ("latencyheatmap/processingthreshold", "0ms"),
+            ("latencyheatmap/percentile", "p75"),
+            ("latencyheatmap/latency-sol", "300ms"),
+        ]);
+        assert!(matches!(settings.latency_slo.map(|v| v.parsed), Some(Err(AnnotationError::Duration(_)))));
+        assert_eq!(settings.processing_threshold.map(|v| v.parsed), Some(Err(AnnotationError::NotPositive)));
+        assert!(matches!(settings.percentile.map(|v| v.parsed), Some(Err(AnnotationError::UnknownPercentile(_)))));
+        assert_eq!(unknown, ["latencyheatmap/latency-sol"]);
+    }
+
+    #[test]
+    fn percentiles_order_by_strictness() {
+        assert!(Percentile::P99 > Percentile::P95 && Percentile::P95 > Percentile::P50);
+        assert_eq!(Percentile::parse("95"), Some(Percentile::P95));
+        assert_eq!(Percentile::P90.to_string(), "p90");
+    }
+}

@@ -1,0 +1,90 @@
+//! Which catalog entity a telemetry service name belongs to.
+//!
+//! Owns the mapping rule: `latencyheatmap/service-name` (a comma-separated list) on any entity, else the
+//! `metadata.name` of a Component or Resource (APIs, systems and groups do not emit spans). Names match without
+//! case. A service no entity claims stays unmapped; showing it as "unknown to the catalog" is the pipeline's call.
+
+use std::collections::HashMap;
+
+use super::annotations::SERVICE_NAME;
+use super::entity::{Entity, Kind};
+use super::r#ref::EntityRef;
+use super::warning::CatalogWarning;
+
+/// How a name was claimed; a lower value wins, so an explicit annotation beats a name that only happens to match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Claim {
+    Annotation,
+    ComponentName,
+    ResourceName,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ServiceIndex {
+    by_service: HashMap<String, (Claim, EntityRef)>,
+    by_entity: HashMap<EntityRef, Vec<String>>,
+}
+
+impl ServiceIndex {
+    pub(crate) fn build(entities: &[(EntityRef, &Entity)], warnings: &mut Vec<CatalogWarning>) -> ServiceIndex {
+        let mut index = ServiceIndex::default();
+        for (entity_ref, entity) in entities {
+            for (claim, service) in claims_of(entity) {
+                index.claim(entity_ref, claim, service, warnings);
+            }
+        }
+        index
+    }
+
+    fn claim(&mut self, entity_ref: &EntityRef, claim: Claim, service: &str, warnings: &mut Vec<CatalogWarning>) {
+        let key = service_key(service);
+        match self.by_service.get(&key) {
+            Some((held, kept)) if *held < claim || (*held == claim && kept == entity_ref) => return,
+            Some((held, kept)) if *held == claim => {
+                warnings.push(CatalogWarning::ServiceNameClash {
+                    service: service.to_owned(),
+                    entity_ref: entity_ref.to_string(),
+                    kept: kept.to_string(),
+                });
+                return;
+            }
+            Some((_, displaced)) => {
+                if let Some(names) = self.by_entity.get_mut(displaced) {
+                    names.retain(|n| service_key(n) != key);
+                }
+            }
+            None => {}
+        }
+        self.by_service.insert(key, (claim, entity_ref.clone()));
+        self.by_entity.entry(entity_ref.clone()).or_default().push(service.to_owned());
+    }
+
+    pub fn entity_for_service(&self, service: &str) -> Option<&EntityRef> {
+        self.by_service.get(&service_key(service)).map(|(_, entity_ref)| entity_ref)
+    }
+
+    pub fn services_of(&self, entity: &EntityRef) -> &[String] {
+        self.by_entity.get(entity).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
+fn service_key(service: &str) -> String {
+    service.trim().to_lowercase()
+}
+
+/// The names an entity claims: its annotation's list if it has one, else its own name if its kind runs code.
+fn claims_of(entity: &Entity) -> Vec<(Claim, &str)> {
+    let annotation = entity.metadata.annotations.iter().find(|(key, _)| key.eq_ignore_ascii_case(SERVICE_NAME));
+    if let Some((_, list)) = annotation {
+        let names: Vec<(Claim, &str)> =
+            list.split(',').map(str::trim).filter(|n| !n.is_empty()).map(|n| (Claim::Annotation, n)).collect();
+        if !names.is_empty() {
+            return names;
+        }
+    }
+    match Kind::parse(&entity.kind) {
+        Some(Kind::Component) => vec![(Claim::ComponentName, entity.metadata.name.as_str())],
+        Some(Kind::Resource) => vec![(Claim::ResourceName, entity.metadata.name.as_str())],
+        _ => Vec::new(),
+    }
+}

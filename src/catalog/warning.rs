@@ -1,0 +1,97 @@
+//! What the catalog reader tolerated: problems in the entities that did not stop the rest from loading.
+//!
+//! Owns the warning values and their wording. Each has a stable `code` (also the `code` field of its JSON
+//! form) so the UI and tests can match on it without parsing prose. Threshold warnings live in `evaluate/`.
+
+use serde::Serialize;
+use thiserror::Error;
+
+/// One problem found while loading the catalog. The entity (or its index in the input) is always named.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
+#[serde(tag = "code", rename_all_fields = "camelCase")]
+pub enum CatalogWarning {
+    #[serde(rename = "catalog.unreadable")]
+    #[error("the catalog is not readable JSON: {message}")]
+    Unreadable { message: String },
+
+    #[serde(rename = "catalog.not-a-list")]
+    #[error("expected a JSON array of entities or {{\"items\": [...]}}, found {found}")]
+    NotAList { found: String },
+
+    #[serde(rename = "catalog.missing-metadata")]
+    #[error("entity #{index} has no metadata (or no metadata.name) and was skipped")]
+    MissingMetadata { index: usize },
+
+    #[serde(rename = "catalog.invalid-entity")]
+    #[error("entity #{index}{} could not be read and was skipped: {message}", display_ref(.entity_ref))]
+    InvalidEntity { index: usize, entity_ref: Option<String>, message: String },
+
+    #[serde(rename = "catalog.unknown-kind")]
+    #[error("{entity_ref} has kind {kind:?}, which is not a Backstage kind; it is shown without a C4 level")]
+    UnknownKind { entity_ref: String, kind: String },
+
+    #[serde(rename = "catalog.duplicate-ref")]
+    #[error("entity #{index} repeats {entity_ref} (first seen as entity #{first_index}); the first one is kept")]
+    DuplicateRef { index: usize, entity_ref: String, first_index: usize },
+
+    #[serde(rename = "catalog.bad-reference")]
+    #[error("{entity_ref}: {field} has a reference that cannot be read: {message}")]
+    BadReference { entity_ref: String, field: String, message: String },
+
+    #[serde(rename = "catalog.dangling-relation")]
+    #[error("{entity_ref}: {relation} points to {target}, which is not in the catalog; the relation is ignored")]
+    DanglingRelation { entity_ref: String, relation: String, target: String },
+
+    #[serde(rename = "catalog.self-loop")]
+    #[error("{entity_ref}: {relation} points to itself; the relation is ignored")]
+    SelfLoop { entity_ref: String, relation: String },
+
+    #[serde(rename = "catalog.unknown-annotation")]
+    #[error("{entity_ref}: annotation {annotation:?} is not one latencyheatmap reads (typo?)")]
+    UnknownAnnotation { entity_ref: String, annotation: String },
+
+    #[serde(rename = "catalog.service-name-clash")]
+    #[error("telemetry service {service:?} is claimed by {entity_ref} and by {kept}; it maps to {kept}")]
+    ServiceNameClash { service: String, entity_ref: String, kept: String },
+}
+
+fn display_ref(entity_ref: &Option<String>) -> String {
+    entity_ref.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+}
+
+impl CatalogWarning {
+    /// Stable identifier, equal to the `code` field of the serialized warning.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CatalogWarning::Unreadable { .. } => "catalog.unreadable",
+            CatalogWarning::NotAList { .. } => "catalog.not-a-list",
+            CatalogWarning::MissingMetadata { .. } => "catalog.missing-metadata",
+            CatalogWarning::InvalidEntity { .. } => "catalog.invalid-entity",
+            CatalogWarning::UnknownKind { .. } => "catalog.unknown-kind",
+            CatalogWarning::DuplicateRef { .. } => "catalog.duplicate-ref",
+            CatalogWarning::BadReference { .. } => "catalog.bad-reference",
+            CatalogWarning::DanglingRelation { .. } => "catalog.dangling-relation",
+            CatalogWarning::SelfLoop { .. } => "catalog.self-loop",
+            CatalogWarning::UnknownAnnotation { .. } => "catalog.unknown-annotation",
+            CatalogWarning::ServiceNameClash { .. } => "catalog.service-name-clash",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_matches_the_serialized_tag_and_display_names_the_entity() {
+        let warning = CatalogWarning::InvalidEntity {
+            index: 3,
+            entity_ref: Some("component:default/x".into()),
+            message: "bad".into(),
+        };
+        let json = serde_json::to_value(&warning).unwrap_or_default();
+        assert_eq!(json.get("code").and_then(|c| c.as_str()), Some(warning.code()));
+        assert_eq!(json.get("entityRef").and_then(|c| c.as_str()), Some("component:default/x"));
+        assert_eq!(warning.to_string(), "entity #3 (component:default/x) could not be read and was skipped: bad");
+    }
+}
