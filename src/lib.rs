@@ -10,6 +10,7 @@ pub mod aggregate;
 pub mod evaluate;
 pub mod color;
 pub mod layout;
+pub mod heatmap;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

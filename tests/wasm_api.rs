@@ -38,3 +38,83 @@ fn wrong_argument_types_are_typed_errors() {
         assert_eq!(code_of(&error), "INVALID_ARGUMENT");
     }
 }
+
+const OTLP: &str = include_str!("fixtures/otel-sdk/otlp.json");
+const CATALOG: &str = include_str!("fixtures/catalog/otel-shop.json");
+
+fn get(value: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(value.clone(), |value, key| Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED))
+}
+
+fn config(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("test JSON")
+}
+
+#[wasm_bindgen_test]
+fn heat_map_ingests_a_string_bytes_or_an_object_alike() {
+    let payloads: [JsValue; 3] = [
+        JsValue::from_str(OTLP),
+        js_sys::Uint8Array::from(OTLP.as_bytes()).into(),
+        js_sys::JSON::parse(OTLP).expect("fixture"),
+    ];
+    for payload in payloads {
+        let mut map = wasm::JsHeatMap::new(config(r#"{"window":"all"}"#)).expect("heat map");
+        let report = map.ingest_otlp(payload).expect("ingest");
+        assert_eq!(get(&report, &["accepted"]).as_f64(), Some(608.0));
+        assert_eq!(get(&report, &["rejected"]).as_f64(), Some(0.0));
+    }
+}
+
+#[wasm_bindgen_test]
+fn snapshot_is_a_plain_object_with_judged_coloured_nodes() {
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("default config");
+    let catalog = map.set_catalog(JsValue::from_str(CATALOG)).expect("catalog");
+    assert_eq!(get(&catalog, &["entities"]).as_f64(), Some(18.0));
+    map.ingest_otlp(JsValue::from_str(OTLP)).expect("ingest");
+    let snapshot = map.snapshot(config(r#"{"layout":{}}"#)).expect("snapshot");
+    let nodes = js_sys::Array::from(&get(&snapshot, &["nodes"]));
+    assert!(nodes.length() >= 7);
+    let first = nodes.get(0);
+    assert!(get(&first, &["color", "fill"]).as_string().is_some_and(|fill| fill.starts_with('#')));
+    assert!(get(&first, &["status"]).as_string().is_some());
+    assert_eq!(js_sys::Array::from(&get(&snapshot, &["layout", "nodes"])).length(), nodes.length());
+}
+
+#[wasm_bindgen_test]
+fn bad_config_and_payloads_are_typed_errors() {
+    let error = wasm::JsHeatMap::new(config(r#"{"window":"fast"}"#)).err().expect("bad window");
+    assert_eq!(code_of(&error), "INVALID_CONFIG");
+    assert!(message_of(&error).contains("window"), "{}", message_of(&error));
+    let error = wasm::JsHeatMap::new(JsValue::from_f64(3.0)).err().expect("not an object");
+    assert_eq!(code_of(&error), "INVALID_ARGUMENT");
+    let error = wasm::JsHeatMap::new(config(r#"{"ewmaHalfLife":[1]}"#)).err().expect("wrong type");
+    assert_eq!(code_of(&error), "INVALID_ARGUMENT");
+
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
+    let error = map.ingest_zipkin(JsValue::from_f64(1.0)).unwrap_err();
+    assert_eq!(code_of(&error), "INVALID_ARGUMENT");
+    // Not JSON at all: not an exception, a report that says so; the map still works.
+    let report = map.ingest_jaeger(JsValue::from_str("{\"data\": [")).expect("report");
+    assert!(get(&report, &["error"]).as_string().is_some());
+    assert!(map.snapshot(JsValue::UNDEFINED).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn layout_graph_lays_out_and_rejects_bad_graphs_with_codes() {
+    let layout = wasm::layout_graph_js(
+        config(r#"{"nodes":[{"id":"a","width":100,"height":40},{"id":"b","width":100,"height":40}],"edges":[{"from":"a","to":"b"}]}"#),
+        JsValue::UNDEFINED,
+    )
+    .expect("layout");
+    assert_eq!(js_sys::Array::from(&get(&layout, &["nodes"])).length(), 2);
+    assert!(get(&layout, &["stats", "ms"]).as_f64().is_some_and(|ms| ms >= 0.0));
+
+    let unknown = config(r#"{"nodes":[{"id":"a","width":1,"height":1}],"edges":[{"from":"a","to":"nope"}]}"#);
+    let error = wasm::layout_graph_js(unknown, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(code_of(&error), "INVALID_GRAPH");
+    assert!(message_of(&error).contains("nope"), "{}", message_of(&error));
+    let error = wasm::layout_graph_js(JsValue::from_str("a->b"), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(code_of(&error), "INVALID_ARGUMENT");
+    let error = wasm::layout_graph_js(config(r#"{"nodes":[{"id":"a"}]}"#), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(code_of(&error), "INVALID_ARGUMENT");
+}

@@ -183,6 +183,12 @@ impl LatencyState {
         &self.settings
     }
 
+    /// Event time "now": the newest span end seen, in ms since the Unix epoch (0 before any span). Windows and
+    /// quantiles are taken relative to it.
+    pub fn watermark_ms(&self) -> f64 {
+        self.keys.watermark_ms()
+    }
+
     /// Pairing counts since creation or the last reset.
     pub fn counts(&self) -> PairingCounts {
         self.pairing.counts

@@ -9,6 +9,8 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::duration::DurationError;
+use crate::heatmap::HeatMapError;
+use crate::layout::LayoutError;
 
 /// A failure at the boundary, with the stable `code` that the JS `Error` carries.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +21,10 @@ pub enum BindingError {
     InvalidArgument { what: &'static str, reason: String },
     #[error("{what}: {source}")]
     Duration { what: &'static str, source: DurationError },
+    #[error("{what}: {source}")]
+    Config { what: &'static str, source: HeatMapError },
+    #[error("{what}: {source}")]
+    Layout { what: &'static str, source: LayoutError },
 }
 
 impl BindingError {
@@ -27,6 +33,8 @@ impl BindingError {
         match self {
             BindingError::WrongType { .. } | BindingError::InvalidArgument { .. } => "INVALID_ARGUMENT",
             BindingError::Duration { .. } => "INVALID_DURATION",
+            BindingError::Config { .. } => "INVALID_CONFIG",
+            BindingError::Layout { .. } => "INVALID_GRAPH",
         }
     }
 }

@@ -1,14 +1,18 @@
 //! The JavaScript surface of the crate: the only module with `#[wasm_bindgen]`.
 //!
 //! Each export converts its arguments through [`interop`], calls the core, and converts the result back; no logic
-//! lives here. Compiled only for `wasm32`.
+//! lives here. Compiled only for `wasm32`. The package's TypeScript shim (`js/src/core.ts`) wraps these exports
+//! with documented types.
 
 mod interop;
 
 use wasm_bindgen::prelude::*;
 
 use crate::duration::parse_duration_ms;
-use interop::{string_arg, BindingError};
+use crate::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions};
+use crate::layout::{layout_graph, LayoutInput, LayoutOptions};
+use crate::telemetry::Format;
+use interop::{from_js, payload_bytes, string_arg, to_js, BindingError};
 
 /// Runs once when the module is instantiated (`initSync` in the JS package): panics show their message in the
 /// console instead of a bare `unreachable`.
@@ -23,4 +27,96 @@ pub fn parse_duration(text: JsValue) -> Result<f64, JsValue> {
     let text = string_arg(&text, "parseDuration(text)")?;
     parse_duration_ms(&text)
         .map_err(|source| BindingError::Duration { what: "parseDuration(text)", source }.into())
+}
+
+/// `layoutGraph(graph, options)`: layered layout with positions, edge routes and group boxes.
+#[wasm_bindgen(js_name = layoutGraph)]
+pub fn layout_graph_js(graph: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    const WHAT: &str = "layoutGraph(graph)";
+    if !graph.is_object() {
+        return Err(BindingError::WrongType { what: WHAT, expected: "an object { nodes, edges }" }.into());
+    }
+    let input: LayoutInput = from_js(graph, WHAT)?;
+    let options: LayoutOptions = from_js(options, "layoutGraph(graph, options)")?;
+    let started = now_ms();
+    let mut layout = layout_graph(&input, &options).map_err(|source| BindingError::Layout { what: WHAT, source })?;
+    layout.stats.ms = now_ms() - started;
+    Ok(to_js(&layout, WHAT)?)
+}
+
+/// `new HeatMap(config)`: latency state kept across polls, a catalog, thresholds and a palette.
+#[wasm_bindgen(js_name = HeatMap)]
+pub struct JsHeatMap {
+    inner: HeatMap,
+}
+
+#[wasm_bindgen(js_class = HeatMap)]
+impl JsHeatMap {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<JsHeatMap, JsValue> {
+        const WHAT: &str = "new HeatMap(config)";
+        if !(config.is_undefined() || config.is_null() || config.is_object()) {
+            return Err(BindingError::WrongType { what: WHAT, expected: "a config object" }.into());
+        }
+        let config: HeatMapConfig = from_js(config, WHAT)?;
+        HeatMap::new(config)
+            .map(|inner| JsHeatMap { inner })
+            .map_err(|source| BindingError::Config { what: WHAT, source }.into())
+    }
+
+    /// Entities as the catalog API returns them (array or `{ items }`), as objects or JSON.
+    #[wasm_bindgen(js_name = setCatalog)]
+    pub fn set_catalog(&mut self, entities: JsValue) -> Result<JsValue, JsValue> {
+        const WHAT: &str = "setCatalog(entities)";
+        let bytes = payload_bytes(&entities, WHAT)?;
+        Ok(to_js(&self.inner.set_catalog(&bytes), WHAT)?)
+    }
+
+    #[wasm_bindgen(js_name = ingestOtlp)]
+    pub fn ingest_otlp(&mut self, payload: JsValue) -> Result<JsValue, JsValue> {
+        self.ingest(Format::Otlp, payload, "ingestOtlp(payload)")
+    }
+
+    #[wasm_bindgen(js_name = ingestJaeger)]
+    pub fn ingest_jaeger(&mut self, payload: JsValue) -> Result<JsValue, JsValue> {
+        self.ingest(Format::Jaeger, payload, "ingestJaeger(payload)")
+    }
+
+    #[wasm_bindgen(js_name = ingestZipkin)]
+    pub fn ingest_zipkin(&mut self, payload: JsValue) -> Result<JsValue, JsValue> {
+        self.ingest(Format::Zipkin, payload, "ingestZipkin(payload)")
+    }
+
+    /// Forgets the latency state; catalog and config stay.
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    pub fn snapshot(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        const WHAT: &str = "snapshot(options)";
+        let options: SnapshotOptions = from_js(options, WHAT)?;
+        let snapshot = self.inner.snapshot(&options).map_err(|source| match source {
+            HeatMapError::Layout(source) => BindingError::Layout { what: WHAT, source },
+            source => BindingError::Config { what: WHAT, source },
+        })?;
+        Ok(to_js(&snapshot, WHAT)?)
+    }
+}
+
+impl JsHeatMap {
+    fn ingest(&mut self, format: Format, payload: JsValue, what: &'static str) -> Result<JsValue, JsValue> {
+        let bytes = payload_bytes(&payload, what)?;
+        Ok(to_js(&self.inner.ingest(format, &bytes), what)?)
+    }
+}
+
+/// A monotonic clock where there is one (`performance.now()` in browsers, workers and Node), else `Date.now()`.
+fn now_ms() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok();
+    performance
+        .and_then(|performance| {
+            let now = js_sys::Reflect::get(&performance, &JsValue::from_str("now")).ok()?;
+            now.dyn_into::<js_sys::Function>().ok()?.call0(&performance).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
 }
