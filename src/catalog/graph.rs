@@ -108,7 +108,8 @@ impl DeclaredGraph {
         for (entity_ref, entity) in entities {
             for link in links_of(entity_ref, entity, warnings) {
                 if link.other == *entity_ref {
-                    warnings.push(CatalogWarning::SelfLoop { entity_ref: entity_ref.to_string(), relation: link.label });
+                    warnings
+                        .push(CatalogWarning::SelfLoop { entity_ref: entity_ref.to_string(), relation: link.label });
                     continue;
                 }
                 if !declared.nodes.contains_key(&link.other) {
