@@ -132,7 +132,9 @@ impl Palette {
             .iter()
             .enumerate()
             .map(|(index, hex)| {
-                parse_hex(hex.as_ref()).map(to_oklab).map_err(|error| ColorError::Anchor { index, error: Box::new(error) })
+                parse_hex(hex.as_ref())
+                    .map(to_oklab)
+                    .map_err(|error| ColorError::Anchor { index, error: Box::new(error) })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Palette { anchors })

@@ -38,7 +38,9 @@ fn edges_follow_call_direction_through_apis() {
     assert!(has_edge(&catalog, "component:checkout-service", "resource:orders-db", EdgeKind::DependsOn));
     assert!(has_edge(&catalog, "component:payment-gateway", "component:ledger-service", EdgeKind::DependsOn));
     // Never the inverse direction, even though both sides of every relation pair are in the input.
-    assert!(!catalog.declared_edges().any(|e| e.from == r("component:checkout-service") && e.to == r("api:checkout-api")));
+    assert!(!catalog
+        .declared_edges()
+        .any(|e| e.from == r("component:checkout-service") && e.to == r("api:checkout-api")));
     assert!(!catalog.declared_edges().any(|e| e.from == r("resource:orders-db")));
     // Both sides of a pair give one edge, not two.
     let provided = catalog
@@ -115,7 +117,10 @@ fn entities_collapse_into_their_system_and_domain() {
     let group = |entity: &str, level| catalog.group_of(&r(entity), level).map(ToString::to_string);
     assert_eq!(group("component:checkout-service", Level::Context).as_deref(), Some("system:default/storefront"));
     assert_eq!(group("component:checkout-service", Level::Landscape).as_deref(), Some("domain:default/commerce"));
-    assert_eq!(group("component:checkout-service", Level::Container).as_deref(), Some("component:default/checkout-service"));
+    assert_eq!(
+        group("component:checkout-service", Level::Container).as_deref(),
+        Some("component:default/checkout-service")
+    );
     assert_eq!(group("resource:users-db", Level::Landscape).as_deref(), Some("domain:default/platform"));
     assert_eq!(group("component:fraud-rules-engine", Level::Context).as_deref(), Some("system:default/payments"));
     assert_eq!(group("system:identity", Level::Landscape).as_deref(), Some("domain:default/platform"));
@@ -124,7 +129,12 @@ fn entities_collapse_into_their_system_and_domain() {
     assert_eq!(group("group:team-web", Level::Context), None);
     let members: Vec<String> =
         catalog.members_of(&r("system:payments"), Level::Context).into_iter().map(ToString::to_string).collect();
-    for expected in ["component:default/payment-gateway", "api:default/fraud-api", "resource:default/fraud-rules-cache", "component:default/fraud-rules-engine"] {
+    for expected in [
+        "component:default/payment-gateway",
+        "api:default/fraud-api",
+        "resource:default/fraud-rules-cache",
+        "component:default/fraud-rules-engine",
+    ] {
         assert!(members.iter().any(|m| m == expected), "{expected} in {members:?}");
     }
     assert!(!members.iter().any(|m| m.contains("checkout")));

@@ -19,14 +19,22 @@ fn token() -> impl Strategy<Value = String> {
 
 fn relation() -> impl Strategy<Value = Value> {
     let types = prop_oneof![
-        Just("dependsOn"), Just("dependencyOf"), Just("consumesApi"), Just("apiConsumedBy"),
-        Just("apiProvidedBy"), Just("providesApi"), Just("partOf"), Just("hasPart"), Just("ownedBy"),
+        Just("dependsOn"),
+        Just("dependencyOf"),
+        Just("consumesApi"),
+        Just("apiConsumedBy"),
+        Just("apiProvidedBy"),
+        Just("providesApi"),
+        Just("partOf"),
+        Just("hasPart"),
+        Just("ownedBy"),
     ];
     (types, token()).prop_map(|(t, target)| json!({ "type": t, "targetRef": target }))
 }
 
 fn entity() -> impl Strategy<Value = Value> {
-    let kind = prop_oneof![Just("Component"), Just("API"), Just("System"), Just("Domain"), Just("Resource"), Just("Widget")];
+    let kind =
+        prop_oneof![Just("Component"), Just("API"), Just("System"), Just("Domain"), Just("Resource"), Just("Widget")];
     (
         kind,
         token(),

@@ -27,17 +27,29 @@ fn every_problem_is_a_warning() {
     assert!(has(&|w| matches!(w, CatalogWarning::MissingMetadata { index: 3 })));
     assert!(has(&|w| matches!(w, CatalogWarning::MissingMetadata { index: 4 })));
     assert!(has(&|w| matches!(w, CatalogWarning::InvalidEntity { index: 5, entity_ref: None, .. })));
-    assert!(has(&|w| matches!(w, CatalogWarning::InvalidEntity { index: 6, entity_ref: Some(r), .. } if r == "component:default/numeric")));
+    assert!(has(
+        &|w| matches!(w, CatalogWarning::InvalidEntity { index: 6, entity_ref: Some(r), .. } if r == "component:default/numeric")
+    ));
     assert!(has(&|w| matches!(w, CatalogWarning::InvalidEntity { index: 8, .. })));
     assert!(has(&|w| matches!(w, CatalogWarning::DuplicateRef { index: 1, first_index: 0, .. })));
     assert!(has(&|w| matches!(w, CatalogWarning::UnknownKind { kind, .. } if kind == "Widget")));
-    assert!(has(&|w| matches!(w, CatalogWarning::DanglingRelation { target, .. } if target == "component:default/ghost")));
-    assert!(has(&|w| matches!(w, CatalogWarning::SelfLoop { entity_ref, .. } if entity_ref == "component:default/alpha")));
+    assert!(has(
+        &|w| matches!(w, CatalogWarning::DanglingRelation { target, .. } if target == "component:default/ghost")
+    ));
+    assert!(has(
+        &|w| matches!(w, CatalogWarning::SelfLoop { entity_ref, .. } if entity_ref == "component:default/alpha")
+    ));
     assert!(has(&|w| matches!(w, CatalogWarning::BadReference { field, .. } if field == "relation dependsOn")));
-    assert!(has(&|w| matches!(w, CatalogWarning::BadReference { message, .. } if message.contains("gamma-without-kind"))));
+    assert!(has(
+        &|w| matches!(w, CatalogWarning::BadReference { message, .. } if message.contains("gamma-without-kind"))
+    ));
     assert!(has(&|w| matches!(w, CatalogWarning::BadReference { field, .. } if field == "spec.system")));
-    assert!(has(&|w| matches!(w, CatalogWarning::UnknownAnnotation { annotation, .. } if annotation == "latencyheatmap/latency-sol")));
-    assert!(has(&|w| matches!(w, CatalogWarning::ServiceNameClash { service, kept, .. } if service == "shared" && kept == "component:default/alpha")));
+    assert!(has(
+        &|w| matches!(w, CatalogWarning::UnknownAnnotation { annotation, .. } if annotation == "latencyheatmap/latency-sol")
+    ));
+    assert!(has(
+        &|w| matches!(w, CatalogWarning::ServiceNameClash { service, kept, .. } if service == "shared" && kept == "component:default/alpha")
+    ));
     // Relations the heat map does not read (ownership) are not reported even when their target is missing.
     assert!(!has(&|w| matches!(w, CatalogWarning::DanglingRelation { target, .. } if target.starts_with("group:"))));
     assert_eq!(warnings.len(), 14, "{warnings:#?}");

@@ -43,16 +43,26 @@ fn entity_annotation_beats_config_default() {
     let processing = node(&catalog, "component:checkout-service", NodeMetric::ProcessingTime, &defaults());
     assert_eq!((processing.threshold_ms, processing.source), (Some(120.0), ThresholdSource::EntityAnnotation));
     let spaced = node(&catalog, "component:catalog-service", NodeMetric::LatencySlo, &defaults());
-    assert_eq!((spaced.threshold_ms, spaced.source), (Some(300.0), ThresholdSource::EntityAnnotation), "\"300 ms\" parses");
+    assert_eq!(
+        (spaced.threshold_ms, spaced.source),
+        (Some(300.0), ThresholdSource::EntityAnnotation),
+        "\"300 ms\" parses"
+    );
 }
 
 #[test]
 fn config_default_applies_without_annotations_and_none_without_config() {
     let catalog = shop();
     let frontend = node(&catalog, "component:web-frontend", NodeMetric::ProcessingTime, &defaults());
-    assert_eq!((frontend.threshold_ms, frontend.source, frontend.source_ref), (Some(100.0), ThresholdSource::ConfigDefault, None));
+    assert_eq!(
+        (frontend.threshold_ms, frontend.source, frontend.source_ref),
+        (Some(100.0), ThresholdSource::ConfigDefault, None)
+    );
     let stranger = node(&catalog, "component:not-in-catalog", NodeMetric::LatencySlo, &defaults());
-    assert_eq!((stranger.threshold_ms, stranger.source, stranger.percentile), (Some(500.0), ThresholdSource::ConfigDefault, Percentile::P95));
+    assert_eq!(
+        (stranger.threshold_ms, stranger.source, stranger.percentile),
+        (Some(500.0), ThresholdSource::ConfigDefault, Percentile::P95)
+    );
     let bare = node(&catalog, "component:web-frontend", NodeMetric::ProcessingTime, &EvaluateConfig::default());
     assert_eq!((bare.threshold_ms, bare.source), (None, ThresholdSource::None));
     assert_eq!(evaluate(Some(10.0), &bare, Tolerance::Moderate).status, Status::Unknown);
@@ -69,7 +79,8 @@ fn bad_annotations_warn_and_fall_back_to_the_next_source() {
         let resolved = node(&catalog, entity, metric, &defaults());
         assert_eq!(resolved.source, ThresholdSource::ConfigDefault, "{entity}");
         assert!(resolved.threshold_ms.is_some());
-        let [EvaluateWarning::BadAnnotation { entity_ref, annotation, value, fallback, .. }] = resolved.warnings.as_slice()
+        let [EvaluateWarning::BadAnnotation { entity_ref, annotation, value, fallback, .. }] =
+            resolved.warnings.as_slice()
         else {
             panic!("{entity}: expected one bad-annotation warning, got {:?}", resolved.warnings)
         };
@@ -77,11 +88,17 @@ fn bad_annotations_warn_and_fall_back_to_the_next_source() {
         assert!(annotation.starts_with("latencyheatmap/"));
         assert_eq!((value.as_str(), *fallback), (raw, ThresholdSource::ConfigDefault));
         let text = resolved.warnings.first().map(ToString::to_string).unwrap_or_default();
-        assert!(text.contains(entity_ref.as_str()) && text.contains(annotation.as_str()) && text.contains("config default"), "{text}");
+        assert!(
+            text.contains(entity_ref.as_str()) && text.contains(annotation.as_str()) && text.contains("config default"),
+            "{text}"
+        );
     }
     // With no default either, the warning says nothing was left.
     let none = node(&catalog, "component:ledger-service", NodeMetric::LatencySlo, &EvaluateConfig::default());
-    assert!(matches!(none.warnings.as_slice(), [EvaluateWarning::BadAnnotation { fallback: ThresholdSource::None, .. }]));
+    assert!(matches!(
+        none.warnings.as_slice(),
+        [EvaluateWarning::BadAnnotation { fallback: ThresholdSource::None, .. }]
+    ));
 }
 
 #[test]
@@ -94,7 +111,11 @@ fn edge_annotation_beats_target_annotation_beats_default() {
     let to_resource = edge(&catalog, "component:checkout-service", "resource:orders-db", &defaults());
     assert_eq!((to_resource.threshold_ms, to_resource.source), (Some(50.0), ThresholdSource::EdgeAnnotation));
     let by_api = edge(&catalog, "component:web-frontend", "component:checkout-service", &defaults());
-    assert_eq!((by_api.threshold_ms, by_api.source), (Some(900.0), ThresholdSource::EdgeAnnotation), "edge-slo.<api it provides>");
+    assert_eq!(
+        (by_api.threshold_ms, by_api.source),
+        (Some(900.0), ThresholdSource::EdgeAnnotation),
+        "edge-slo.<api it provides>"
+    );
     let target = edge(&catalog, "component:search-service", "component:catalog-service", &defaults());
     assert_eq!((target.threshold_ms, target.source), (Some(300.0), ThresholdSource::EntityAnnotation));
     assert_eq!(target.source_ref, Some(r("component:catalog-service")));
@@ -122,7 +143,9 @@ fn enforce_defaults_lets_annotations_only_tighten() {
     let strict = config(r#"{"defaults":{"latencySlo":"500ms"},"percentile":"p99","enforceDefaults":true}"#);
     let looser = node(&catalog, "component:checkout-service", NodeMetric::LatencySlo, &strict);
     assert_eq!((looser.threshold_ms, looser.source), (Some(500.0), ThresholdSource::ConfigDefault));
-    assert!(matches!(looser.warnings.as_slice(), [EvaluateWarning::LooserThanDefault { value_ms, default_ms, .. }] if *value_ms == 800.0 && *default_ms == 500.0));
+    assert!(
+        matches!(looser.warnings.as_slice(), [EvaluateWarning::LooserThanDefault { value_ms, default_ms, .. }] if *value_ms == 800.0 && *default_ms == 500.0)
+    );
     let tighter = node(&catalog, "component:catalog-service", NodeMetric::LatencySlo, &strict);
     assert_eq!((tighter.threshold_ms, tighter.source), (Some(300.0), ThresholdSource::EntityAnnotation));
     let two_seconds = node(&catalog, "component:recommendation-service", NodeMetric::LatencySlo, &strict);

@@ -127,7 +127,8 @@ impl ThresholdAnnotations {
             } else if lower == PERCENTILE {
                 let parsed = Percentile::parse(raw).ok_or_else(|| AnnotationError::UnknownPercentile(raw.clone()));
                 settings.percentile = Some(AnnotationValue { key: key.clone(), raw: raw.clone(), parsed });
-            } else if let Some(target) = key.get(EDGE_SLO_PREFIX.len()..).filter(|_| lower.starts_with(EDGE_SLO_PREFIX)) {
+            } else if let Some(target) = key.get(EDGE_SLO_PREFIX.len()..).filter(|_| lower.starts_with(EDGE_SLO_PREFIX))
+            {
                 settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value: value(parse_threshold_ms(raw)) });
             } else if lower != SERVICE_NAME {
                 unknown.push(key.clone());
@@ -171,7 +172,10 @@ mod tests {
         assert_eq!(settings.latency_slo.map(|v| v.parsed), Some(Ok(300.0)));
         assert_eq!(settings.percentile.map(|v| v.parsed), Some(Ok(Percentile::P99)));
         assert_eq!(settings.edge_slos.len(), 1);
-        assert_eq!(settings.edge_slos.first().map(|e| (e.target.as_str(), e.value.parsed.clone())), Some(("payments", Ok(1500.0))));
+        assert_eq!(
+            settings.edge_slos.first().map(|e| (e.target.as_str(), e.value.parsed.clone())),
+            Some(("payments", Ok(1500.0)))
+        );
     }
 
     #[test]

@@ -162,13 +162,8 @@ mod tests {
         let entity: Entity = serde_json::from_str(json).expect("entity");
         assert_eq!(entity.metadata.namespace, "default");
         assert_eq!(entity.entity_ref().map(|r| r.to_string()).ok().as_deref(), Some("component:default/backend"));
-        let targets: Vec<String> = entity
-            .relations
-            .iter()
-            .flatten()
-            .filter_map(|r| r.target().ok())
-            .map(|r| r.to_string())
-            .collect();
+        let targets: Vec<String> =
+            entity.relations.iter().flatten().filter_map(|r| r.target().ok()).map(|r| r.to_string()).collect();
         assert_eq!(targets, ["resource:default/db", "system:default/shop"]);
         assert_eq!(entity.display_name(), "backend");
     }

@@ -108,7 +108,8 @@ impl DeclaredGraph {
         for (entity_ref, entity) in entities {
             for link in links_of(entity_ref, entity, warnings) {
                 if link.other == *entity_ref {
-                    warnings.push(CatalogWarning::SelfLoop { entity_ref: entity_ref.to_string(), relation: link.label });
+                    warnings
+                        .push(CatalogWarning::SelfLoop { entity_ref: entity_ref.to_string(), relation: link.label });
                     continue;
                 }
                 if !declared.nodes.contains_key(&link.other) {
@@ -264,5 +265,79 @@ fn spec_strings<'a>(
             bad(warnings);
             Vec::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{Catalog, CatalogWarning, EdgeKind, EntityRef, RefContext};
+
+    fn r(text: &str) -> EntityRef {
+        EntityRef::parse(text, RefContext::default()).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn edges(catalog: &Catalog) -> Vec<(String, String, EdgeKind)> {
+        catalog.declared_edges().map(|e| (e.from.to_string(), e.to.to_string(), e.kind)).collect()
+    }
+
+    #[test]
+    fn one_side_of_a_pair_is_enough_and_both_sides_give_one_edge() {
+        let json = r#"[
+            {"kind":"Component","metadata":{"name":"a"},"relations":[{"type":"dependsOn","targetRef":"component:default/b"}]},
+            {"kind":"Component","metadata":{"name":"b"},"relations":[{"type":"dependencyOf","targetRef":"component:default/a"},
+                                                                    {"type":"dependencyOf","targetRef":"component:default/c"}]},
+            {"kind":"Component","metadata":{"name":"c"},"relations":[{"type":"ownedBy","targetRef":"group:default/x"}]}
+        ]"#;
+        let (catalog, warnings) = Catalog::from_json(json.as_bytes());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            edges(&catalog),
+            [
+                ("component:default/a".into(), "component:default/b".into(), EdgeKind::DependsOn),
+                ("component:default/c".into(), "component:default/b".into(), EdgeKind::DependsOn),
+            ]
+        );
+        assert_eq!(catalog.graph().callers(&r("component:b")), [&r("component:a"), &r("component:c")]);
+    }
+
+    #[test]
+    fn spec_short_forms_take_kind_from_the_field_and_namespace_from_the_entity() {
+        let json = r#"[
+            {"kind":"Component","metadata":{"name":"web","namespace":"shop"},
+             "spec":{"consumesApis":["orders"],"dependsOn":["resource:cache"],"system":"storefront"}},
+            {"kind":"API","metadata":{"name":"orders","namespace":"shop"},"spec":{}},
+            {"kind":"Resource","metadata":{"name":"cache","namespace":"shop"},"spec":{}},
+            {"kind":"System","metadata":{"name":"storefront","namespace":"shop"},"spec":{}}
+        ]"#;
+        let (catalog, warnings) = Catalog::from_json(json.as_bytes());
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            edges(&catalog),
+            [
+                ("component:shop/web".into(), "resource:shop/cache".into(), EdgeKind::DependsOn),
+                ("component:shop/web".into(), "api:shop/orders".into(), EdgeKind::ConsumesApi),
+            ]
+        );
+        assert_eq!(catalog.graph().parents(&r("component:shop/web")), [r("system:shop/storefront")]);
+    }
+
+    #[test]
+    fn part_of_cycles_do_not_hang_group_lookup() {
+        let json = r#"[
+            {"kind":"Component","metadata":{"name":"a"},"spec":{"subcomponentOf":"b"}},
+            {"kind":"Component","metadata":{"name":"b"},"spec":{"subcomponentOf":"a"}}
+        ]"#;
+        let (catalog, warnings) = Catalog::from_json(json.as_bytes());
+        assert!(warnings.is_empty());
+        assert_eq!(catalog.group_of(&r("component:a"), crate::catalog::Level::Context), None);
+    }
+
+    #[test]
+    fn a_dangling_target_is_reported_once() {
+        let json = r#"[{"kind":"Component","metadata":{"name":"a"},"relations":[
+            {"type":"dependsOn","targetRef":"component:default/gone"},
+            {"type":"dependsOn","targetRef":"component:default/Gone"}]}]"#;
+        let (_, warnings) = Catalog::from_json(json.as_bytes());
+        assert!(matches!(warnings.as_slice(), [CatalogWarning::DanglingRelation { .. }]), "{warnings:?}");
     }
 }

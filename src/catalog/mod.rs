@@ -77,7 +77,11 @@ impl Catalog {
             let entity_ref = match entity.entity_ref() {
                 Ok(entity_ref) => entity_ref,
                 Err(error) => {
-                    warnings.push(CatalogWarning::InvalidEntity { index, entity_ref: None, message: error.to_string() });
+                    warnings.push(CatalogWarning::InvalidEntity {
+                        index,
+                        entity_ref: None,
+                        message: error.to_string(),
+                    });
                     continue;
                 }
             };
@@ -91,7 +95,10 @@ impl Catalog {
             }
             let kind = Kind::parse(&entity.kind);
             if kind.is_none() {
-                warnings.push(CatalogWarning::UnknownKind { entity_ref: entity_ref.to_string(), kind: entity.kind.clone() });
+                warnings.push(CatalogWarning::UnknownKind {
+                    entity_ref: entity_ref.to_string(),
+                    kind: entity.kind.clone(),
+                });
             }
             let (thresholds, unknown) = ThresholdAnnotations::read(&entity.metadata.annotations);
             for annotation in unknown {
@@ -157,7 +164,8 @@ impl Catalog {
             if providers.is_empty() {
                 calls.push((edge.from, edge.to));
             } else {
-                calls.extend(providers.into_iter().filter(|p| **p != edge.from).map(|p| (edge.from.clone(), p.clone())));
+                calls
+                    .extend(providers.into_iter().filter(|p| **p != edge.from).map(|p| (edge.from.clone(), p.clone())));
             }
         }
         calls.sort();

@@ -110,7 +110,9 @@ mod tests {
         assert_eq!(indices, [0, 4]);
         let codes: Vec<&str> = warnings.iter().map(CatalogWarning::code).collect();
         assert_eq!(codes, ["catalog.invalid-entity", "catalog.missing-metadata", "catalog.invalid-entity"]);
-        assert!(matches!(warnings.get(2), Some(CatalogWarning::InvalidEntity { index: 3, entity_ref: Some(r), .. }) if r == "component:default/bad"));
+        assert!(
+            matches!(warnings.get(2), Some(CatalogWarning::InvalidEntity { index: 3, entity_ref: Some(r), .. }) if r == "component:default/bad")
+        );
     }
 
     #[test]

@@ -208,4 +208,14 @@ mod tests {
         let back: EntityRef = serde_json::from_str("\"component:default/backend\"").expect("round trip");
         assert_eq!(back, r);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics_and_round_trips(text in "\\PC{0,24}", kind in proptest::option::of("[a-zA-Z]{1,8}")) {
+            if let Ok(entity_ref) = EntityRef::parse(&text, RefContext::new(kind.as_deref(), "default")) {
+                let again = EntityRef::parse(&entity_ref.to_string(), RefContext::default());
+                proptest::prop_assert_eq!(again, Ok(entity_ref));
+            }
+        }
+    }
 }

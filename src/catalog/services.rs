@@ -88,3 +88,41 @@ fn claims_of(entity: &Entity) -> Vec<(Claim, &str)> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{Catalog, EntityRef, RefContext};
+
+    fn r(text: &str) -> Option<EntityRef> {
+        EntityRef::parse(text, RefContext::default()).ok()
+    }
+
+    #[test]
+    fn annotation_beats_component_name_beats_resource_name() {
+        let json = r#"[
+            {"kind":"Resource","metadata":{"name":"orders"}},
+            {"kind":"Component","metadata":{"name":"orders"}},
+            {"kind":"Component","metadata":{"name":"billing"}},
+            {"kind":"Component","metadata":{"name":"billing-v2","annotations":{"latencyheatmap/service-name":" billing , ,invoices"}}}
+        ]"#;
+        let (catalog, warnings) = Catalog::from_json(json.as_bytes());
+        assert!(warnings.is_empty(), "a better claim is not a clash: {warnings:?}");
+        assert_eq!(catalog.entity_for_service("orders").cloned(), r("component:orders"));
+        assert_eq!(catalog.entity_for_service("billing").cloned(), r("component:billing-v2"));
+        assert_eq!(catalog.entity_for_service("invoices").cloned(), r("component:billing-v2"));
+        assert_eq!(catalog.entity_for_service(""), None);
+        let billing = r("component:billing").map(|b| catalog.services_of(&b).to_vec());
+        assert_eq!(billing, Some(Vec::new()), "a displaced name is no longer listed for its old entity");
+    }
+
+    #[test]
+    fn the_same_name_in_two_namespaces_is_a_clash() {
+        let json = r#"[
+            {"kind":"Component","metadata":{"name":"api-gw","namespace":"eu"}},
+            {"kind":"Component","metadata":{"name":"api-gw","namespace":"us"}}
+        ]"#;
+        let (catalog, warnings) = Catalog::from_json(json.as_bytes());
+        assert_eq!(warnings.iter().map(|w| w.code()).collect::<Vec<_>>(), ["catalog.service-name-clash"]);
+        assert_eq!(catalog.entity_for_service("api-gw").cloned(), r("component:eu/api-gw"));
+    }
+}

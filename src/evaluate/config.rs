@@ -50,9 +50,9 @@ fn duration_ms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>
         None => Ok(None),
         Some(NumberOrText::Number(ms)) if ms.is_finite() && ms > 0.0 => Ok(Some(ms)),
         Some(NumberOrText::Number(ms)) => Err(serde::de::Error::custom(format!("{ms} ms is not a usable threshold"))),
-        Some(NumberOrText::Text(text)) => parse_threshold_ms(&text)
-            .map(Some)
-            .map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}"))),
+        Some(NumberOrText::Text(text)) => {
+            parse_threshold_ms(&text).map(Some).map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
+        }
     }
 }
 
@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(config.defaults.latency_slo, Some(1500.0));
         assert_eq!(config.defaults.processing_threshold, Some(120.0));
         assert_eq!(config.defaults.error_rate, Some(0.02));
-        assert_eq!((config.percentile, config.tolerance, config.enforce_defaults), (Percentile::P99, Tolerance::Conservative, true));
+        assert_eq!(
+            (config.percentile, config.tolerance, config.enforce_defaults),
+            (Percentile::P99, Tolerance::Conservative, true)
+        );
     }
 
     #[test]

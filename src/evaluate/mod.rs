@@ -16,6 +16,8 @@ pub use crate::catalog::Percentile;
 pub use config::{Defaults, EvaluateConfig};
 pub use score::{evaluate, evaluate_error_rate, score, Evaluation, MAX_SCORE};
 pub use status::Status;
-pub use thresholds::{resolve_edge_threshold, resolve_node_threshold, Metric, NodeMetric, ResolvedThreshold, ThresholdSource};
+pub use thresholds::{
+    resolve_edge_threshold, resolve_node_threshold, Metric, NodeMetric, ResolvedThreshold, ThresholdSource,
+};
 pub use tolerance::{Bands, Tolerance};
 pub use warning::EvaluateWarning;

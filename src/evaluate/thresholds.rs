@@ -2,8 +2,9 @@
 //!
 //! Owns the precedence rule — edge annotation > entity annotation > config default — and `enforceDefaults`
 //! (annotations may only tighten). A value that cannot be used (`"fast"`, `"-5ms"`, `""`, `"0ms"`) is skipped
-//! with a warning naming the entity, the annotation and the source used instead. Parsing annotation values is
-//! the catalog's; judging an observation against the result is `score.rs`'s.
+//! with a warning naming the entity, the annotation and the source used instead. Under `enforceDefaults` an
+//! annotation looser than the default is skipped the same way; with no default there is nothing to loosen, so
+//! annotations stand. Parsing annotation values is the catalog's; judging an observation is `score.rs`'s.
 
 use std::fmt;
 

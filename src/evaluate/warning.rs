@@ -18,7 +18,13 @@ pub enum EvaluateWarning {
 
     #[serde(rename = "evaluate.looser-than-default")]
     #[error("{entity_ref}: annotation {annotation} ({value_ms} ms) is looser than the enforced default ({default_ms} ms); using {fallback} instead")]
-    LooserThanDefault { entity_ref: String, annotation: String, value_ms: f64, default_ms: f64, fallback: ThresholdSource },
+    LooserThanDefault {
+        entity_ref: String,
+        annotation: String,
+        value_ms: f64,
+        default_ms: f64,
+        fallback: ThresholdSource,
+    },
 
     #[serde(rename = "evaluate.looser-percentile")]
     #[error("{entity_ref}: annotation {annotation} ({value}) is looser than the enforced default percentile ({default}); using {default}")]
