@@ -1,13 +1,26 @@
 /**
  * `backstage-plugin-latency-heatmap/core`: the wasm API with no React, for Node scripts, workers and the React
- * components of the package root alike.
+ * components of the package root alike. Every function here converts and forwards; the work happens in Rust.
  */
 import * as wasm from './generated/latency_heatmap.js';
+import { latencyHeatmapError } from './errors';
 import { requireInit } from './loader';
+import type {
+  CatalogReport,
+  HeatMapConfig,
+  IngestReport,
+  JsonPayload,
+  Layout,
+  LayoutGraph,
+  LayoutOptions,
+  Snapshot,
+  SnapshotOptions,
+} from './types';
 
 export { initSync } from './loader';
 export { isLatencyHeatmapError } from './errors';
 export type { LatencyHeatmapError, LatencyHeatmapErrorCode } from './errors';
+export type * from './types';
 
 /**
  * Reads a duration as written in `catalog-info.yaml` annotations and in config (`300ms`, `1.5s`, `250us`, `5m`)
@@ -16,4 +29,64 @@ export type { LatencyHeatmapError, LatencyHeatmapErrorCode } from './errors';
 export function parseDuration(text: string): number {
   requireInit('parseDuration');
   return wasm.parseDuration(text);
+}
+
+/** Layered layout (in Rust): positions, edge routes and group boxes. Throws `INVALID_GRAPH` for bad graphs. */
+export function layoutGraph(graph: LayoutGraph, options?: LayoutOptions): Layout {
+  requireInit('layoutGraph');
+  return wasm.layoutGraph(graph, options) as Layout;
+}
+
+/**
+ * Latency state kept across polls, the catalog it is mapped onto, and the thresholds and palette it is judged
+ * and coloured with. Call `free()` when done (or let the garbage collector do it).
+ */
+export class HeatMap {
+  #inner: wasm.HeatMap | undefined;
+
+  /** Throws `INVALID_CONFIG` (or `INVALID_ARGUMENT` for a wrong type) naming the bad field. */
+  constructor(config?: HeatMapConfig) {
+    requireInit('new HeatMap');
+    this.#inner = new wasm.HeatMap(config);
+  }
+
+  /** Entities as the catalog API returns them (array or `{ items }`). Unreadable entities become warnings. */
+  setCatalog(entities: JsonPayload): CatalogReport {
+    return this.#use('setCatalog').setCatalog(entities) as CatalogReport;
+  }
+
+  /** OTLP/JSON (`resourceSpans`, Tempo's `batches` or `{ trace }`). */
+  ingestOtlp(payload: JsonPayload): IngestReport {
+    return this.#use('ingestOtlp').ingestOtlp(payload) as IngestReport;
+  }
+
+  /** Jaeger query-API JSON (`{ data: [trace…] }`). */
+  ingestJaeger(payload: JsonPayload): IngestReport {
+    return this.#use('ingestJaeger').ingestJaeger(payload) as IngestReport;
+  }
+
+  /** Zipkin v2 JSON (an array of spans, or of traces). */
+  ingestZipkin(payload: JsonPayload): IngestReport {
+    return this.#use('ingestZipkin').ingestZipkin(payload) as IngestReport;
+  }
+
+  /** Forgets all latency state; the catalog and config stay. */
+  reset(): void {
+    this.#use('reset').reset();
+  }
+
+  snapshot(options?: SnapshotOptions): Snapshot {
+    return this.#use('snapshot').snapshot(options) as Snapshot;
+  }
+
+  /** Releases the wasm memory. Later calls throw `FREED`. */
+  free(): void {
+    this.#inner?.free();
+    this.#inner = undefined;
+  }
+
+  #use(method: string): wasm.HeatMap {
+    if (!this.#inner) throw latencyHeatmapError('FREED', `HeatMap.${method}: this HeatMap was freed`);
+    return this.#inner;
+  }
 }

@@ -10,7 +10,11 @@ export type LatencyHeatmapErrorCode =
   /** An argument had the wrong type or shape; the message names the argument and what was expected. */
   | 'INVALID_ARGUMENT'
   /** A duration string such as `"fast"` or `"-5ms"` could not be read. */
-  | 'INVALID_DURATION';
+  | 'INVALID_DURATION'
+  /** The `HeatMap` config has a bad value; the message names the field. */
+  | 'INVALID_CONFIG'
+  /** `layoutGraph` was given a graph it cannot lay out (unknown edge endpoint, duplicate id, NaN size…). */
+  | 'INVALID_GRAPH';
 
 export interface LatencyHeatmapError extends Error {
   name: 'LatencyHeatmapError';

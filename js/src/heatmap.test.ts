@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HeatMap, initSync, layoutGraph, type HeatNode, type Snapshot } from './core';
+
+const fixtures = new URL('../../tests/fixtures/', import.meta.url);
+const otlp = readFileSync(new URL('otel-sdk/otlp.json', fixtures), 'utf8');
+const catalog = JSON.parse(readFileSync(new URL('catalog/otel-shop.json', fixtures), 'utf8'));
+
+beforeAll(() => initSync());
+
+function shop(): Snapshot {
+  const map = new HeatMap({ window: 'all', defaults: { latencySlo: '500ms' } });
+  try {
+    expect(map.setCatalog(catalog).entities).toBe(18);
+    const report = map.ingestOtlp(otlp);
+    expect(report).toMatchObject({ format: 'otlp', accepted: 608, rejected: 0 });
+    return map.snapshot({ layout: { direction: 'LR' } });
+  } finally {
+    map.free();
+  }
+}
+
+describe('HeatMap', () => {
+  it('returns a snapshot in the documented shape', () => {
+    const snapshot = shop();
+    const checkout = snapshot.nodes.find((node) => node.id === 'checkout') as HeatNode;
+    expect(checkout).toMatchObject({
+      service: 'checkout',
+      entityRef: 'component:default/checkout',
+      label: 'Checkout',
+      metric: 'latencySlo',
+      percentile: 'p95',
+      thresholdMs: 50,
+      thresholdSource: 'entityAnnotation',
+      status: 'amber',
+      color: { pattern: 'dashed' },
+    });
+    expect(checkout.color.fill).toMatch(/^#[0-9a-f]{6}$/);
+    expect(checkout.stats.p95Ms).toBeGreaterThan(0);
+    expect(snapshot.edges.map((edge) => edge.kind)).toEqual(expect.arrayContaining(['sync', 'async', 'database']));
+    expect(snapshot.layout?.nodes).toHaveLength(snapshot.nodes.length);
+    expect(snapshot.warnings.some((warning) => warning.code === 'evaluate.bad-annotation')).toBe(true);
+  });
+
+  it('accepts bytes and parsed objects as well as text', () => {
+    const map = new HeatMap({ window: 'all' });
+    expect(map.ingestOtlp(new TextEncoder().encode(otlp)).accepted).toBe(608);
+    expect(map.ingestOtlp(JSON.parse(otlp)).accepted).toBe(608);
+    map.reset();
+    expect(map.snapshot().nodes).toEqual([]);
+    map.free();
+  });
+
+  it('reports a broken document without throwing, keeping what came before', () => {
+    const map = new HeatMap();
+    const report = map.ingestOtlp(otlp.slice(0, otlp.length / 2));
+    expect(report.error).toBeTruthy();
+    expect(report.accepted).toBeGreaterThan(0);
+    map.free();
+  });
+
+  it('throws typed errors for bad config and after free()', () => {
+    expect(() => new HeatMap({ window: 'fast' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => new HeatMap({ tolerance: 'lenient' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const map = new HeatMap();
+    map.free();
+    expect(() => map.snapshot()).toThrow(expect.objectContaining({ code: 'FREED' }));
+    expect(() => map.free()).not.toThrow();
+  });
+});
+
+describe('layoutGraph', () => {
+  it('lays out a graph and rejects unknown endpoints with INVALID_GRAPH', () => {
+    const layout = layoutGraph(
+      { nodes: [{ id: 'a', width: 80, height: 40 }, { id: 'b', width: 80, height: 40 }], edges: [{ from: 'a', to: 'b' }] },
+      { direction: 'TB' },
+    );
+    const [a, b] = layout.nodes;
+    expect(b.y).toBeGreaterThan(a.y);
+    expect(layout.edges[0].points.length).toBeGreaterThanOrEqual(2);
+    expect(() => layoutGraph({ nodes: [{ id: 'a', width: 1, height: 1 }], edges: [{ from: 'a', to: 'x' }] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_GRAPH' }),
+    );
+  });
+});
