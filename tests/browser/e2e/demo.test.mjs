@@ -1,0 +1,48 @@
+// Test layer 5: the demo page that `make demo` serves, in headless Chromium. It must draw the sample system as a
+// graph coloured by the wasm module, react to its controls, and log no errors.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { inChromium, repo, startServer } from '../harness.mjs';
+
+let server;
+before(async () => {
+  server = await startServer({ root: join(repo, 'demo/dist') });
+});
+after(() => server?.close());
+
+it('draws the sample system coloured by the snapshot, with no console errors', { timeout: 120_000 }, async () => {
+  const { result, errors } = await inChromium(server.url, async (page) => {
+    await page.waitForSelector('[data-testid="heatmap-node"]', { timeout: 30_000 });
+    const nodes = await page.$$eval('[data-testid="heatmap-node"]', (groups) =>
+      groups.map((g) => ({ status: g.dataset.status, fill: g.querySelector('rect')?.getAttribute('fill'), label: g.querySelector('text')?.textContent })),
+    );
+    const edges = await page.$$eval('[data-testid="heatmap-edge"] path', (paths) => paths.map((p) => ({ stroke: p.getAttribute('stroke'), d: p.getAttribute('d') })));
+    const demo = await page.evaluate(() => ({ spans: window.latencyHeatmapDemo.spans, nodes: window.latencyHeatmapDemo.snapshot.nodes.length }));
+    const warnings = await page.$$eval('#warnings li', (items) => items.map((li) => li.textContent));
+    mkdirSync(join(repo, 'target'), { recursive: true });
+    await page.screenshot({ path: join(repo, 'target/demo.png'), fullPage: true });
+
+    await page.selectOption('select[name="palette"]', 'viridis');
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="heatmap-node"] rect')?.getAttribute('fill') !== before,
+      nodes[0].fill,
+    );
+    const viridis = await page.$$eval('[data-testid="heatmap-node"] rect', (rects) => rects.map((r) => r.getAttribute('fill')));
+    return { nodes, edges, demo, warnings, viridis };
+  });
+  assert.deepEqual(errors, []);
+  const { nodes, edges, demo, warnings, viridis } = result;
+  assert.equal(demo.spans, 608);
+  assert.equal(nodes.length, demo.nodes);
+  assert.ok(nodes.length >= 10, `${nodes.length} nodes`);
+  for (const node of nodes) assert.match(node.fill, /^#[0-9a-f]{6}$/);
+  const statuses = new Set(nodes.map((n) => n.status));
+  for (const status of ['green', 'amber', 'red']) assert.ok(statuses.has(status), `a ${status} node in ${[...statuses]}`);
+  assert.ok(new Set(nodes.map((n) => n.fill)).size >= 3, 'nodes are coloured by their scores');
+  assert.ok(nodes.some((n) => n.label === 'Checkout'), 'entity titles label the nodes');
+  assert.ok(edges.length >= 8 && edges.every((e) => e.d.startsWith('M')), 'edges are drawn along their routes');
+  assert.ok(warnings.some((w) => w.includes('fast')), `the bad annotation is reported: ${warnings}`);
+  assert.notDeepEqual(viridis, nodes.map((n) => n.fill), 'the palette control recolours the graph');
+});
