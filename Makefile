@@ -45,8 +45,17 @@ test-bundlers:
 
 test-e2e:
 	node demo/build.mjs
+	js/node_modules/.bin/tsc -p demo
 	cd tests/browser && node --test e2e/
 
 ## bench: criterion benchmarks of the native core (figures printed, nothing asserted)
 bench:
 	cargo bench
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain; not part of `make test`)
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	for target in $$(cargo +nightly fuzz list); do \
+	  cargo +nightly fuzz run -O "$$target" -- -max_total_time=$(FUZZ_SECONDS); \
+	done
