@@ -240,10 +240,7 @@ impl HeatMap {
     pub fn snapshot(&self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
         let latency = self.state.snapshot();
         let now_ms = self.state.watermark_ms();
-        let mut findings = Findings {
-            warnings: self.catalog_warnings.iter().cloned().collect(),
-            breaches: Vec::new(),
-        };
+        let mut findings = Findings { warnings: self.catalog_warnings.iter().cloned().collect(), breaches: Vec::new() };
         findings.warnings.extend(
             latency.warnings.iter().map(|message| Warning { code: "telemetry".into(), message: message.clone() }),
         );
@@ -337,7 +334,8 @@ impl HeatMap {
                 let internal = collapsed.internal_edges.iter().filter(|(node, _)| node == id);
                 let inside = sum(&mut internal.map(|(_, edge)| edge.as_str()), &edge_shares);
                 let share = [members, inside].into_iter().flatten().reduce(|a, b| a + b);
-                let snapshot = NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, share);
+                let snapshot =
+                    NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, share);
                 let entity = group.placement.entity.as_ref();
                 self.heat_node(snapshot, entity, Some(&group.state), group.members.clone(), findings)
             })
@@ -389,7 +387,8 @@ impl HeatMap {
         let label = entity
             .and_then(|r| self.catalog.entity(r))
             .map_or_else(|| latency.id.clone(), |e| e.entity.display_name().to_owned());
-        let judgement = if slo.evaluation().worst(processing.evaluation()) == slo.evaluation() { slo } else { processing };
+        let judgement =
+            if slo.evaluation().worst(processing.evaluation()) == slo.evaluation() { slo } else { processing };
         HeatNode { entity_ref, label, members, judgement, latency }
     }
 
@@ -524,7 +523,8 @@ impl HeatMap {
     /// for async), or all of it when the callee has no spans of its own (a database, an uninstrumented peer).
     fn hop_ms(&self, id: &str, edge_index: &EdgeIndex<'_>, percentile: Percentile) -> Option<f64> {
         let settings = &self.state.settings().stats;
-        let quantile = |stats: &LatencyStats| stats.quantile(settings, self.state.watermark_ms(), percentile.quantile());
+        let quantile =
+            |stats: &LatencyStats| stats.quantile(settings, self.state.watermark_ms(), percentile.quantile());
         if let Some(node) = self.state.stats_for_node(id) {
             return quantile(&node.self_time);
         }
@@ -558,7 +558,12 @@ impl HeatMap {
         }
     }
 
-    fn judge(&self, threshold: ResolvedThreshold, stats: Option<&LatencyStats>, warnings: &mut BTreeSet<Warning>) -> Judgement {
+    fn judge(
+        &self,
+        threshold: ResolvedThreshold,
+        stats: Option<&LatencyStats>,
+        warnings: &mut BTreeSet<Warning>,
+    ) -> Judgement {
         note_warnings(&threshold, warnings);
         let settings = &self.state.settings().stats;
         let observed_ms =
@@ -616,7 +621,12 @@ fn lay_out(nodes: &[HeatNode], edges: &[HeatEdge], layout: &SnapshotLayout) -> R
             .collect(),
         edges: edges
             .iter()
-            .map(|edge| EdgeInput { from: edge.latency.from.clone(), to: edge.latency.to.clone(), weight: 1.0, minlen: 1 })
+            .map(|edge| EdgeInput {
+                from: edge.latency.from.clone(),
+                to: edge.latency.to.clone(),
+                weight: 1.0,
+                minlen: 1,
+            })
             .collect(),
         groups: Vec::new(),
     };
