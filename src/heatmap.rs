@@ -146,7 +146,8 @@ pub struct HeatEdge {
     pub judgement: Judgement,
 }
 
-/// An entry point with its latency budget and its critical path summed hop by hop.
+/// An entry point with its latency budget and its critical path summed hop by hop. Entry points stay per service
+/// at every level: a critical path is a sequence of service-level spans.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeatEntryPoint {
@@ -256,10 +257,11 @@ impl HeatMap {
             .map(|entry| self.entry_point(entry, &edge_index, &mut findings.warnings))
             .collect();
         let scorecard = scorecard(&nodes, now_ms);
+        let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
+        // Last, so a snapshot that fails does not count as having seen its breaches.
         let mut log = self.breaches.take();
         let alerts = log.observe(options.level, findings.breaches, now_ms);
         self.breaches.set(log);
-        let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
         Ok(Snapshot {
             generated_at: latency.generated_at,
             level: options.level,
@@ -367,11 +369,7 @@ impl HeatMap {
         findings: &mut Findings,
     ) -> HeatNode {
         let mut judge = |metric: NodeMetric, stats: Option<&LatencyStats>| {
-            let threshold = match entity {
-                Some(entity) => resolve_node_threshold(&self.catalog, entity, metric, &self.evaluate),
-                None => self.default_threshold(metric),
-            };
-            self.judge(threshold, stats, &mut findings.warnings)
+            self.judge(self.node_threshold(entity, metric), stats, &mut findings.warnings)
         };
         let slo = judge(NodeMetric::LatencySlo, state.map(|s| &s.latency));
         let processing = judge(NodeMetric::ProcessingTime, state.map(|s| &s.self_time));
@@ -496,10 +494,7 @@ impl HeatMap {
         warnings: &mut BTreeSet<Warning>,
     ) -> HeatEntryPoint {
         let entity = self.catalog.entity_for_service(&latency.id);
-        let threshold = match entity {
-            Some(entity) => resolve_node_threshold(&self.catalog, entity, NodeMetric::LatencySlo, &self.evaluate),
-            None => self.default_threshold(NodeMetric::LatencySlo),
-        };
+        let threshold = self.node_threshold(entity, NodeMetric::LatencySlo);
         note_warnings(&threshold, warnings);
         let mut seen = HashSet::new();
         // A service comes back on the path after each call it makes; its self time counts once.
@@ -538,6 +533,15 @@ impl HeatMap {
             quantile(&edge.latency)
         } else {
             None
+        }
+    }
+
+    /// The entity's threshold (annotation, else config default), or the config default for a service the catalog
+    /// does not know.
+    fn node_threshold(&self, entity: Option<&EntityRef>, metric: NodeMetric) -> ResolvedThreshold {
+        match entity {
+            Some(entity) => resolve_node_threshold(&self.catalog, entity, metric, &self.evaluate),
+            None => self.default_threshold(metric),
         }
     }
 

@@ -67,3 +67,35 @@ pub fn drift(catalog: &Catalog, observed: &[ObservedCall<'_>], active_callers: &
         .collect();
     Drift { undeclared, unobserved }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::RefContext;
+
+    fn r(text: &str) -> EntityRef {
+        EntityRef::parse(text, RefContext::default()).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn only_active_callers_are_judged_and_unprovided_apis_are_skipped() {
+        let json = r#"[
+            {"kind":"Component","metadata":{"name":"a"},"spec":{"dependsOn":["component:b"],"consumesApis":["orphan"]}},
+            {"kind":"Component","metadata":{"name":"b"},"spec":{}},
+            {"kind":"Component","metadata":{"name":"c"},"spec":{"dependsOn":["component:b"]}},
+            {"kind":"API","metadata":{"name":"orphan"},"spec":{}}
+        ]"#;
+        let (catalog, _) = Catalog::from_json(json.as_bytes());
+        let (a, b) = (r("component:a"), r("component:b"));
+        let observed = [
+            ObservedCall { from: &b, to: &a, edge_id: "b→a:sync" },
+            ObservedCall { from: &a, to: &a, edge_id: "a→a:sync" },
+        ];
+        let active: HashSet<&EntityRef> = [&a, &b].into_iter().collect();
+        let drift = drift(&catalog, &observed, &active);
+        // b → a is not declared; a calling itself is not drift.
+        assert_eq!(drift.undeclared.iter().map(|u| u.edge_id.as_str()).collect::<Vec<_>>(), ["b→a:sync"]);
+        // a → b was never seen; c → b belongs to a caller without telemetry; a → orphan has no provider.
+        assert_eq!(drift.unobserved, [UnobservedCall { from: a.to_string(), to: b.to_string() }]);
+    }
+}
