@@ -324,18 +324,18 @@ impl HeatMap {
         let edge_ends: HashMap<&str, (&str, &str)> =
             latency.edges.iter().map(|e| (e.id.as_str(), (e.from.as_str(), e.to.as_str()))).collect();
         // Critical-path shares add up: a group's is its members', plus the calls inside it (time in the group).
-        let sum = |ids: &mut dyn Iterator<Item = &str>, shares: &HashMap<&str, f64>| {
-            ids.filter_map(|id| shares.get(id).copied()).reduce(|a, b| a + b)
+        let sum = |ids: &[String], shares: &HashMap<&str, f64>| {
+            ids.iter().filter_map(|id| shares.get(id.as_str()).copied()).reduce(|a, b| a + b)
         };
         let nodes = collapsed
             .nodes
             .iter()
             .map(|group| {
                 let id = group.placement.node_id.as_str();
-                let members = sum(&mut group.members.iter().map(String::as_str), &node_shares);
-                let internal = collapsed.internal_edges.iter().filter(|(node, _)| node == id);
-                let inside = sum(&mut internal.map(|(_, edge)| edge.as_str()), &edge_shares);
-                let share = [members, inside].into_iter().flatten().reduce(|a, b| a + b);
+                let share = [sum(&group.members, &node_shares), sum(&group.internal_edges, &edge_shares)]
+                    .into_iter()
+                    .flatten()
+                    .reduce(|a, b| a + b);
                 let snapshot =
                     NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, share);
                 let entity = group.placement.entity.as_ref();
@@ -346,7 +346,7 @@ impl HeatMap {
             .edges
             .iter()
             .map(|group| {
-                let share = sum(&mut group.members.iter().map(String::as_str), &edge_shares);
+                let share = sum(&group.members, &edge_shares);
                 let snapshot = EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, share);
                 let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
                     self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))

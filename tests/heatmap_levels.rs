@@ -137,10 +137,30 @@ fn calls_between_groups_merge_and_calls_inside_a_group_are_dropped() {
     assert!(between.declared && between.observed);
     assert!(!edge_ids(&snapshot).iter().any(|id| id.starts_with("system:default/s→system:default/s")));
     assert!(!edge_ids(&snapshot).contains(&"b→a:sync"));
-    // Every edge connects nodes that are drawn.
+    // Every edge connects nodes that are drawn, and the layout places them.
     for e in &snapshot.edges {
         node(&snapshot, &e.latency.from);
         node(&snapshot, &e.latency.to);
+    }
+    let options: SnapshotOptions = serde_json::from_str(r#"{ "level": "system", "layout": {} }"#).expect("options");
+    let layout = map.snapshot(&options).expect("snapshot").layout.expect("layout");
+    assert_eq!(layout.nodes.len(), snapshot.nodes.len());
+    assert_eq!(layout.edges.len(), snapshot.edges.len());
+}
+
+#[test]
+fn critical_path_shares_still_add_up_when_collapsed() {
+    let (map, _) = heat_map();
+    let total = |snapshot: &Snapshot| -> f64 {
+        let nodes = snapshot.nodes.iter().filter_map(|n| n.latency.critical_path_share);
+        let edges = snapshot.edges.iter().filter_map(|e| e.latency.critical_path_share);
+        nodes.chain(edges).sum()
+    };
+    let components = total(&at(&map, ViewLevel::Component));
+    assert!((components - 1.0).abs() < 1e-9, "{components}");
+    for level in [ViewLevel::System, ViewLevel::Domain] {
+        let collapsed = total(&at(&map, level));
+        assert!((collapsed - components).abs() < 1e-9, "{level:?}: {collapsed} vs {components}");
     }
 }
 

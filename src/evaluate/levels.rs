@@ -64,6 +64,8 @@ pub struct GroupNode {
     pub placement: Placement,
     /// Telemetry services merged into this node, sorted.
     pub members: Vec<String>,
+    /// Ids of service-level calls between its members (not drawn; their time is time spent in this node).
+    pub internal_edges: Vec<String>,
     pub state: NodeState,
 }
 
@@ -85,8 +87,6 @@ pub struct Collapsed {
     pub nodes: Vec<GroupNode>,
     /// Sorted by id.
     pub edges: Vec<GroupEdge>,
-    /// Service-level edges inside one node at this level, with that node's id: (node id, edge id).
-    pub internal_edges: Vec<(String, String)>,
 }
 
 /// Merges the latency state into the nodes and edges of `level`. Members merge in sorted order, so the result
@@ -101,6 +101,7 @@ pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Co
         let group = nodes.entry(placement.node_id.clone()).or_insert_with(|| GroupNode {
             placement,
             members: Vec::new(),
+            internal_edges: Vec::new(),
             state: NodeState { is_virtual: true, ..NodeState::default() },
         });
         group.members.push(service.to_owned());
@@ -110,11 +111,13 @@ pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Co
     let mut calls: Vec<(&EdgeKey, &EdgeState)> = state.edges().collect();
     calls.sort_by(|a, b| a.0.cmp(b.0));
     let mut edges: BTreeMap<String, GroupEdge> = BTreeMap::new();
-    let mut internal_edges = Vec::new();
     for (key, edge) in calls {
         let (from, to) = (place(catalog, &key.from, level), place(catalog, &key.to, level));
         if from.node_id == to.node_id {
-            internal_edges.push((from.node_id, key.id()));
+            // Both ends are services, so their node exists.
+            if let Some(node) = nodes.get_mut(&from.node_id) {
+                node.internal_edges.push(key.id());
+            }
             continue;
         }
         let group_key =
@@ -129,7 +132,7 @@ pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Co
         group.members.push(key.id());
         merge_edge(&mut group.state, edge, settings);
     }
-    Collapsed { nodes: nodes.into_values().collect(), edges: edges.into_values().collect(), internal_edges }
+    Collapsed { nodes: nodes.into_values().collect(), edges: edges.into_values().collect() }
 }
 
 fn merge_node(into: &mut NodeState, member: &NodeState, settings: &StatsSettings) {
