@@ -113,21 +113,30 @@ export interface Judgement {
 }
 
 export interface HeatNode extends Judgement {
-  /** The telemetry service name. */
+  /**
+   * The telemetry service name; at `system`/`domain` level the group's entity ref for merged nodes (services
+   * unknown to the catalog, or without a group, keep their name).
+   */
   id: string;
+  /** Equal to `id`. */
   service: string;
   /** Known only as a call target (an uninstrumented peer, a database, a queue, `user`). */
   virtual?: boolean;
   stats: LatencyStats;
   criticalPathShare: number | null;
-  /** The catalog entity (`component:default/checkout`); null when the catalog does not know the service. */
+  /**
+   * The catalog entity (`component:default/checkout`; a System or Domain when collapsed); null when the catalog
+   * does not know the service.
+   */
   entityRef: string | null;
   /** The entity's title or name, as plain text. */
   label: string;
+  /** Telemetry services drawn as this node: `[id]` at `component` level, the group's services above it (sorted). */
+  members: string[];
 }
 
 export interface HeatEdge extends Judgement {
-  /** `from→to:kind`. */
+  /** `from→to:kind` (node ids, so group refs when collapsed). */
   id: string;
   from: string;
   to: string;
@@ -142,23 +151,130 @@ export interface HeatEdge extends Judgement {
   criticalPathShare: number | null;
   fromEntityRef: string | null;
   toEntityRef: string | null;
+  /**
+   * The catalog declares this call (`dependsOn`, or `consumesApi` of an API the callee provides). When collapsed:
+   * any of `members` is declared.
+   */
+  declared: boolean;
+  /** Seen in the window (an edge can be held with only older samples: `stats.windowCount` is 0). */
+  observed: boolean;
+  /** Service-level edge ids drawn as this edge: `[id]` at `component` level, the merged calls above it (sorted). */
+  members: string[];
 }
 
 export interface EntryPoint {
+  /** The root service of the traces (always a service: entry points are not collapsed into groups). */
   id: string;
   p95Ms: number | null;
   /** Node and edge ids on the most frequent critical path, in time order. */
   criticalPath: string[];
   stats: LatencyStats;
+  /** The root service's entity; null when unknown to the catalog. */
+  entityRef: string | null;
+  /** The entry point's latency SLO (its entity's `latencyheatmap/latency-slo`, else `defaults.latencySlo`). */
+  budgetMs: number | null;
+  /** The percentile each hop's latency is taken at (the entity's, else the config's). */
+  percentile: Percentile;
+  /**
+   * The critical path hop by hop, each id once (first appearance), with each hop's own part of the time so the sum
+   * does not count nested calls twice: a service's processing (self) time; a call's time outside its callee
+   * (client − server gap, queue delay for async), or the whole call when the callee has no spans (a database, an
+   * uninstrumented peer). A hop without a figure has `ms: null` and adds nothing.
+   */
+  cumulative: CumulativeHop[];
+  /** The first hop whose `cumulativeMs` passes `budgetMs`; null when none does or there is no budget. */
+  firstExceeded: string | null;
 }
+
+export interface CumulativeHop {
+  /** A node or edge id (service level). */
+  id: string;
+  ms: number | null;
+  /** Sum of `ms` from the entry point up to and including this hop. */
+  cumulativeMs: number;
+  /** The entry point's budget (its `budgetMs`); absent without one. */
+  budgetMs?: number;
+  /** `cumulativeMs > budgetMs`. */
+  exceeded: boolean;
+}
+
+export type Metric = 'latencySlo' | 'processingTime' | 'edgeSlo' | 'errorRate';
+
+/**
+ * One breached metric of one node or edge (a node can be listed for its latency SLO, its processing time and its
+ * error rate). `snapshot().alerts` is sorted red first, then by score descending.
+ */
+export interface Alert {
+  kind: 'node' | 'edge';
+  /** The node or edge id in this snapshot. */
+  id: string;
+  /** The entity (for an edge: the caller's); the service or edge id when the catalog does not know it. */
+  entityRef: string;
+  /** For an edge: the callee's entity ref, or its service name when unknown; null for nodes. */
+  targetRef: string | null;
+  metric: Metric;
+  /** Percentile of a latency metric; null for `errorRate`. */
+  percentile: Percentile | null;
+  /** Latency metrics: observed and threshold in ms (null for `errorRate`). */
+  observedMs: number | null;
+  thresholdMs: number | null;
+  /** `errorRate`: share of failed calls in the window (0..1) and `defaults.errorRate` (null for latency metrics). */
+  observedRate: number | null;
+  thresholdRate: number | null;
+  /** observed / threshold. */
+  score: number | null;
+  status: 'amber' | 'red';
+  /**
+   * Event time (ms since the epoch) of the first snapshot that saw this breach, which has lasted through every
+   * snapshot since. A breach that clears and comes back starts again; `reset()` forgets them all. Tracked per level.
+   */
+  since: number;
+}
+
+/**
+ * The check result a scorecard tool (Soundcheck, Tech Insights) reads for one entity: the node's judgement (latency
+ * SLO or processing time, whichever is worse; the worst service when several map to the entity).
+ */
+export interface ScorecardEntry {
+  /** `unknown` when the entity had nothing of its own to judge (no data in the window, or no threshold). */
+  status: Status;
+  score: number | null;
+  thresholdMs: number | null;
+  observedMs: number | null;
+  percentile: Percentile;
+  metric: 'latencySlo' | 'processingTime' | null;
+  /** Event time of the snapshot (ms since the epoch): the newest span end seen. */
+  checkedAt: number;
+}
+
+/** Where the catalog and the traces disagree, entity to entity (the same at every level). */
+export interface Drift {
+  /** Calls seen in the window between two catalog entities that the catalog does not declare; by `edgeId`. */
+  undeclared: { from: string; to: string; edgeId: string }[];
+  /**
+   * Declared calls (API hops folded into consumer → provider) whose caller had spans in the window but never made
+   * them; by `from`, then `to`. Callers without telemetry are not judged.
+   */
+  unobserved: { from: string; to: string }[];
+}
+
+/** `component`: one node per service (default); `system` / `domain`: services merged into their group. */
+export type Level = 'component' | 'system' | 'domain';
 
 export interface Snapshot {
   /** Event time: the newest span end seen, ms since the epoch. */
   generatedAt: number | null;
+  /** The level asked for. */
+  level: Level;
   window: number | 'all';
   nodes: HeatNode[];
   edges: HeatEdge[];
   entryPoints: EntryPoint[];
+  /** Every amber/red metric of a node or edge, red first, then by score. */
+  alerts: Alert[];
+  /** Entity ref → check result, for each entity among this level's nodes (in ref order). */
+  scorecard: Record<string, ScorecardEntry>;
+  drift: Drift;
   warnings: Warning[];
   /** Present when `snapshot({ layout })` asked for it. */
   layout?: Layout;
@@ -167,6 +283,12 @@ export interface Snapshot {
 export interface SnapshotOptions {
   /** Lay the nodes out in Rust and return positions and routes. */
   layout?: LayoutOptions & { nodeWidth?: number; nodeHeight?: number };
+  /**
+   * Collapse services into their System or Domain (default `component`: one node per service). Merged nodes and
+   * edges carry merged statistics (the p95 of all member samples, summed counts); calls inside a group are dropped;
+   * a group is judged against its own entity's annotations, else the config defaults.
+   */
+  level?: Level;
 }
 
 export interface LayoutGraph {

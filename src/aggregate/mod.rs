@@ -189,6 +189,11 @@ impl LatencyState {
         self.keys.watermark_ms()
     }
 
+    /// Event time covered so far in ms (newest − oldest span end): what a rate over the `"all"` window divides by.
+    pub fn observed_ms(&self) -> f64 {
+        self.keys.observed_ms()
+    }
+
     /// Pairing counts since creation or the last reset.
     pub fn counts(&self) -> PairingCounts {
         self.pairing.counts

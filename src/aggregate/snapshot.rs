@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{EdgeKind, KeyedStats};
+use super::state::{EdgeKey, EdgeKind, EdgeState, KeyedStats, NodeState};
 use super::stats::{StatsSettings, StatsView};
 
 /// The window as configured: milliseconds, or `"all"`.
@@ -75,6 +75,49 @@ pub struct EntryPointSnapshot {
     pub stats: StatsView,
 }
 
+impl NodeSnapshot {
+    /// The view of one node's state; also used for System/Domain groups whose state was merged from members
+    /// (`id` and `service` are then the group's reference). `observed_ms` is the event time "all" covers.
+    pub fn from_state(
+        id: String,
+        node: &NodeState,
+        settings: &StatsSettings,
+        watermark_ms: f64,
+        observed_ms: f64,
+        critical_path_share: Option<f64>,
+    ) -> Self {
+        let mut stats = node.latency.view(settings, watermark_ms, observed_ms);
+        stats.self_p95_ms = node.self_time.quantile(settings, watermark_ms, 0.95);
+        NodeSnapshot { service: id.clone(), id, is_virtual: node.is_virtual, stats, critical_path_share }
+    }
+}
+
+impl EdgeSnapshot {
+    /// The view of one edge's state (or of several edges merged into one between two groups).
+    pub fn from_state(
+        key: &EdgeKey,
+        edge: &EdgeState,
+        settings: &StatsSettings,
+        watermark_ms: f64,
+        observed_ms: f64,
+        critical_path_share: Option<f64>,
+    ) -> Self {
+        let view = |stats: &super::stats::LatencyStats| stats.view(settings, watermark_ms, observed_ms);
+        EdgeSnapshot {
+            id: key.id(),
+            from: key.from.to_string(),
+            to: key.to.to_string(),
+            kind: key.kind,
+            inferred: edge.inferred,
+            stats: view(&edge.latency),
+            server_stats: (edge.server.count() > 0).then(|| view(&edge.server)),
+            gap_p95_ms: edge.gap.quantile(settings, watermark_ms, 0.95),
+            queue_delay_p95_ms: edge.queue_delay.quantile(settings, watermark_ms, 0.95),
+            critical_path_share,
+        }
+    }
+}
+
 impl LatencySnapshot {
     pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<String>) -> Self {
         let watermark = keys.watermark_ms();
@@ -84,33 +127,14 @@ impl LatencySnapshot {
             .nodes
             .iter()
             .map(|(service, node)| {
-                let mut stats = node.latency.view(settings, watermark, observed);
-                stats.self_p95_ms = node.self_time.quantile(settings, watermark, 0.95);
-                NodeSnapshot {
-                    id: service.to_string(),
-                    service: service.to_string(),
-                    is_virtual: node.is_virtual,
-                    stats,
-                    critical_path_share: share(node.critical_ns),
-                }
+                NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, share(node.critical_ns))
             })
             .collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<EdgeSnapshot> = keys
             .edges
             .iter()
-            .map(|(key, edge)| EdgeSnapshot {
-                id: key.id(),
-                from: key.from.to_string(),
-                to: key.to.to_string(),
-                kind: key.kind,
-                inferred: edge.inferred,
-                stats: edge.latency.view(settings, watermark, observed),
-                server_stats: (edge.server.count() > 0).then(|| edge.server.view(settings, watermark, observed)),
-                gap_p95_ms: edge.gap.quantile(settings, watermark, 0.95),
-                queue_delay_p95_ms: edge.queue_delay.quantile(settings, watermark, 0.95),
-                critical_path_share: share(edge.critical_ns),
-            })
+            .map(|(key, edge)| EdgeSnapshot::from_state(key, edge, settings, watermark, observed, share(edge.critical_ns)))
             .collect();
         edges.sort_by(|a, b| a.id.cmp(&b.id));
         let mut entry_points: Vec<EntryPointSnapshot> = keys
