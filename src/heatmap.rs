@@ -7,7 +7,6 @@
 //! (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers between snapshots is when
 //! each alert began (`evaluate::BreachLog`).
 
-use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -199,8 +198,8 @@ pub struct HeatMap {
     catalog: Catalog,
     catalog_warnings: Vec<Warning>,
     state: LatencyState,
-    /// When each alert began. A `Cell` so `snapshot` stays `&self` for the bindings; no threads share a HeatMap.
-    breaches: Cell<BreachLog>,
+    /// When each alert began, carried from one snapshot to the next.
+    breaches: BreachLog,
 }
 
 impl HeatMap {
@@ -211,7 +210,7 @@ impl HeatMap {
             evaluate: config.evaluate,
             catalog: Catalog::default(),
             catalog_warnings: Vec::new(),
-            breaches: Cell::default(),
+            breaches: BreachLog::default(),
         })
     }
 
@@ -233,12 +232,12 @@ impl HeatMap {
     /// Forgets all latency state and when alerts began (the catalog and config stay).
     pub fn reset(&mut self) {
         self.state.reset();
-        self.breaches.get_mut().clear();
+        self.breaches.clear();
     }
 
     /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
     /// of the first snapshot that saw it.
-    pub fn snapshot(&self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
+    pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
         let latency = self.state.snapshot();
         let now_ms = self.state.watermark_ms();
         let mut findings = Findings { warnings: self.catalog_warnings.iter().cloned().collect(), breaches: Vec::new() };
@@ -259,9 +258,7 @@ impl HeatMap {
         let scorecard = scorecard(&nodes, now_ms);
         let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
         // Last, so a snapshot that fails does not count as having seen its breaches.
-        let mut log = self.breaches.take();
-        let alerts = log.observe(options.level, findings.breaches, now_ms);
-        self.breaches.set(log);
+        let alerts = self.breaches.observe(options.level, findings.breaches, now_ms);
         Ok(Snapshot {
             generated_at: latency.generated_at,
             level: options.level,

@@ -60,7 +60,7 @@ fn heat_map() -> (HeatMap, Recorded) {
     (map, recorded)
 }
 
-fn at(map: &HeatMap, level: ViewLevel) -> Snapshot {
+fn at(map: &mut HeatMap, level: ViewLevel) -> Snapshot {
     map.snapshot(&SnapshotOptions { level, ..SnapshotOptions::default() }).expect("snapshot")
 }
 
@@ -82,7 +82,7 @@ fn edge<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatEdge {
 
 #[test]
 fn component_level_is_the_default_and_one_node_per_service() {
-    let (map, _) = heat_map();
+    let (mut map, _) = heat_map();
     let snapshot = map.snapshot(&SnapshotOptions::default()).expect("snapshot");
     assert_eq!(snapshot.level, ViewLevel::Component);
     assert_eq!(node(&snapshot, "a").members, ["a"]);
@@ -94,9 +94,9 @@ fn component_level_is_the_default_and_one_node_per_service() {
 
 #[test]
 fn a_system_merges_sketches_and_sums_counts_never_averaging_percentiles() {
-    let (map, recorded) = heat_map();
-    let components = at(&map, ViewLevel::Component);
-    let snapshot = at(&map, ViewLevel::System);
+    let (mut map, recorded) = heat_map();
+    let components = at(&mut map, ViewLevel::Component);
+    let snapshot = at(&mut map, ViewLevel::System);
     let s = node(&snapshot, "system:default/s");
     assert_eq!(s.entity_ref.as_deref(), Some("system:default/s"));
     assert_eq!(s.label, "System S");
@@ -125,9 +125,9 @@ fn a_system_merges_sketches_and_sums_counts_never_averaging_percentiles() {
 
 #[test]
 fn calls_between_groups_merge_and_calls_inside_a_group_are_dropped() {
-    let (map, _) = heat_map();
-    let components = at(&map, ViewLevel::Component);
-    let snapshot = at(&map, ViewLevel::System);
+    let (mut map, _) = heat_map();
+    let components = at(&mut map, ViewLevel::Component);
+    let snapshot = at(&mut map, ViewLevel::System);
     let between = edge(&snapshot, "system:default/t→system:default/s:sync");
     assert_eq!(between.members, ["c→a:sync", "c→b:sync"]);
     let member_count = |id| edge(&components, id).latency.stats.count;
@@ -150,24 +150,24 @@ fn calls_between_groups_merge_and_calls_inside_a_group_are_dropped() {
 
 #[test]
 fn critical_path_shares_still_add_up_when_collapsed() {
-    let (map, _) = heat_map();
+    let (mut map, _) = heat_map();
     let total = |snapshot: &Snapshot| -> f64 {
         let nodes = snapshot.nodes.iter().filter_map(|n| n.latency.critical_path_share);
         let edges = snapshot.edges.iter().filter_map(|e| e.latency.critical_path_share);
         nodes.chain(edges).sum()
     };
-    let components = total(&at(&map, ViewLevel::Component));
+    let components = total(&at(&mut map, ViewLevel::Component));
     assert!((components - 1.0).abs() < 1e-9, "{components}");
     for level in [ViewLevel::System, ViewLevel::Domain] {
-        let collapsed = total(&at(&map, level));
+        let collapsed = total(&at(&mut map, level));
         assert!((collapsed - components).abs() < 1e-9, "{level:?}: {collapsed} vs {components}");
     }
 }
 
 #[test]
 fn unknown_services_and_entities_without_a_group_stay_as_they_are() {
-    let (map, _) = heat_map();
-    let snapshot = at(&map, ViewLevel::System);
+    let (mut map, _) = heat_map();
+    let snapshot = at(&mut map, ViewLevel::System);
     let legacy = node(&snapshot, "legacy");
     assert_eq!((legacy.entity_ref.as_deref(), legacy.members.as_slice()), (None, ["legacy".to_owned()].as_slice()));
     let solo = node(&snapshot, "solo");
@@ -177,8 +177,8 @@ fn unknown_services_and_entities_without_a_group_stay_as_they_are() {
 
 #[test]
 fn a_domain_holds_everything_of_its_systems() {
-    let (map, recorded) = heat_map();
-    let snapshot = at(&map, ViewLevel::Domain);
+    let (mut map, recorded) = heat_map();
+    let snapshot = at(&mut map, ViewLevel::Domain);
     let d = node(&snapshot, "domain:default/d");
     assert_eq!(d.members, ["a", "b", "c"]);
     assert_eq!(d.latency.stats.count, (recorded.a.len() + recorded.b.len() + recorded.c.len()) as u64);

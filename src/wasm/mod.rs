@@ -92,7 +92,7 @@ impl JsHeatMap {
         self.inner.reset();
     }
 
-    pub fn snapshot(&self, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn snapshot(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
         const WHAT: &str = "snapshot(options)";
         let options: SnapshotOptions = from_js(options, WHAT)?;
         let snapshot = self.inner.snapshot(&options).map_err(|source| match source {
