@@ -3,6 +3,7 @@
 import {
   HeatMap,
   initSync,
+  type Alert,
   type HeatEdge,
   type HeatMapConfig,
   type HeatNode,
@@ -70,9 +71,10 @@ function routePath(points: Point[]): string {
 }
 
 function drawEdge(layer: SVGGElement, edge: HeatEdge, points: Point[]) {
-  const group = svg('g', { 'data-testid': 'heatmap-edge', 'data-status': edge.status });
+  const group = svg('g', { 'data-testid': 'heatmap-edge', 'data-status': edge.status, 'data-declared': String(edge.declared) });
   const title = svg('title');
-  title.textContent = `${edge.from} → ${edge.to} (${edge.kind}${edge.inferred ? ', inferred' : ''}): ${describe(edge)}`;
+  const notes = [edge.kind, edge.inferred ? 'inferred' : '', edge.declared ? '' : 'not declared in the catalog'].filter(Boolean);
+  title.textContent = `${edge.from} → ${edge.to} (${notes.join(', ')}): ${describe(edge)}`;
   group.append(
     title,
     svg('path', {
@@ -152,6 +154,45 @@ function drawGraph(snapshot: Snapshot) {
   }
 }
 
+/** `component:default/checkout` → `checkout`. */
+function shortRef(ref: string | null): string {
+  return ref === null ? '?' : ref.slice(ref.indexOf('/') + 1);
+}
+
+function alertText(alert: Alert): string {
+  const subject = alert.kind === 'edge' ? `${shortRef(alert.entityRef)} → ${shortRef(alert.targetRef)}` : shortRef(alert.entityRef);
+  const metric = { latencySlo: 'latency', processingTime: 'self time', edgeSlo: 'call', errorRate: 'error rate' }[alert.metric];
+  const figures =
+    alert.metric === 'errorRate'
+      ? `${((alert.observedRate ?? 0) * 100).toFixed(1)} % / ${((alert.thresholdRate ?? 0) * 100).toFixed(1)} %`
+      : `${alert.percentile ?? ''} ${ms(alert.observedMs)} / ${ms(alert.thresholdMs)}`;
+  const since = new Date(alert.since).toISOString().slice(11, 19);
+  return `${alert.status} · ${subject} ${metric}: ${figures} (since ${since} UTC)`;
+}
+
+function drawCriticalPath(snapshot: Snapshot) {
+  // The entry point whose critical path is longest is where latency piles up.
+  const entry = [...snapshot.entryPoints].sort((a, b) => b.cumulative.length - a.cumulative.length)[0];
+  const summary = document.getElementById('path-summary') as HTMLElement;
+  if (!entry) {
+    summary.textContent = 'no entry points yet';
+    listInto('path', []);
+    return;
+  }
+  const total = entry.cumulative[entry.cumulative.length - 1]?.cumulativeMs ?? null;
+  const budget = entry.budgetMs === null ? 'no budget' : `budget ${ms(entry.budgetMs)}`;
+  const over = entry.firstExceeded === null ? 'within budget' : `over budget from ${entry.firstExceeded}`;
+  summary.textContent = `${entry.id}: ${ms(total)} along its critical path (${budget}, ${over})`;
+  listInto(
+    'path',
+    entry.cumulative.map((hop) => {
+      const item = element('li', `${hop.id}: +${ms(hop.ms)} → ${ms(hop.cumulativeMs)}`);
+      if (hop.exceeded) item.className = 'exceeded';
+      return item;
+    }),
+  );
+}
+
 function listInto(id: string, items: Node[]) {
   (document.getElementById(id) as HTMLElement).replaceChildren(...items);
 }
@@ -172,11 +213,13 @@ function drawPanels(snapshot: Snapshot, spans: number) {
       return item;
     }),
   );
-  const slowest = [...snapshot.edges].filter((e) => e.score !== null).sort((a, b) => (b.score ?? 0) - (a.score ?? 0)).slice(0, 5);
-  listInto(
-    'slowest',
-    slowest.map((edge) => element('li', `${edge.from} → ${edge.to}: ${verdict(edge)} (${(edge.score ?? 0).toFixed(2)}×)`)),
-  );
+  listInto('alerts', snapshot.alerts.length ? snapshot.alerts.slice(0, 8).map((a) => element('li', alertText(a))) : [element('li', 'none')]);
+  drawCriticalPath(snapshot);
+  const drift = [
+    ...snapshot.drift.undeclared.map((d) => element('li', `called but not declared: ${shortRef(d.from)} → ${shortRef(d.to)}`)),
+    ...snapshot.drift.unobserved.map((d) => element('li', `declared but never seen: ${shortRef(d.from)} → ${shortRef(d.to)}`)),
+  ];
+  listInto('drift', drift.length ? drift : [element('li', 'catalog and traces agree')]);
   listInto('warnings', snapshot.warnings.length ? snapshot.warnings.map((w) => element('li', w.message)) : [element('li', 'none')]);
   const window = snapshot.window === 'all' ? 'all traces' : `last ${ms(snapshot.window)}`;
   (document.getElementById('status') as HTMLElement).textContent =
@@ -197,7 +240,10 @@ function render() {
   try {
     map.setCatalog(catalog);
     const report = map.ingestOtlp(traces);
-    const snapshot = map.snapshot({ layout: { direction: value('direction') as 'LR' | 'TB', nodeWidth: NODE.width, nodeHeight: NODE.height, ranksep: 90, nodesep: 36 } });
+    const snapshot = map.snapshot({
+      level: value('level') as 'component' | 'system' | 'domain',
+      layout: { direction: value('direction') as 'LR' | 'TB', nodeWidth: NODE.width, nodeHeight: NODE.height, ranksep: 90, nodesep: 36 },
+    });
     drawGraph(snapshot);
     drawPanels(snapshot, report.accepted);
     window.latencyHeatmapDemo = { snapshot, spans: report.accepted };

@@ -21,6 +21,8 @@ it('draws the sample system coloured by the snapshot, with no console errors', {
     const edges = await page.$$eval('[data-testid="heatmap-edge"] path', (paths) => paths.map((p) => ({ stroke: p.getAttribute('stroke'), d: p.getAttribute('d') })));
     const demo = await page.evaluate(() => ({ spans: window.latencyHeatmapDemo.spans, nodes: window.latencyHeatmapDemo.snapshot.nodes.length }));
     const warnings = await page.$$eval('#warnings li', (items) => items.map((li) => li.textContent));
+    const panel = (id) => page.$$eval(`#${id} li`, (items) => items.map((li) => li.textContent));
+    const panels = { alerts: await panel('alerts'), drift: await panel('drift'), path: await panel('path') };
     mkdirSync(join(repo, 'target'), { recursive: true });
     await page.screenshot({ path: join(repo, 'target/demo.png'), fullPage: true });
 
@@ -30,10 +32,14 @@ it('draws the sample system coloured by the snapshot, with no console errors', {
       nodes[0].fill,
     );
     const viridis = await page.$$eval('[data-testid="heatmap-node"] rect', (rects) => rects.map((r) => r.getAttribute('fill')));
-    return { nodes, edges, demo, warnings, viridis };
+
+    await page.selectOption('select[name="level"]', 'system');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="heatmap-node"]').length < 8);
+    const systems = await page.$$eval('[data-testid="heatmap-node"] text.node-label', (labels) => labels.map((l) => l.textContent));
+    return { nodes, edges, demo, warnings, panels, viridis, systems };
   });
   assert.deepEqual(errors, []);
-  const { nodes, edges, demo, warnings, viridis } = result;
+  const { nodes, edges, demo, warnings, panels, viridis, systems } = result;
   assert.equal(demo.spans, 608);
   assert.equal(nodes.length, demo.nodes);
   assert.ok(nodes.length >= 10, `${nodes.length} nodes`);
@@ -45,4 +51,9 @@ it('draws the sample system coloured by the snapshot, with no console errors', {
   assert.ok(edges.length >= 8 && edges.every((e) => e.d.startsWith('M')), 'edges are drawn along their routes');
   assert.ok(warnings.some((w) => w.includes('fast')), `the bad annotation is reported: ${warnings}`);
   assert.notDeepEqual(viridis, nodes.map((n) => n.fill), 'the palette control recolours the graph');
+  assert.match(panels.alerts[0], /^red · /, `alerts start with the worst: ${panels.alerts}`);
+  assert.ok(panels.drift.includes('called but not declared: checkout → email'), `${panels.drift}`);
+  assert.ok(panels.drift.includes('declared but never seen: frontend → recommendations'), `${panels.drift}`);
+  assert.ok(panels.path.length >= 5, `the critical path lists its hops: ${panels.path}`);
+  assert.ok(systems.includes('Orders') && systems.includes('Storefront'), `system level groups the services: ${systems}`);
 });
