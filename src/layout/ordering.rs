@@ -164,9 +164,9 @@ impl<'a> Sorter<'a> {
     fn sort(&self, g: &mut Layered, pos: &mut [usize], r: usize) {
         let mut layer = std::mem::take(&mut g.layers[r]);
         if self.groups.is_empty() {
-            layer.sort_by(|&a, &b| self.key[a].total_cmp(&self.key[b]).then(pos[a].cmp(&pos[b])));
+            layer.sort_unstable_by(|&a, &b| self.key[a].total_cmp(&self.key[b]).then(pos[a].cmp(&pos[b])));
         } else {
-            layer.sort_by(|&a, &b| self.compare_grouped(g, pos, a, b));
+            layer.sort_unstable_by(|&a, &b| self.compare_grouped(g, pos, a, b));
         }
         for (i, &v) in layer.iter().enumerate() {
             pos[v] = i;
@@ -195,42 +195,64 @@ impl<'a> Sorter<'a> {
 /// Only neighbours in the same innermost group swap, which keeps groups contiguous.
 fn transpose(g: &mut Layered, pos: &mut [usize]) {
     let mut scratch = (Vec::new(), Vec::new());
+    // A rank needs another look only if it or a neighbouring rank changed in the last pass.
+    let mut dirty = vec![true; g.layers.len()];
     for _ in 0..4 {
+        let mut next = vec![false; g.layers.len()];
         let mut improved = false;
-        for r in 0..g.layers.len() {
+        for r in (0..g.layers.len()).filter(|&r| dirty[r]) {
+            let mut swapped = false;
             for i in 1..g.layers[r].len() {
                 let (v, w) = (g.layers[r][i - 1], g.layers[r][i]);
                 if g.group[v] != g.group[w] {
                     continue;
                 }
-                let keep = pair_crossings(&g.up[v], &g.up[w], pos, &mut scratch)
-                    + pair_crossings(&g.down[v], &g.down[w], pos, &mut scratch);
-                let swap = pair_crossings(&g.up[w], &g.up[v], pos, &mut scratch)
-                    + pair_crossings(&g.down[w], &g.down[v], pos, &mut scratch);
-                if swap < keep {
+                let (keep_up, swap_up) = pair_crossings(&g.up[v], &g.up[w], pos, &mut scratch);
+                let (keep_down, swap_down) = pair_crossings(&g.down[v], &g.down[w], pos, &mut scratch);
+                if swap_up + swap_down < keep_up + keep_down {
                     g.layers[r].swap(i - 1, i);
                     pos[v] = i;
                     pos[w] = i - 1;
-                    improved = true;
+                    swapped = true;
+                }
+            }
+            if swapped {
+                improved = true;
+                for d in r.saturating_sub(1)..(r + 2).min(next.len()) {
+                    next[d] = true;
                 }
             }
         }
         if !improved {
             break;
         }
+        dirty = next;
     }
 }
 
-/// Crossings between the links of `left` and those of `right` when `left`'s node is placed first: pairs whose
-/// other ends are in the opposite order. Sorted merge, so hubs cost O(d log d), not O(d²).
+/// Crossings between the links of two neighbours as (with `left`'s node first, with `right`'s node first): pairs
+/// whose other ends are in the opposite order. Small cases count pairs directly; hubs use a sorted merge, so they
+/// cost O(d log d), not O(d²).
 fn pair_crossings(
     left: &[(usize, u32)],
     right: &[(usize, u32)],
     pos: &[usize],
     scratch: &mut (Vec<(usize, u32)>, Vec<(usize, u32)>),
-) -> u64 {
-    if left.is_empty() || right.is_empty() {
-        return 0;
+) -> (u64, u64) {
+    if left.len() * right.len() <= 16 {
+        // Few pairs (dummies, ordinary services): counting them directly beats sorting.
+        let (mut keep, mut swap) = (0u64, 0u64);
+        for &(a, wa) in left {
+            for &(b, wb) in right {
+                let w = u64::from(wa) * u64::from(wb);
+                match pos[a].cmp(&pos[b]) {
+                    Ordering::Greater => keep += w,
+                    Ordering::Less => swap += w,
+                    Ordering::Equal => {}
+                }
+            }
+        }
+        return (keep, swap);
     }
     let (a, b) = scratch;
     a.clear();
@@ -239,16 +261,24 @@ fn pair_crossings(
     b.extend(right.iter().map(|&(u, w)| (pos[u], w)));
     a.sort_unstable();
     b.sort_unstable();
-    // For each link of `left`, count the weight of `right` links ending strictly before it.
-    let (mut j, mut before, mut crossings) = (0, 0u64, 0u64);
+    let total_b: u64 = b.iter().map(|&(_, w)| u64::from(w)).sum();
+    // For each link of `left`: weight of `right` links ending strictly before it (they cross when
+    // `left` comes first) and strictly after it (they cross when `right` comes first).
+    let (mut before, mut not_after, mut j, mut k) = (0u64, 0u64, 0, 0);
+    let (mut keep, mut swap) = (0u64, 0u64);
     for &(p, w) in a.iter() {
         while j < b.len() && b[j].0 < p {
             before += u64::from(b[j].1);
             j += 1;
         }
-        crossings += before * u64::from(w);
+        while k < b.len() && b[k].0 <= p {
+            not_after += u64::from(b[k].1);
+            k += 1;
+        }
+        keep += before * u64::from(w);
+        swap += (total_b - not_after) * u64::from(w);
     }
-    crossings
+    (keep, swap)
 }
 
 #[cfg(test)]
@@ -269,8 +299,25 @@ mod tests {
     fn pair_crossings_counts_inversions() {
         let pos = [0, 1, 2, 3];
         let mut scratch = (Vec::new(), Vec::new());
-        assert_eq!(pair_crossings(&[(2, 1), (3, 1)], &[(0, 1), (1, 1)], &pos, &mut scratch), 4);
-        assert_eq!(pair_crossings(&[(0, 1)], &[(2, 1)], &pos, &mut scratch), 0);
+        assert_eq!(pair_crossings(&[(2, 1), (3, 1)], &[(0, 1), (1, 1)], &pos, &mut scratch), (4, 0));
+        assert_eq!(pair_crossings(&[(0, 1)], &[(2, 1)], &pos, &mut scratch), (0, 1));
+        assert_eq!(pair_crossings(&[(0, 1), (2, 1)], &[(1, 1), (2, 2)], &pos, &mut scratch), (1, 3));
+    }
+
+    #[test]
+    fn pair_crossings_of_hubs_match_direct_counting() {
+        let pos: Vec<usize> = (0..10).collect();
+        let left: Vec<(usize, u32)> = vec![(1, 1), (3, 2), (4, 1), (7, 1), (9, 1)];
+        let right: Vec<(usize, u32)> = vec![(0, 1), (3, 1), (5, 3), (8, 1)];
+        let (mut keep, mut swap) = (0, 0);
+        for &(a, wa) in &left {
+            for &(b, wb) in &right {
+                let w = u64::from(wa * wb);
+                keep += if a > b { w } else { 0 };
+                swap += if a < b { w } else { 0 };
+            }
+        }
+        assert_eq!(pair_crossings(&left, &right, &pos, &mut (Vec::new(), Vec::new())), (keep, swap));
     }
 
     #[test]
