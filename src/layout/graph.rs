@@ -141,19 +141,16 @@ fn build_groups(input: &LayoutInput) -> Result<Groups, LayoutError> {
 
     let mut node_group = Vec::with_capacity(input.nodes.len());
     for node in &input.nodes {
-        node_group.push(match &node.group {
-            None => None,
-            Some(name) => Some(match index.get(name.as_str()) {
-                Some(&g) => g,
-                None => {
-                    let g = ids.len();
-                    ids.push(name.clone());
-                    parent.push(None);
-                    index.insert(name.as_str(), g);
-                    g
-                }
-            }),
-        });
+        node_group.push(node.group.as_ref().map(|name| match index.get(name.as_str()) {
+            Some(&g) => g,
+            None => {
+                let g = ids.len();
+                ids.push(name.clone());
+                parent.push(None);
+                index.insert(name.as_str(), g);
+                g
+            }
+        }));
     }
     Ok((ids, parent, node_group))
 }

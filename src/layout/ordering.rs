@@ -230,6 +230,9 @@ fn transpose(g: &mut Layered, pos: &mut [usize]) {
     }
 }
 
+/// Reusable buffers for [`pair_crossings`]: the two neighbours' links as (position, multiplicity).
+type PairScratch = (Vec<(usize, u32)>, Vec<(usize, u32)>);
+
 /// Crossings between the links of two neighbours as (with `left`'s node first, with `right`'s node first): pairs
 /// whose other ends are in the opposite order. Small cases count pairs directly; hubs use a sorted merge, so they
 /// cost O(d log d), not O(d²).
@@ -237,7 +240,7 @@ fn pair_crossings(
     left: &[(usize, u32)],
     right: &[(usize, u32)],
     pos: &[usize],
-    scratch: &mut (Vec<(usize, u32)>, Vec<(usize, u32)>),
+    scratch: &mut PairScratch,
 ) -> (u64, u64) {
     if left.len() * right.len() <= 16 {
         // Few pairs (dummies, ordinary services): counting them directly beats sorting.

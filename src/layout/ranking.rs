@@ -339,7 +339,8 @@ impl<'a> Simplex<'a> {
             let candidates = if search_out { &self.out_edges[u] } else { &self.in_edges[u] };
             for &e in candidates {
                 let w = self.other(e, u);
-                if !self.in_tree[e] && !(low <= self.lim[w] && self.lim[w] <= lim) {
+                let inside = low <= self.lim[w] && self.lim[w] <= lim;
+                if !self.in_tree[e] && !inside {
                     let s = self.slack(e);
                     if best.is_none_or(|(b, _)| s < b) {
                         best = Some((s, e));
