@@ -191,42 +191,25 @@ impl<'a> Sorter<'a> {
     }
 }
 
-/// Swaps neighbours in a rank while that lowers the crossings of their links (both sides), a few passes at most.
-/// Only neighbours in the same innermost group swap, which keeps groups contiguous.
+/// Swaps neighbours in a rank where that lowers the crossings of their links (both sides). One pass per sweep:
+/// more passes cost as much again and gained nothing measurable on the benchmark graphs, because the next sweep
+/// transposes again anyway. Only neighbours in the same innermost group swap, which keeps groups contiguous.
 fn transpose(g: &mut Layered, pos: &mut [usize]) {
     let mut scratch = (Vec::new(), Vec::new());
-    // A rank needs another look only if it or a neighbouring rank changed in the last pass.
-    let mut dirty = vec![true; g.layers.len()];
-    for _ in 0..4 {
-        let mut next = vec![false; g.layers.len()];
-        let mut improved = false;
-        for r in (0..g.layers.len()).filter(|&r| dirty[r]) {
-            let mut swapped = false;
-            for i in 1..g.layers[r].len() {
-                let (v, w) = (g.layers[r][i - 1], g.layers[r][i]);
-                if g.group[v] != g.group[w] {
-                    continue;
-                }
-                let (keep_up, swap_up) = pair_crossings(&g.up[v], &g.up[w], pos, &mut scratch);
-                let (keep_down, swap_down) = pair_crossings(&g.down[v], &g.down[w], pos, &mut scratch);
-                if swap_up + swap_down < keep_up + keep_down {
-                    g.layers[r].swap(i - 1, i);
-                    pos[v] = i;
-                    pos[w] = i - 1;
-                    swapped = true;
-                }
+    for r in 0..g.layers.len() {
+        for i in 1..g.layers[r].len() {
+            let (v, w) = (g.layers[r][i - 1], g.layers[r][i]);
+            if g.group[v] != g.group[w] {
+                continue;
             }
-            if swapped {
-                improved = true;
-                for d in r.saturating_sub(1)..(r + 2).min(next.len()) {
-                    next[d] = true;
-                }
+            let (keep_up, swap_up) = pair_crossings(&g.up[v], &g.up[w], pos, &mut scratch);
+            let (keep_down, swap_down) = pair_crossings(&g.down[v], &g.down[w], pos, &mut scratch);
+            if swap_up + swap_down < keep_up + keep_down {
+                g.layers[r].swap(i - 1, i);
+                pos[v] = i;
+                pos[w] = i - 1;
             }
         }
-        if !improved {
-            break;
-        }
-        dirty = next;
     }
 }
 
