@@ -221,7 +221,9 @@ impl<'a> Simplex<'a> {
     }
 
     /// Postorder numbering of the subtree under `root` (entered by `par_edge`), starting at `low`; returns the
-    /// next free number.
+    /// next free number. A subtree entered by the same edge at the same number keeps its numbering and is skipped
+    /// (as graphviz does since 2.44): after a pivot only the cycle's nodes, marked by [`Self::invalidate_path`],
+    /// and what shifted with them are renumbered, instead of everything under the common ancestor.
     fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
         let mut counter = low;
         self.par[root] = par_edge;
@@ -236,6 +238,10 @@ impl<'a> Simplex<'a> {
                     continue;
                 }
                 let w = self.other(e, v);
+                if self.par[w] == e && self.low[w] == counter {
+                    counter = self.lim[w] + 1;
+                    continue;
+                }
                 self.par[w] = e;
                 self.low[w] = counter;
                 stack.push((w, 0));
@@ -404,6 +410,9 @@ impl<'a> Simplex<'a> {
         let f = self.edges[enter];
         let lca = self.tree_update(f.tail, f.head, cutvalue, true);
         self.tree_update(f.head, f.tail, cutvalue, false);
+        let lca_low = self.low[lca];
+        self.invalidate_path(lca, f.head);
+        self.invalidate_path(lca, f.tail);
         self.cut[enter] = -cutvalue;
         self.cut[leave] = 0;
         // Swap the edges in the tree.
@@ -418,8 +427,24 @@ impl<'a> Simplex<'a> {
         self.tree_list[slot] = enter;
         self.tree_slot[enter] = slot;
         self.tree_slot[leave] = NONE;
-        let (par, low) = (self.par[lca], self.low[lca]);
-        self.dfs_range(lca, par, low);
+        let par = self.par[lca];
+        self.dfs_range(lca, par, lca_low);
+    }
+
+    /// Marks the tree path from `node` up to `lca` as needing new numbers (old low/lim still in place).
+    fn invalidate_path(&mut self, lca: usize, mut node: usize) {
+        loop {
+            if self.low[node] == NONE {
+                break;
+            }
+            self.low[node] = NONE;
+            let e = self.par[node];
+            if e == NONE || self.lim[node] >= self.lim[lca] {
+                break;
+            }
+            let edge = self.edges[e];
+            node = if self.lim[edge.tail] > self.lim[edge.head] { edge.tail } else { edge.head };
+        }
     }
 
     fn normalize(&mut self) {
