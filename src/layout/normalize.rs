@@ -16,12 +16,41 @@ pub(crate) struct Layered {
     /// Innermost (component-local) group of each layout node.
     pub group: Vec<Option<usize>>,
     /// Neighbours in the rank below / above, with the number of parallel edges merged into the link.
-    pub down: Vec<Vec<(usize, u32)>>,
-    pub up: Vec<Vec<(usize, u32)>>,
+    pub down: Links,
+    pub up: Links,
     /// Layout nodes of each rank, left to right once ordered.
     pub layers: Vec<Vec<usize>>,
     /// Per ranked edge, its layout nodes from tail to head.
     pub chains: Vec<Vec<usize>>,
+}
+
+/// Adjacency lists in one flat array (compressed rows): sweeps walk every node's links many times, and one
+/// allocation per node would cost a pointer chase each time.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Links {
+    start: Vec<usize>,
+    items: Vec<(usize, u32)>,
+}
+
+impl Links {
+    pub fn from_lists(lists: &[Vec<(usize, u32)>]) -> Self {
+        let mut start = Vec::with_capacity(lists.len() + 1);
+        let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        start.push(0);
+        for list in lists {
+            items.extend_from_slice(list);
+            start.push(items.len());
+        }
+        Links { start, items }
+    }
+}
+
+impl std::ops::Index<usize> for Links {
+    type Output = [(usize, u32)];
+
+    fn index(&self, v: usize) -> &[(usize, u32)] {
+        &self.items[self.start[v]..self.start[v + 1]]
+    }
 }
 
 impl Layered {
@@ -104,11 +133,13 @@ pub(crate) fn split_long_edges(
         height: height.to_vec(),
         rank: ranks.iter().map(|&r| r.max(0) as usize).collect(),
         group: node_group.to_vec(),
-        down: vec![Vec::new(); real],
-        up: vec![Vec::new(); real],
+        down: Links::default(),
+        up: Links::default(),
         layers: Vec::new(),
         chains: Vec::with_capacity(edges.len()),
     };
+    let mut down: Vec<Vec<(usize, u32)>> = vec![Vec::new(); real];
+    let mut up: Vec<Vec<(usize, u32)>> = vec![Vec::new(); real];
     for e in edges {
         let (top, bottom) = (g.rank[e.tail], g.rank[e.head]);
         let group = groups.common(node_group[e.tail], node_group[e.head]);
@@ -120,17 +151,19 @@ pub(crate) fn split_long_edges(
             g.height.push(0.0);
             g.rank.push(r);
             g.group.push(group);
-            g.down.push(Vec::new());
-            g.up.push(Vec::new());
+            down.push(Vec::new());
+            up.push(Vec::new());
             chain.push(d);
         }
         chain.push(e.head);
         for pair in chain.windows(2) {
-            g.down[pair[0]].push((pair[1], e.multiplicity));
-            g.up[pair[1]].push((pair[0], e.multiplicity));
+            down[pair[0]].push((pair[1], e.multiplicity));
+            up[pair[1]].push((pair[0], e.multiplicity));
         }
         g.chains.push(chain);
     }
+    g.down = Links::from_lists(&down);
+    g.up = Links::from_lists(&up);
     let depth = g.rank.iter().max().map_or(0, |&m| m + 1);
     g.layers = vec![Vec::new(); depth];
     for v in 0..g.len() {

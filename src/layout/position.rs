@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use super::normalize::Layered;
+use super::normalize::{Layered, Links};
 
 /// Separation rules across a rank.
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +107,7 @@ fn vertical_alignment(
     n: usize,
     layering: &[Vec<usize>],
     conflicts: &HashSet<(usize, usize)>,
-    neighbours: &[Vec<(usize, u32)>],
+    neighbours: &Links,
 ) -> Vec<usize> {
     let mut root: Vec<usize> = (0..n).collect();
     let mut align: Vec<usize> = (0..n).collect();
