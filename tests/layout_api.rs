@@ -229,3 +229,22 @@ fn nested_groups_hold_their_members() {
     assert!(contains(outer, b.x, b.y, b.width, b.height));
     assert!(contains(outer, inner.x, inner.y, inner.width, inner.height));
 }
+
+#[test]
+fn absurd_minlen_is_refused_not_allocated() {
+    let mut long = edge("a", "b");
+    long.minlen = u32::MAX;
+    let input = LayoutInput { nodes: vec![node("a"), node("b")], edges: vec![long], groups: vec![] };
+    let err = layout_graph(&input, &LayoutOptions::default()).unwrap_err();
+    assert!(matches!(err, LayoutError::MinlenTooLarge { index: 0, .. }), "{err}");
+}
+
+#[test]
+fn huge_weights_and_sizes_do_not_panic() {
+    let mut heavy = edge("a", "b");
+    heavy.weight = 1e300;
+    let mut nodes = vec![node("a"), node("b")];
+    nodes[0].width = 1e300;
+    let input = LayoutInput { nodes, edges: vec![heavy, edge("b", "a")], groups: vec![] };
+    assert!(layout_graph(&input, &LayoutOptions::default()).is_ok());
+}

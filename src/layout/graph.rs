@@ -10,6 +10,10 @@ use super::error::LayoutError;
 use super::input::{LayoutInput, LayoutOptions};
 use super::orientation::across_and_along;
 
+/// Longest `minlen` accepted: each rank an edge spans costs a bend point, so an absurd value from a typo would
+/// otherwise cost memory instead of an error.
+pub(crate) const MAX_MINLEN: u32 = 1_000;
+
 /// One edge by node index.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Edge {
@@ -106,6 +110,15 @@ pub(crate) fn build(input: &LayoutInput, options: &LayoutOptions) -> Result<Grap
                 from: edge.from.clone(),
                 to: edge.to.clone(),
                 weight: edge.weight,
+            });
+        }
+        if edge.minlen > MAX_MINLEN {
+            return Err(LayoutError::MinlenTooLarge {
+                index: i,
+                from: edge.from.clone(),
+                to: edge.to.clone(),
+                minlen: edge.minlen,
+                max: MAX_MINLEN,
             });
         }
         edges.push(Edge { from, to, weight: edge.weight, minlen: edge.minlen.max(1) });

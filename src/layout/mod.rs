@@ -114,9 +114,10 @@ struct Piece {
     dummies: u32,
 }
 
-/// Weights become integers in hundredths so network simplex compares cut values exactly.
+/// Weights become integers in hundredths so network simplex compares cut values exactly; capped at a million
+/// so sums over every edge stay far from overflow.
 fn weight_units(weight: f64) -> i64 {
-    (weight * 100.0).round().min(1e12) as i64
+    (weight.min(1e6) * 100.0).round() as i64
 }
 
 fn lay_out_component(graph: &Graph, component: &Component, split: &Components, options: &LayoutOptions) -> Piece {
