@@ -59,11 +59,8 @@ mod tests {
     fn two_ranks(links: &[(usize, usize, u32)]) -> (Layered, Vec<usize>) {
         let mut g = Layered { real: 6, ..Default::default() };
         g.layers = vec![vec![0, 1, 2], vec![3, 4, 5]];
-        let mut down = vec![Vec::new(); 6];
-        for &(u, v, w) in links {
-            down[u].push((v, w));
-        }
-        g.down = Links::from_lists(&down);
+        let pairs: Vec<(usize, (usize, u32))> = links.iter().map(|&(u, v, w)| (u, (v, w))).collect();
+        g.down = Links::from_pairs(6, &pairs);
         (g, vec![0, 1, 2, 0, 1, 2])
     }
 

@@ -33,13 +33,21 @@ pub(crate) struct Links {
 }
 
 impl Links {
-    pub fn from_lists(lists: &[Vec<(usize, u32)>]) -> Self {
-        let mut start = Vec::with_capacity(lists.len() + 1);
-        let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        start.push(0);
-        for list in lists {
-            items.extend_from_slice(list);
-            start.push(items.len());
+    /// Rows for nodes `0..node_count` from `(node, (neighbour, multiplicity))` pairs, each row in the pairs'
+    /// order (a stable counting sort).
+    pub fn from_pairs(node_count: usize, pairs: &[(usize, (usize, u32))]) -> Self {
+        let mut start = vec![0usize; node_count + 1];
+        for &(v, _) in pairs {
+            start[v + 1] += 1;
+        }
+        for v in 0..node_count {
+            start[v + 1] += start[v];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![(0usize, 0u32); pairs.len()];
+        for &(v, link) in pairs {
+            items[fill[v]] = link;
+            fill[v] += 1;
         }
         Links { start, items }
     }
@@ -138,8 +146,8 @@ pub(crate) fn split_long_edges(
         layers: Vec::new(),
         chains: Vec::with_capacity(edges.len()),
     };
-    let mut down: Vec<Vec<(usize, u32)>> = vec![Vec::new(); real];
-    let mut up: Vec<Vec<(usize, u32)>> = vec![Vec::new(); real];
+    let mut down: Vec<(usize, (usize, u32))> = Vec::new();
+    let mut up: Vec<(usize, (usize, u32))> = Vec::new();
     for e in edges {
         let (top, bottom) = (g.rank[e.tail], g.rank[e.head]);
         let group = groups.common(node_group[e.tail], node_group[e.head]);
@@ -151,19 +159,17 @@ pub(crate) fn split_long_edges(
             g.height.push(0.0);
             g.rank.push(r);
             g.group.push(group);
-            down.push(Vec::new());
-            up.push(Vec::new());
             chain.push(d);
         }
         chain.push(e.head);
         for pair in chain.windows(2) {
-            down[pair[0]].push((pair[1], e.multiplicity));
-            up[pair[1]].push((pair[0], e.multiplicity));
+            down.push((pair[0], (pair[1], e.multiplicity)));
+            up.push((pair[1], (pair[0], e.multiplicity)));
         }
         g.chains.push(chain);
     }
-    g.down = Links::from_lists(&down);
-    g.up = Links::from_lists(&up);
+    g.down = Links::from_pairs(g.len(), &down);
+    g.up = Links::from_pairs(g.len(), &up);
     let depth = g.rank.iter().max().map_or(0, |&m| m + 1);
     g.layers = vec![Vec::new(); depth];
     for v in 0..g.len() {

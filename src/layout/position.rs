@@ -6,8 +6,6 @@
 //! Owns coordinates of layout nodes; group boxes are `groups.rs`'s, routes are `routes.rs`'s. Follows dagre's
 //! reading of the paper (`bk.js`), on index arrays instead of string maps.
 
-use std::collections::HashSet;
-
 use super::normalize::{Layered, Links};
 
 /// Separation rules across a rank.
@@ -68,10 +66,19 @@ pub(crate) fn x_coordinates(g: &Layered, spacing: Spacing) -> Vec<f64> {
     balance(g, candidates)
 }
 
+/// Links, as (smaller, larger) node pairs, that alignment must not use.
+struct Conflicts(Vec<(usize, usize)>);
+
+impl Conflicts {
+    fn contains(&self, a: usize, b: usize) -> bool {
+        self.0.binary_search(&(a.min(b), a.max(b))).is_ok()
+    }
+}
+
 /// Marks links that cross an inner segment (a link between two dummies); alignment then never uses them, so long
-/// edges stay straight.
-fn type1_conflicts(g: &Layered) -> HashSet<(usize, usize)> {
-    let mut conflicts = HashSet::new();
+/// edges stay straight. A sorted vector: looked up once per alignment candidate, and cheaper than hashing.
+fn type1_conflicts(g: &Layered) -> Conflicts {
+    let mut conflicts = Vec::new();
     let mut pos = vec![0usize; g.len()];
     for layer in &g.layers {
         for (i, &v) in layer.iter().enumerate() {
@@ -89,7 +96,7 @@ fn type1_conflicts(g: &Layered) -> HashSet<(usize, usize)> {
                     for &(u, _) in &g.up[s] {
                         let p = pos[u];
                         if (p < k0 || k1 < p) && !(g.is_dummy(u) && g.is_dummy(s)) {
-                            conflicts.insert((u.min(s), u.max(s)));
+                            conflicts.push((u.min(s), u.max(s)));
                         }
                     }
                 }
@@ -98,7 +105,9 @@ fn type1_conflicts(g: &Layered) -> HashSet<(usize, usize)> {
             }
         }
     }
-    conflicts
+    conflicts.sort_unstable();
+    conflicts.dedup();
+    Conflicts(conflicts)
 }
 
 /// Aligns each node with a median neighbour in the previous rank of `layering`, into blocks sharing one x;
@@ -106,7 +115,7 @@ fn type1_conflicts(g: &Layered) -> HashSet<(usize, usize)> {
 fn vertical_alignment(
     n: usize,
     layering: &[Vec<usize>],
-    conflicts: &HashSet<(usize, usize)>,
+    conflicts: &Conflicts,
     neighbours: &Links,
 ) -> Vec<usize> {
     let mut root: Vec<usize> = (0..n).collect();
@@ -132,7 +141,7 @@ fn vertical_alignment(
             for &w in &ws[(len - 1) / 2..=len / 2] {
                 if align[v] == v
                     && prev.is_none_or(|p| p < pos[w])
-                    && !conflicts.contains(&(v.min(w), v.max(w)))
+                    && !conflicts.contains(v, w)
                 {
                     align[w] = v;
                     root[v] = root[w];
