@@ -164,7 +164,11 @@ impl<'a> Sorter<'a> {
     fn sort(&self, g: &mut Layered, pos: &mut [usize], r: usize) {
         let mut layer = std::mem::take(&mut g.layers[r]);
         if self.groups.is_empty() {
-            layer.sort_unstable_by(|&a, &b| self.key[a].total_cmp(&self.key[b]).then(pos[a].cmp(&pos[b])));
+            // Sorting (key, position, node) records keeps comparisons in cache instead of looking keys up.
+            let mut records: Vec<(f64, usize, usize)> = layer.iter().map(|&v| (self.key[v], pos[v], v)).collect();
+            records.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            layer.clear();
+            layer.extend(records.iter().map(|rec| rec.2));
         } else {
             layer.sort_unstable_by(|&a, &b| self.compare_grouped(g, pos, a, b));
         }
