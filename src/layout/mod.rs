@@ -22,6 +22,7 @@ mod output;
 mod position;
 mod ranking;
 mod routes;
+mod rows;
 #[doc(hidden)]
 pub mod testing;
 

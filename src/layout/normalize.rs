@@ -5,6 +5,8 @@
 //! their edge, so a group's box only contains the bends of its own internal edges. Ordering and coordinates are
 //! other modules' business.
 
+use super::rows::Rows;
+
 /// The proper layered graph of one component. Layout nodes `0..real` are the component's nodes; the rest are
 /// dummies.
 #[derive(Debug, Default)]
@@ -24,42 +26,8 @@ pub(crate) struct Layered {
     pub chains: Vec<Vec<usize>>,
 }
 
-/// Adjacency lists in one flat array (compressed rows): sweeps walk every node's links many times, and one
-/// allocation per node would cost a pointer chase each time.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Links {
-    start: Vec<usize>,
-    items: Vec<(usize, u32)>,
-}
-
-impl Links {
-    /// Rows for nodes `0..node_count` from `(node, (neighbour, multiplicity))` pairs, each row in the pairs'
-    /// order (a stable counting sort).
-    pub fn from_pairs(node_count: usize, pairs: &[(usize, (usize, u32))]) -> Self {
-        let mut start = vec![0usize; node_count + 1];
-        for &(v, _) in pairs {
-            start[v + 1] += 1;
-        }
-        for v in 0..node_count {
-            start[v + 1] += start[v];
-        }
-        let mut fill = start.clone();
-        let mut items = vec![(0usize, 0u32); pairs.len()];
-        for &(v, link) in pairs {
-            items[fill[v]] = link;
-            fill[v] += 1;
-        }
-        Links { start, items }
-    }
-}
-
-impl std::ops::Index<usize> for Links {
-    type Output = [(usize, u32)];
-
-    fn index(&self, v: usize) -> &[(usize, u32)] {
-        &self.items[self.start[v]..self.start[v + 1]]
-    }
-}
+/// Links of each layout node to the rank below or above: (neighbour, multiplicity).
+pub(crate) type Links = Rows<(usize, u32)>;
 
 impl Layered {
     pub fn is_dummy(&self, v: usize) -> bool {

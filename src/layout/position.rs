@@ -7,6 +7,7 @@
 //! reading of the paper (`bk.js`), on index arrays instead of string maps.
 
 use super::normalize::{Layered, Links};
+use super::rows::Rows;
 
 /// Separation rules across a rank.
 #[derive(Debug, Clone, Copy)]
@@ -164,16 +165,17 @@ fn horizontal_compaction(
 ) -> Vec<f64> {
     let n = g.len();
     // Block graph: edge root(u) -> root(v) for neighbours u, v (u left of v) with the separation they need.
-    let mut succ: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-    let mut pred: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    let mut forward: Vec<(usize, (usize, f64))> = Vec::with_capacity(n);
+    let mut backward: Vec<(usize, (usize, f64))> = Vec::with_capacity(n);
     for layer in layering {
         for pair in layer.windows(2) {
             let (u, v) = (pair[0], pair[1]);
             let sep = spacing.between(g, u, v);
-            succ[root[u]].push((root[v], sep));
-            pred[root[v]].push((root[u], sep));
+            forward.push((root[u], (root[v], sep)));
+            backward.push((root[v], (root[u], sep)));
         }
     }
+    let (succ, pred) = (Rows::from_pairs(n, &forward), Rows::from_pairs(n, &backward));
     let order = block_order(n, root, &succ, &pred);
     let mut xs = vec![0.0f64; n];
     for &b in &order {
@@ -189,8 +191,8 @@ fn horizontal_compaction(
 }
 
 /// Topological order of the block roots (the block graph is acyclic because alignment respects rank order).
-fn block_order(n: usize, root: &[usize], succ: &[Vec<(usize, f64)>], pred: &[Vec<(usize, f64)>]) -> Vec<usize> {
-    let mut pending: Vec<usize> = pred.iter().map(Vec::len).collect();
+fn block_order(n: usize, root: &[usize], succ: &Rows<(usize, f64)>, pred: &Rows<(usize, f64)>) -> Vec<usize> {
+    let mut pending: Vec<usize> = (0..n).map(|v| pred[v].len()).collect();
     let mut stack: Vec<usize> = (0..n).rev().filter(|&v| root[v] == v && pending[v] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(b) = stack.pop() {
