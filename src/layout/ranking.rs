@@ -46,7 +46,8 @@ struct Simplex<'a> {
     in_edges: Vec<Vec<usize>>,
     rank: Vec<i32>,
     /// Spanning tree: per node its incident tree edges, per edge whether it is in the tree.
-    tree_adj: Vec<Vec<usize>>,
+    /// Per node its tree edges as (edge, node at the other end), so walks need not look edges up.
+    tree_adj: Vec<Vec<(usize, usize)>>,
     in_tree: Vec<bool>,
     tree_list: Vec<usize>,
     tree_slot: Vec<usize>,
@@ -129,8 +130,8 @@ impl<'a> Simplex<'a> {
         self.in_tree[e] = true;
         self.tree_slot[e] = self.tree_list.len();
         self.tree_list.push(e);
-        self.tree_adj[edge.tail].push(e);
-        self.tree_adj[edge.head].push(e);
+        self.tree_adj[edge.tail].push((e, edge.head));
+        self.tree_adj[edge.head].push((e, edge.tail));
     }
 
     /// Grows a tree of tight edges from each unvisited node; when it stops growing, shifts the whole tree by the
@@ -233,11 +234,10 @@ impl<'a> Simplex<'a> {
             let (v, i) = *top;
             if i < self.tree_adj[v].len() {
                 top.1 += 1;
-                let e = self.tree_adj[v][i];
+                let (e, w) = self.tree_adj[v][i];
                 if e == self.par[v] {
                     continue;
                 }
-                let w = self.other(e, v);
                 if self.par[w] == e && self.low[w] == counter {
                     counter = self.lim[w] + 1;
                     continue;
@@ -356,9 +356,9 @@ impl<'a> Simplex<'a> {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
             }
-            for &e in &self.tree_adj[u] {
+            for &(e, w) in &self.tree_adj[u] {
                 if e != self.par[u] {
-                    stack.push(self.other(e, u));
+                    stack.push(w);
                 }
             }
         }
@@ -369,9 +369,9 @@ impl<'a> Simplex<'a> {
         let mut stack = vec![v];
         while let Some(u) = stack.pop() {
             self.rank[u] -= delta;
-            for &e in &self.tree_adj[u] {
+            for &(e, w) in &self.tree_adj[u] {
                 if e != self.par[u] {
-                    stack.push(self.other(e, u));
+                    stack.push(w);
                 }
             }
         }
@@ -419,10 +419,10 @@ impl<'a> Simplex<'a> {
         self.in_tree[leave] = false;
         self.in_tree[enter] = true;
         for end in [e.tail, e.head] {
-            self.tree_adj[end].retain(|&x| x != leave);
+            self.tree_adj[end].retain(|&(x, _)| x != leave);
         }
-        self.tree_adj[f.tail].push(enter);
-        self.tree_adj[f.head].push(enter);
+        self.tree_adj[f.tail].push((enter, f.head));
+        self.tree_adj[f.head].push((enter, f.tail));
         let slot = self.tree_slot[leave];
         self.tree_list[slot] = enter;
         self.tree_slot[enter] = slot;
