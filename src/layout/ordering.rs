@@ -52,7 +52,8 @@ pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ord
             }
             sorter.sort(g, &mut pos, r);
         }
-        transpose(g, &mut pos);
+        let passes = if g.len() <= THOROUGH_TRANSPOSE_LIMIT { 4 } else { 1 };
+        transpose(g, &mut pos, passes);
         let crossings = counter.total(g, &pos);
         if crossings < best_crossings {
             best_crossings = crossings;
@@ -67,6 +68,12 @@ pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ord
         }
     }
     g.layers = best;
+    if g.len() > THOROUGH_TRANSPOSE_LIMIT && best_crossings > 0 {
+        // Large drawings got one pass per sweep; polish the chosen order once.
+        refresh_positions(g, &mut pos);
+        transpose(g, &mut pos, FINAL_TRANSPOSE_PASSES);
+        best_crossings = counter.total(g, &pos);
+    }
     Ordered { crossings: best_crossings, group_keys: best_keys }
 }
 
@@ -195,17 +202,19 @@ impl<'a> Sorter<'a> {
     }
 }
 
-/// Layout nodes (real and dummy) up to which transpose repeats passes until nothing improves (at most four):
-/// small drawings are the common case and cheap, so they get the extra polish. Above it one pass per sweep:
-/// on the benchmark graphs more passes cost as much again per pass and gained nothing measurable, because the
-/// next sweep transposes again anyway.
+/// Layout nodes (real and dummy) up to which every sweep's transpose repeats passes (up to four) until nothing
+/// improves: small drawings are the common case and cheap, so they get the extra polish. Above it one pass per
+/// sweep (on the benchmark graphs more passes cost as much again per pass and gained nothing measurable, because
+/// the next sweep transposes again anyway), then a thorough transpose of the final order.
 const THOROUGH_TRANSPOSE_LIMIT: usize = 4_000;
+
+/// Passes of the final transpose of large drawings (it stops early once a pass swaps nothing).
+const FINAL_TRANSPOSE_PASSES: usize = 8;
 
 /// Swaps neighbours in a rank where that lowers the crossings of their links (both sides). Only neighbours in
 /// the same innermost group swap, which keeps groups contiguous.
-fn transpose(g: &mut Layered, pos: &mut [usize]) {
+fn transpose(g: &mut Layered, pos: &mut [usize], passes: usize) {
     let mut scratch = (Vec::new(), Vec::new());
-    let passes = if g.len() <= THOROUGH_TRANSPOSE_LIMIT { 4 } else { 1 };
     // A rank needs another look only if it or a neighbouring rank changed in the last pass.
     let mut dirty = vec![true; g.layers.len()];
     for _ in 0..passes {
