@@ -1,5 +1,6 @@
-//! Crossing reduction: the left-to-right order of each rank, by alternating down and up barycenter sweeps with
-//! adjacent-pair transposition, keeping the best order seen and stopping after four sweeps without improvement.
+//! Crossing reduction: the left-to-right order of each rank, by alternating down and up sweeps (barycenter and
+//! median keys) with adjacent-pair transposition, keeping the best order seen and stopping after four sweeps
+//! without improvement.
 //!
 //! Owns the order only (positions come later). Groups stay contiguous in every rank and sibling groups keep one
 //! left-to-right order across all ranks, so their boxes can be drawn without overlap: within a sweep a group sorts
@@ -19,10 +20,63 @@ pub(crate) struct Ordered {
     pub group_keys: Vec<f64>,
 }
 
-/// Orders `g.layers` in place.
+/// How a sweep turns neighbour positions into a sort key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Heuristic {
+    /// Weighted mean: smooth, best on small drawings.
+    Barycenter,
+    /// Median with Gansner's interpolation for even counts: robust to a far neighbour, best on large ones.
+    Median,
+}
+
+/// Which heuristic each sweep uses.
+#[derive(Debug, Clone, Copy)]
+enum Schedule {
+    Barycenter,
+    /// Two sweeps (down and up) of median, then two of barycenter, and so on.
+    Alternating,
+}
+
+impl Schedule {
+    fn heuristic(self, sweep: u32) -> Heuristic {
+        match self {
+            Schedule::Barycenter => Heuristic::Barycenter,
+            Schedule::Alternating if (sweep / 2) % 2 == 0 => Heuristic::Median,
+            Schedule::Alternating => Heuristic::Barycenter,
+        }
+    }
+}
+
+/// Orders `g.layers` in place. Small drawings try both schedules from the same start and keep the better
+/// (neither wins everywhere on the benchmark graphs, and small ones are cheap); large ones alternate.
 pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ordered {
-    let mut pos = vec![0usize; g.len()];
     initial_order(g);
+    let schedules: &[Schedule] = if g.len() <= THOROUGH_TRANSPOSE_LIMIT {
+        &[Schedule::Barycenter, Schedule::Alternating]
+    } else {
+        &[Schedule::Alternating]
+    };
+    let start = g.layers.clone();
+    let mut best: Option<(Vec<Vec<usize>>, Ordered)> = None;
+    for &schedule in schedules {
+        g.layers.clone_from(&start);
+        let ordered = sweep(g, groups, max_sweeps, schedule);
+        if best.as_ref().is_none_or(|(_, b)| ordered.crossings < b.crossings) {
+            best = Some((g.layers.clone(), ordered));
+        }
+    }
+    match best {
+        Some((layers, ordered)) => {
+            g.layers = layers;
+            ordered
+        }
+        None => Ordered { crossings: 0, group_keys: vec![0.0; groups.parent.len()] },
+    }
+}
+
+/// Sweeps from the order in `g.layers`, leaving the best order found there.
+fn sweep(g: &mut Layered, groups: &GroupTree, max_sweeps: u32, schedule: Schedule) -> Ordered {
+    let mut pos = vec![0usize; g.len()];
     let mut sorter = Sorter::new(g, groups);
     refresh_positions(g, &mut pos);
     sorter.group_keys(g, &pos);
@@ -48,7 +102,7 @@ pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ord
                 // Re-sorted by its own positions so it follows this sweep's group order too.
                 sorter.own_keys(g, &pos, r);
             } else {
-                sorter.barycenters(g, &pos, r, downward);
+                sorter.neighbour_keys(g, &pos, r, downward, schedule.heuristic(sweep));
             }
             sorter.sort(g, &mut pos, r);
         }
@@ -153,18 +207,28 @@ impl<'a> Sorter<'a> {
         }
     }
 
-    /// Weighted barycenter of each node's neighbours in the rank just swept; nodes without any keep their place.
-    fn barycenters(&mut self, g: &Layered, pos: &[usize], r: usize, downward: bool) {
+    /// Each node's key from its neighbours in the rank just swept; nodes without any keep their place.
+    fn neighbour_keys(&mut self, g: &Layered, pos: &[usize], r: usize, downward: bool, heuristic: Heuristic) {
         let fixed_len = if downward { g.layers[r - 1].len() } else { g.layers[r + 1].len() };
         let len = g.layers[r].len();
+        let mut at: Vec<f64> = Vec::new();
         for &v in &g.layers[r] {
             let neighbours = if downward { &g.up[v] } else { &g.down[v] };
-            let (mut sum, mut weight) = (0.0, 0.0);
-            for &(u, w) in neighbours {
-                sum += f64::from(w) * relative(pos[u], fixed_len);
-                weight += f64::from(w);
-            }
-            self.key[v] = if weight > 0.0 { sum / weight } else { relative(pos[v], len) };
+            self.key[v] = if neighbours.is_empty() {
+                relative(pos[v], len)
+            } else if heuristic == Heuristic::Barycenter {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for &(u, w) in neighbours {
+                    sum += f64::from(w) * relative(pos[u], fixed_len);
+                    weight += f64::from(w);
+                }
+                if weight > 0.0 { sum / weight } else { relative(pos[v], len) }
+            } else {
+                at.clear();
+                at.extend(neighbours.iter().map(|&(u, _)| relative(pos[u], fixed_len)));
+                at.sort_by(f64::total_cmp);
+                interpolated_median(&at)
+            };
         }
     }
 
@@ -250,6 +314,26 @@ fn transpose(g: &mut Layered, pos: &mut [usize], passes: usize) {
     }
 }
 
+/// Gansner's median of sorted positions: the middle one, the mean of two, or for other even counts the two
+/// middle ones weighted towards the side where neighbours are packed tighter.
+fn interpolated_median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    let m = n / 2;
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => sorted[m],
+        2 => (sorted[0] + sorted[1]) / 2.0,
+        _ => {
+            let (left, right) = (sorted[m - 1] - sorted[0], sorted[n - 1] - sorted[m]);
+            if left + right > 0.0 {
+                (sorted[m - 1] * right + sorted[m] * left) / (left + right)
+            } else {
+                sorted[m]
+            }
+        }
+    }
+}
+
 /// Reusable buffers for [`pair_crossings`]: the two neighbours' links as (position, multiplicity).
 type PairScratch = (Vec<(usize, u32)>, Vec<(usize, u32)>);
 
@@ -316,6 +400,15 @@ mod tests {
         let groups = GroupTree::default();
         let mut g = split_long_edges(&[1.0; 4], &[1.0; 4], &[None; 4], &groups, &[0, 0, 1, 1], &edges);
         assert_eq!(order(&mut g, &groups, 8).crossings, 0);
+    }
+
+    #[test]
+    fn median_interpolates_even_counts() {
+        assert_eq!(interpolated_median(&[0.1, 0.5, 0.9]), 0.5);
+        assert!((interpolated_median(&[0.2, 0.4]) - 0.3).abs() < 1e-12);
+        // Tight on the left (0.0..0.1), loose on the right (0.2..1.0): lean left.
+        let m = interpolated_median(&[0.0, 0.1, 0.2, 1.0]);
+        assert!(m > 0.1 && m < 0.15, "{m}");
     }
 
     #[test]
