@@ -19,79 +19,90 @@ pub(crate) fn reversed_edges(node_count: usize, edges: &[(usize, usize)]) -> Vec
 }
 
 fn greedy_order(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
-    let mut outs: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut ins: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(u, v) in edges {
-        outs[u].push(v);
-        ins[v].push(u);
-    }
-    let mut out_degree: Vec<i64> = outs.iter().map(|o| o.len() as i64).collect();
-    let mut in_degree: Vec<i64> = ins.iter().map(|i| i.len() as i64).collect();
-    let mut removed = vec![false; n];
-    let mut sinks: Vec<usize> = (0..n).rev().filter(|&v| out_degree[v] == 0).collect();
-    let mut sources: Vec<usize> = (0..n).rev().filter(|&v| in_degree[v] == 0 && out_degree[v] > 0).collect();
-    let mut heap: BinaryHeap<(i64, Reverse<usize>)> =
-        (0..n).map(|v| (out_degree[v] - in_degree[v], Reverse(v))).collect();
+    let mut peeling = Peeling::new(n, edges);
     let mut left = Vec::with_capacity(n);
     let mut right = Vec::new();
-
-    let remove = |v: usize,
-                      removed: &mut Vec<bool>,
-                      out_degree: &mut Vec<i64>,
-                      in_degree: &mut Vec<i64>,
-                      sinks: &mut Vec<usize>,
-                      sources: &mut Vec<usize>,
-                      heap: &mut BinaryHeap<(i64, Reverse<usize>)>| {
-        removed[v] = true;
-        for &w in &outs[v] {
-            if !removed[w] {
-                in_degree[w] -= 1;
-                if in_degree[w] == 0 {
-                    sources.push(w);
-                }
-                heap.push((out_degree[w] - in_degree[w], Reverse(w)));
-            }
-        }
-        for &u in &ins[v] {
-            if !removed[u] {
-                out_degree[u] -= 1;
-                if out_degree[u] == 0 {
-                    sinks.push(u);
-                }
-                heap.push((out_degree[u] - in_degree[u], Reverse(u)));
-            }
-        }
-    };
-
     while left.len() + right.len() < n {
-        if let Some(v) = sinks.pop() {
-            if !removed[v] {
-                remove(v, &mut removed, &mut out_degree, &mut in_degree, &mut sinks, &mut sources, &mut heap);
+        if let Some(v) = peeling.sinks.pop() {
+            if !peeling.removed[v] {
+                peeling.remove(v);
                 right.push(v);
             }
-            continue;
-        }
-        if let Some(v) = sources.pop() {
-            if !removed[v] {
-                remove(v, &mut removed, &mut out_degree, &mut in_degree, &mut sinks, &mut sources, &mut heap);
+        } else if let Some(v) = peeling.sources.pop() {
+            if !peeling.removed[v] {
+                peeling.remove(v);
                 left.push(v);
             }
-            continue;
-        }
-        match heap.pop() {
-            Some((delta, Reverse(v))) => {
-                if removed[v] || delta != out_degree[v] - in_degree[v] {
-                    continue; // stale entry
-                }
-                remove(v, &mut removed, &mut out_degree, &mut in_degree, &mut sinks, &mut sources, &mut heap);
+        } else if let Some((delta, Reverse(v))) = peeling.heap.pop() {
+            if !peeling.removed[v] && delta == peeling.delta(v) {
+                peeling.remove(v);
                 left.push(v);
-            }
-            None => break,
+            } // else a stale entry
+        } else {
+            break;
         }
     }
     right.reverse();
     left.extend(right);
     left
+}
+
+/// The shrinking graph: degrees among the nodes not yet removed, and where to find the next node to take.
+struct Peeling {
+    outs: Vec<Vec<usize>>,
+    ins: Vec<Vec<usize>>,
+    out_degree: Vec<i64>,
+    in_degree: Vec<i64>,
+    removed: Vec<bool>,
+    sinks: Vec<usize>,
+    sources: Vec<usize>,
+    /// (out-degree − in-degree, node), lazily updated: entries whose delta is out of date are skipped.
+    heap: BinaryHeap<(i64, Reverse<usize>)>,
+}
+
+impl Peeling {
+    fn new(n: usize, edges: &[(usize, usize)]) -> Self {
+        let mut outs: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut ins: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for &(u, v) in edges {
+            outs[u].push(v);
+            ins[v].push(u);
+        }
+        let out_degree: Vec<i64> = outs.iter().map(|o| o.len() as i64).collect();
+        let in_degree: Vec<i64> = ins.iter().map(|i| i.len() as i64).collect();
+        let sinks = (0..n).rev().filter(|&v| out_degree[v] == 0).collect();
+        let sources = (0..n).rev().filter(|&v| in_degree[v] == 0 && out_degree[v] > 0).collect();
+        let heap = (0..n).map(|v| (out_degree[v] - in_degree[v], Reverse(v))).collect();
+        Peeling { outs, ins, out_degree, in_degree, removed: vec![false; n], sinks, sources, heap }
+    }
+
+    fn delta(&self, v: usize) -> i64 {
+        self.out_degree[v] - self.in_degree[v]
+    }
+
+    fn remove(&mut self, v: usize) {
+        self.removed[v] = true;
+        for i in 0..self.outs[v].len() {
+            let w = self.outs[v][i];
+            if !self.removed[w] {
+                self.in_degree[w] -= 1;
+                if self.in_degree[w] == 0 {
+                    self.sources.push(w);
+                }
+                self.heap.push((self.delta(w), Reverse(w)));
+            }
+        }
+        for i in 0..self.ins[v].len() {
+            let u = self.ins[v][i];
+            if !self.removed[u] {
+                self.out_degree[u] -= 1;
+                if self.out_degree[u] == 0 {
+                    self.sinks.push(u);
+                }
+                self.heap.push((self.delta(u), Reverse(u)));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

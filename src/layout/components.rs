@@ -69,13 +69,13 @@ pub(crate) fn split(graph: &Graph) -> Components {
     // A group belongs where its members are; ancestors of a member's group are groups there too.
     let group_count = graph.group_parent.len();
     let mut group_component: Vec<Option<usize>> = vec![None; group_count];
-    for v in 0..n {
-        let mut grp = graph.node_group[v];
+    for (&own, &component) in graph.node_group.iter().zip(&component_of) {
+        let mut grp = own;
         while let Some(current) = grp {
             if group_component[current].is_some() {
                 break;
             }
-            group_component[current] = Some(component_of[v]);
+            group_component[current] = Some(component);
             grp = graph.group_parent[current];
         }
     }

@@ -54,20 +54,19 @@ impl CrossingCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::normalize::Links;
 
-    fn two_ranks(links: &[(usize, usize)]) -> (Layered, Vec<usize>) {
+    fn two_ranks(links: &[(usize, usize, u32)]) -> (Layered, Vec<usize>) {
         let mut g = Layered { real: 6, ..Default::default() };
         g.layers = vec![vec![0, 1, 2], vec![3, 4, 5]];
-        g.down = vec![Vec::new(); 6];
-        for &(u, v) in links {
-            g.down[u].push((v, 1));
-        }
+        let pairs: Vec<(usize, (usize, u32))> = links.iter().map(|&(u, v, w)| (u, (v, w))).collect();
+        g.down = Links::from_pairs(6, &pairs);
         (g, vec![0, 1, 2, 0, 1, 2])
     }
 
     #[test]
     fn counts_like_brute_force() {
-        let links = [(0, 5), (1, 3), (1, 4), (2, 3), (0, 4)];
+        let links = [(0, 5, 1), (1, 3, 1), (1, 4, 1), (2, 3, 1), (0, 4, 1)];
         let (g, pos) = two_ranks(&links);
         let mut brute = 0;
         for (i, a) in links.iter().enumerate() {
@@ -83,8 +82,7 @@ mod tests {
 
     #[test]
     fn parallel_links_cross_as_often_as_their_multiplicity() {
-        let (mut g, pos) = two_ranks(&[(0, 5), (2, 3)]);
-        g.down[0][0].1 = 3;
+        let (g, pos) = two_ranks(&[(0, 5, 3), (2, 3, 1)]);
         assert_eq!(CrossingCounter::default().between(&g, &pos, 0), 3);
     }
 }

@@ -16,6 +16,8 @@ pub enum LayoutError {
     UnknownEndpoint { index: usize, from: String, to: String, end: &'static str, id: String },
     #[error("edge {index} ({from:?} -> {to:?}): weight {weight} must be finite and zero or more")]
     InvalidWeight { index: usize, from: String, to: String, weight: f64 },
+    #[error("edge {index} ({from:?} -> {to:?}): minlen {minlen} is more than {max} ranks")]
+    MinlenTooLarge { index: usize, from: String, to: String, minlen: u32, max: u32 },
     #[error("group {index} ({id:?}): duplicate group id")]
     DuplicateGroup { index: usize, id: String },
     #[error("group {index} ({id:?}): parent {parent:?} is not a group")]

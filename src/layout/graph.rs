@@ -10,6 +10,10 @@ use super::error::LayoutError;
 use super::input::{LayoutInput, LayoutOptions};
 use super::orientation::across_and_along;
 
+/// Longest `minlen` accepted: each rank an edge spans costs a bend point, so an absurd value from a typo would
+/// otherwise cost memory instead of an error.
+pub(crate) const MAX_MINLEN: u32 = 1_000;
+
 /// One edge by node index.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Edge {
@@ -108,6 +112,15 @@ pub(crate) fn build(input: &LayoutInput, options: &LayoutOptions) -> Result<Grap
                 weight: edge.weight,
             });
         }
+        if edge.minlen > MAX_MINLEN {
+            return Err(LayoutError::MinlenTooLarge {
+                index: i,
+                from: edge.from.clone(),
+                to: edge.to.clone(),
+                minlen: edge.minlen,
+                max: MAX_MINLEN,
+            });
+        }
         edges.push(Edge { from, to, weight: edge.weight, minlen: edge.minlen.max(1) });
     }
 
@@ -141,19 +154,16 @@ fn build_groups(input: &LayoutInput) -> Result<Groups, LayoutError> {
 
     let mut node_group = Vec::with_capacity(input.nodes.len());
     for node in &input.nodes {
-        node_group.push(match &node.group {
-            None => None,
-            Some(name) => Some(match index.get(name.as_str()) {
-                Some(&g) => g,
-                None => {
-                    let g = ids.len();
-                    ids.push(name.clone());
-                    parent.push(None);
-                    index.insert(name.as_str(), g);
-                    g
-                }
-            }),
-        });
+        node_group.push(node.group.as_ref().map(|name| match index.get(name.as_str()) {
+            Some(&g) => g,
+            None => {
+                let g = ids.len();
+                ids.push(name.clone());
+                parent.push(None);
+                index.insert(name.as_str(), g);
+                g
+            }
+        }));
     }
     Ok((ids, parent, node_group))
 }

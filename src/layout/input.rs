@@ -37,8 +37,8 @@ pub struct EdgeInput {
     /// How hard ranking tries to keep this edge short (default 1).
     #[serde(default = "default_weight")]
     pub weight: f64,
-    /// Minimum number of ranks between the ends (default 1; 0 is treated as 1 because same-rank edges are not
-    /// supported).
+    /// Minimum number of ranks between the ends (default 1, at most 1 000; 0 is treated as 1 because same-rank
+    /// edges are not supported).
     #[serde(default = "default_minlen")]
     pub minlen: u32,
 }

@@ -5,6 +5,8 @@
 //! their edge, so a group's box only contains the bends of its own internal edges. Ordering and coordinates are
 //! other modules' business.
 
+use super::rows::Rows;
+
 /// The proper layered graph of one component. Layout nodes `0..real` are the component's nodes; the rest are
 /// dummies.
 #[derive(Debug, Default)]
@@ -16,13 +18,16 @@ pub(crate) struct Layered {
     /// Innermost (component-local) group of each layout node.
     pub group: Vec<Option<usize>>,
     /// Neighbours in the rank below / above, with the number of parallel edges merged into the link.
-    pub down: Vec<Vec<(usize, u32)>>,
-    pub up: Vec<Vec<(usize, u32)>>,
+    pub down: Links,
+    pub up: Links,
     /// Layout nodes of each rank, left to right once ordered.
     pub layers: Vec<Vec<usize>>,
     /// Per ranked edge, its layout nodes from tail to head.
     pub chains: Vec<Vec<usize>>,
 }
+
+/// Links of each layout node to the rank below or above: (neighbour, multiplicity).
+pub(crate) type Links = Rows<(usize, u32)>;
 
 impl Layered {
     pub fn is_dummy(&self, v: usize) -> bool {
@@ -104,11 +109,13 @@ pub(crate) fn split_long_edges(
         height: height.to_vec(),
         rank: ranks.iter().map(|&r| r.max(0) as usize).collect(),
         group: node_group.to_vec(),
-        down: vec![Vec::new(); real],
-        up: vec![Vec::new(); real],
+        down: Links::default(),
+        up: Links::default(),
         layers: Vec::new(),
         chains: Vec::with_capacity(edges.len()),
     };
+    let mut down: Vec<(usize, (usize, u32))> = Vec::new();
+    let mut up: Vec<(usize, (usize, u32))> = Vec::new();
     for e in edges {
         let (top, bottom) = (g.rank[e.tail], g.rank[e.head]);
         let group = groups.common(node_group[e.tail], node_group[e.head]);
@@ -120,17 +127,17 @@ pub(crate) fn split_long_edges(
             g.height.push(0.0);
             g.rank.push(r);
             g.group.push(group);
-            g.down.push(Vec::new());
-            g.up.push(Vec::new());
             chain.push(d);
         }
         chain.push(e.head);
         for pair in chain.windows(2) {
-            g.down[pair[0]].push((pair[1], e.multiplicity));
-            g.up[pair[1]].push((pair[0], e.multiplicity));
+            down.push((pair[0], (pair[1], e.multiplicity)));
+            up.push((pair[1], (pair[0], e.multiplicity)));
         }
         g.chains.push(chain);
     }
+    g.down = Links::from_pairs(g.len(), &down);
+    g.up = Links::from_pairs(g.len(), &up);
     let depth = g.rank.iter().max().map_or(0, |&m| m + 1);
     g.layers = vec![Vec::new(); depth];
     for v in 0..g.len() {

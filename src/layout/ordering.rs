@@ -1,5 +1,6 @@
-//! Crossing reduction: the left-to-right order of each rank, by alternating down and up barycenter sweeps with
-//! adjacent-pair transposition, keeping the best order seen and stopping after four sweeps without improvement.
+//! Crossing reduction: the left-to-right order of each rank, by alternating down and up sweeps (barycenter and
+//! median keys) with adjacent-pair transposition, keeping the best order seen and stopping after four sweeps
+//! without improvement.
 //!
 //! Owns the order only (positions come later). Groups stay contiguous in every rank and sibling groups keep one
 //! left-to-right order across all ranks, so their boxes can be drawn without overlap: within a sweep a group sorts
@@ -19,10 +20,63 @@ pub(crate) struct Ordered {
     pub group_keys: Vec<f64>,
 }
 
-/// Orders `g.layers` in place.
+/// How a sweep turns neighbour positions into a sort key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Heuristic {
+    /// Weighted mean: smooth, best on small drawings.
+    Barycenter,
+    /// Median with Gansner's interpolation for even counts: robust to a far neighbour, best on large ones.
+    Median,
+}
+
+/// Which heuristic each sweep uses.
+#[derive(Debug, Clone, Copy)]
+enum Schedule {
+    Barycenter,
+    /// Two sweeps (down and up) of median, then two of barycenter, and so on.
+    Alternating,
+}
+
+impl Schedule {
+    fn heuristic(self, sweep: u32) -> Heuristic {
+        match self {
+            Schedule::Barycenter => Heuristic::Barycenter,
+            Schedule::Alternating if (sweep / 2) % 2 == 0 => Heuristic::Median,
+            Schedule::Alternating => Heuristic::Barycenter,
+        }
+    }
+}
+
+/// Orders `g.layers` in place. Small drawings try both schedules from the same start and keep the better
+/// (neither wins everywhere on the benchmark graphs, and small ones are cheap); large ones alternate.
 pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ordered {
-    let mut pos = vec![0usize; g.len()];
     initial_order(g);
+    let schedules: &[Schedule] = if g.len() <= THOROUGH_TRANSPOSE_LIMIT {
+        &[Schedule::Barycenter, Schedule::Alternating]
+    } else {
+        &[Schedule::Alternating]
+    };
+    let start = g.layers.clone();
+    let mut best: Option<(Vec<Vec<usize>>, Ordered)> = None;
+    for &schedule in schedules {
+        g.layers.clone_from(&start);
+        let ordered = sweep(g, groups, max_sweeps, schedule);
+        if best.as_ref().is_none_or(|(_, b)| ordered.crossings < b.crossings) {
+            best = Some((g.layers.clone(), ordered));
+        }
+    }
+    match best {
+        Some((layers, ordered)) => {
+            g.layers = layers;
+            ordered
+        }
+        None => Ordered { crossings: 0, group_keys: vec![0.0; groups.parent.len()] },
+    }
+}
+
+/// Sweeps from the order in `g.layers`, leaving the best order found there.
+fn sweep(g: &mut Layered, groups: &GroupTree, max_sweeps: u32, schedule: Schedule) -> Ordered {
+    let mut pos = vec![0usize; g.len()];
     let mut sorter = Sorter::new(g, groups);
     refresh_positions(g, &mut pos);
     sorter.group_keys(g, &pos);
@@ -48,11 +102,12 @@ pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ord
                 // Re-sorted by its own positions so it follows this sweep's group order too.
                 sorter.own_keys(g, &pos, r);
             } else {
-                sorter.barycenters(g, &pos, r, downward);
+                sorter.neighbour_keys(g, &pos, r, downward, schedule.heuristic(sweep));
             }
             sorter.sort(g, &mut pos, r);
         }
-        transpose(g, &mut pos);
+        let passes = if g.len() <= THOROUGH_TRANSPOSE_LIMIT { 4 } else { 1 };
+        transpose(g, &mut pos, passes);
         let crossings = counter.total(g, &pos);
         if crossings < best_crossings {
             best_crossings = crossings;
@@ -67,6 +122,12 @@ pub(crate) fn order(g: &mut Layered, groups: &GroupTree, max_sweeps: u32) -> Ord
         }
     }
     g.layers = best;
+    if g.len() > THOROUGH_TRANSPOSE_LIMIT && best_crossings > 0 {
+        // Large drawings got one pass per sweep; polish the chosen order once.
+        refresh_positions(g, &mut pos);
+        transpose(g, &mut pos, FINAL_TRANSPOSE_PASSES);
+        best_crossings = counter.total(g, &pos);
+    }
     Ordered { crossings: best_crossings, group_keys: best_keys }
 }
 
@@ -146,27 +207,41 @@ impl<'a> Sorter<'a> {
         }
     }
 
-    /// Weighted barycenter of each node's neighbours in the rank just swept; nodes without any keep their place.
-    fn barycenters(&mut self, g: &Layered, pos: &[usize], r: usize, downward: bool) {
+    /// Each node's key from its neighbours in the rank just swept; nodes without any keep their place.
+    fn neighbour_keys(&mut self, g: &Layered, pos: &[usize], r: usize, downward: bool, heuristic: Heuristic) {
         let fixed_len = if downward { g.layers[r - 1].len() } else { g.layers[r + 1].len() };
         let len = g.layers[r].len();
+        let mut at: Vec<f64> = Vec::new();
         for &v in &g.layers[r] {
             let neighbours = if downward { &g.up[v] } else { &g.down[v] };
-            let (mut sum, mut weight) = (0.0, 0.0);
-            for &(u, w) in neighbours {
-                sum += f64::from(w) * relative(pos[u], fixed_len);
-                weight += f64::from(w);
-            }
-            self.key[v] = if weight > 0.0 { sum / weight } else { relative(pos[v], len) };
+            self.key[v] = if neighbours.is_empty() {
+                relative(pos[v], len)
+            } else if heuristic == Heuristic::Barycenter {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for &(u, w) in neighbours {
+                    sum += f64::from(w) * relative(pos[u], fixed_len);
+                    weight += f64::from(w);
+                }
+                if weight > 0.0 { sum / weight } else { relative(pos[v], len) }
+            } else {
+                at.clear();
+                at.extend(neighbours.iter().map(|&(u, _)| relative(pos[u], fixed_len)));
+                at.sort_by(f64::total_cmp);
+                interpolated_median(&at)
+            };
         }
     }
 
     fn sort(&self, g: &mut Layered, pos: &mut [usize], r: usize) {
         let mut layer = std::mem::take(&mut g.layers[r]);
         if self.groups.is_empty() {
-            layer.sort_by(|&a, &b| self.key[a].total_cmp(&self.key[b]).then(pos[a].cmp(&pos[b])));
+            // Sorting (key, position, node) records keeps comparisons in cache instead of looking keys up.
+            let mut records: Vec<(f64, usize, usize)> = layer.iter().map(|&v| (self.key[v], pos[v], v)).collect();
+            records.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            layer.clear();
+            layer.extend(records.iter().map(|rec| rec.2));
         } else {
-            layer.sort_by(|&a, &b| self.compare_grouped(g, pos, a, b));
+            layer.sort_unstable_by(|&a, &b| self.compare_grouped(g, pos, a, b));
         }
         for (i, &v) in layer.iter().enumerate() {
             pos[v] = i;
@@ -191,46 +266,100 @@ impl<'a> Sorter<'a> {
     }
 }
 
-/// Swaps neighbours in a rank while that lowers the crossings of their links (both sides), a few passes at most.
-/// Only neighbours in the same innermost group swap, which keeps groups contiguous.
-fn transpose(g: &mut Layered, pos: &mut [usize]) {
+/// Layout nodes (real and dummy) up to which every sweep's transpose repeats passes (up to four) until nothing
+/// improves: small drawings are the common case and cheap, so they get the extra polish. Above it one pass per
+/// sweep (on the benchmark graphs more passes cost as much again per pass and gained nothing measurable, because
+/// the next sweep transposes again anyway), then a thorough transpose of the final order.
+const THOROUGH_TRANSPOSE_LIMIT: usize = 4_000;
+
+/// Passes of the final transpose of large drawings (it stops early once a pass swaps nothing).
+const FINAL_TRANSPOSE_PASSES: usize = 8;
+
+/// Swaps neighbours in a rank where that lowers the crossings of their links (both sides). Only neighbours in
+/// the same innermost group swap, which keeps groups contiguous.
+fn transpose(g: &mut Layered, pos: &mut [usize], passes: usize) {
     let mut scratch = (Vec::new(), Vec::new());
-    for _ in 0..4 {
+    // A rank needs another look only if it or a neighbouring rank changed in the last pass.
+    let mut dirty = vec![true; g.layers.len()];
+    for _ in 0..passes {
+        let mut next = vec![false; g.layers.len()];
         let mut improved = false;
-        for r in 0..g.layers.len() {
+        for r in (0..g.layers.len()).filter(|&r| dirty[r]) {
+            let mut swapped = false;
             for i in 1..g.layers[r].len() {
                 let (v, w) = (g.layers[r][i - 1], g.layers[r][i]);
                 if g.group[v] != g.group[w] {
                     continue;
                 }
-                let keep = pair_crossings(&g.up[v], &g.up[w], pos, &mut scratch)
-                    + pair_crossings(&g.down[v], &g.down[w], pos, &mut scratch);
-                let swap = pair_crossings(&g.up[w], &g.up[v], pos, &mut scratch)
-                    + pair_crossings(&g.down[w], &g.down[v], pos, &mut scratch);
-                if swap < keep {
+                let (keep_up, swap_up) = pair_crossings(&g.up[v], &g.up[w], pos, &mut scratch);
+                let (keep_down, swap_down) = pair_crossings(&g.down[v], &g.down[w], pos, &mut scratch);
+                if swap_up + swap_down < keep_up + keep_down {
                     g.layers[r].swap(i - 1, i);
                     pos[v] = i;
                     pos[w] = i - 1;
-                    improved = true;
+                    swapped = true;
+                }
+            }
+            if swapped {
+                improved = true;
+                for d in r.saturating_sub(1)..(r + 2).min(next.len()) {
+                    next[d] = true;
                 }
             }
         }
         if !improved {
             break;
         }
+        dirty = next;
     }
 }
 
-/// Crossings between the links of `left` and those of `right` when `left`'s node is placed first: pairs whose
-/// other ends are in the opposite order. Sorted merge, so hubs cost O(d log d), not O(d²).
+/// Gansner's median of sorted positions: the middle one, the mean of two, or for other even counts the two
+/// middle ones weighted towards the side where neighbours are packed tighter.
+fn interpolated_median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    let m = n / 2;
+    match n {
+        0 => 0.0,
+        _ if n % 2 == 1 => sorted[m],
+        2 => (sorted[0] + sorted[1]) / 2.0,
+        _ => {
+            let (left, right) = (sorted[m - 1] - sorted[0], sorted[n - 1] - sorted[m]);
+            if left + right > 0.0 {
+                (sorted[m - 1] * right + sorted[m] * left) / (left + right)
+            } else {
+                sorted[m]
+            }
+        }
+    }
+}
+
+/// Reusable buffers for [`pair_crossings`]: the two neighbours' links as (position, multiplicity).
+type PairScratch = (Vec<(usize, u32)>, Vec<(usize, u32)>);
+
+/// Crossings between the links of two neighbours as (with `left`'s node first, with `right`'s node first): pairs
+/// whose other ends are in the opposite order. Small cases count pairs directly; hubs use a sorted merge, so they
+/// cost O(d log d), not O(d²).
 fn pair_crossings(
     left: &[(usize, u32)],
     right: &[(usize, u32)],
     pos: &[usize],
-    scratch: &mut (Vec<(usize, u32)>, Vec<(usize, u32)>),
-) -> u64 {
-    if left.is_empty() || right.is_empty() {
-        return 0;
+    scratch: &mut PairScratch,
+) -> (u64, u64) {
+    if left.len() * right.len() <= 16 {
+        // Few pairs (dummies, ordinary services): counting them directly beats sorting.
+        let (mut keep, mut swap) = (0u64, 0u64);
+        for &(a, wa) in left {
+            for &(b, wb) in right {
+                let w = u64::from(wa) * u64::from(wb);
+                match pos[a].cmp(&pos[b]) {
+                    Ordering::Greater => keep += w,
+                    Ordering::Less => swap += w,
+                    Ordering::Equal => {}
+                }
+            }
+        }
+        return (keep, swap);
     }
     let (a, b) = scratch;
     a.clear();
@@ -239,16 +368,24 @@ fn pair_crossings(
     b.extend(right.iter().map(|&(u, w)| (pos[u], w)));
     a.sort_unstable();
     b.sort_unstable();
-    // For each link of `left`, count the weight of `right` links ending strictly before it.
-    let (mut j, mut before, mut crossings) = (0, 0u64, 0u64);
+    let total_b: u64 = b.iter().map(|&(_, w)| u64::from(w)).sum();
+    // For each link of `left`: weight of `right` links ending strictly before it (they cross when
+    // `left` comes first) and strictly after it (they cross when `right` comes first).
+    let (mut before, mut not_after, mut j, mut k) = (0u64, 0u64, 0, 0);
+    let (mut keep, mut swap) = (0u64, 0u64);
     for &(p, w) in a.iter() {
         while j < b.len() && b[j].0 < p {
             before += u64::from(b[j].1);
             j += 1;
         }
-        crossings += before * u64::from(w);
+        while k < b.len() && b[k].0 <= p {
+            not_after += u64::from(b[k].1);
+            k += 1;
+        }
+        keep += before * u64::from(w);
+        swap += (total_b - not_after) * u64::from(w);
     }
-    crossings
+    (keep, swap)
 }
 
 #[cfg(test)]
@@ -266,11 +403,37 @@ mod tests {
     }
 
     #[test]
+    fn median_interpolates_even_counts() {
+        assert_eq!(interpolated_median(&[0.1, 0.5, 0.9]), 0.5);
+        assert!((interpolated_median(&[0.2, 0.4]) - 0.3).abs() < 1e-12);
+        // Tight on the left (0.0..0.1), loose on the right (0.2..1.0): lean left.
+        let m = interpolated_median(&[0.0, 0.1, 0.2, 1.0]);
+        assert!(m > 0.1 && m < 0.15, "{m}");
+    }
+
+    #[test]
     fn pair_crossings_counts_inversions() {
         let pos = [0, 1, 2, 3];
         let mut scratch = (Vec::new(), Vec::new());
-        assert_eq!(pair_crossings(&[(2, 1), (3, 1)], &[(0, 1), (1, 1)], &pos, &mut scratch), 4);
-        assert_eq!(pair_crossings(&[(0, 1)], &[(2, 1)], &pos, &mut scratch), 0);
+        assert_eq!(pair_crossings(&[(2, 1), (3, 1)], &[(0, 1), (1, 1)], &pos, &mut scratch), (4, 0));
+        assert_eq!(pair_crossings(&[(0, 1)], &[(2, 1)], &pos, &mut scratch), (0, 1));
+        assert_eq!(pair_crossings(&[(0, 1), (2, 1)], &[(1, 1), (2, 2)], &pos, &mut scratch), (1, 3));
+    }
+
+    #[test]
+    fn pair_crossings_of_hubs_match_direct_counting() {
+        let pos: Vec<usize> = (0..10).collect();
+        let left: Vec<(usize, u32)> = vec![(1, 1), (3, 2), (4, 1), (7, 1), (9, 1)];
+        let right: Vec<(usize, u32)> = vec![(0, 1), (3, 1), (5, 3), (8, 1)];
+        let (mut keep, mut swap) = (0, 0);
+        for &(a, wa) in &left {
+            for &(b, wb) in &right {
+                let w = u64::from(wa * wb);
+                keep += if a > b { w } else { 0 };
+                swap += if a < b { w } else { 0 };
+            }
+        }
+        assert_eq!(pair_crossings(&left, &right, &pos, &mut (Vec::new(), Vec::new())), (keep, swap));
     }
 
     #[test]

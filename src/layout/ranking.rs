@@ -46,7 +46,8 @@ struct Simplex<'a> {
     in_edges: Vec<Vec<usize>>,
     rank: Vec<i32>,
     /// Spanning tree: per node its incident tree edges, per edge whether it is in the tree.
-    tree_adj: Vec<Vec<usize>>,
+    /// Per node its tree edges as (edge, node at the other end), so walks need not look edges up.
+    tree_adj: Vec<Vec<(usize, usize)>>,
     in_tree: Vec<bool>,
     tree_list: Vec<usize>,
     tree_slot: Vec<usize>,
@@ -129,8 +130,8 @@ impl<'a> Simplex<'a> {
         self.in_tree[e] = true;
         self.tree_slot[e] = self.tree_list.len();
         self.tree_list.push(e);
-        self.tree_adj[edge.tail].push(e);
-        self.tree_adj[edge.head].push(e);
+        self.tree_adj[edge.tail].push((e, edge.head));
+        self.tree_adj[edge.head].push((e, edge.tail));
     }
 
     /// Grows a tree of tight edges from each unvisited node; when it stops growing, shifts the whole tree by the
@@ -221,7 +222,9 @@ impl<'a> Simplex<'a> {
     }
 
     /// Postorder numbering of the subtree under `root` (entered by `par_edge`), starting at `low`; returns the
-    /// next free number.
+    /// next free number. A subtree entered by the same edge at the same number keeps its numbering and is skipped
+    /// (as graphviz does since 2.44): after a pivot only the cycle's nodes, marked by [`Self::invalidate_path`],
+    /// and what shifted with them are renumbered, instead of everything under the common ancestor.
     fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
         let mut counter = low;
         self.par[root] = par_edge;
@@ -231,11 +234,14 @@ impl<'a> Simplex<'a> {
             let (v, i) = *top;
             if i < self.tree_adj[v].len() {
                 top.1 += 1;
-                let e = self.tree_adj[v][i];
+                let (e, w) = self.tree_adj[v][i];
                 if e == self.par[v] {
                     continue;
                 }
-                let w = self.other(e, v);
+                if self.par[w] == e && self.low[w] == counter {
+                    counter = self.lim[w] + 1;
+                    continue;
+                }
                 self.par[w] = e;
                 self.low[w] = counter;
                 stack.push((w, 0));
@@ -339,7 +345,8 @@ impl<'a> Simplex<'a> {
             let candidates = if search_out { &self.out_edges[u] } else { &self.in_edges[u] };
             for &e in candidates {
                 let w = self.other(e, u);
-                if !self.in_tree[e] && !(low <= self.lim[w] && self.lim[w] <= lim) {
+                let inside = low <= self.lim[w] && self.lim[w] <= lim;
+                if !self.in_tree[e] && !inside {
                     let s = self.slack(e);
                     if best.is_none_or(|(b, _)| s < b) {
                         best = Some((s, e));
@@ -349,9 +356,9 @@ impl<'a> Simplex<'a> {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
             }
-            for &e in &self.tree_adj[u] {
+            for &(e, w) in &self.tree_adj[u] {
                 if e != self.par[u] {
-                    stack.push(self.other(e, u));
+                    stack.push(w);
                 }
             }
         }
@@ -362,9 +369,9 @@ impl<'a> Simplex<'a> {
         let mut stack = vec![v];
         while let Some(u) = stack.pop() {
             self.rank[u] -= delta;
-            for &e in &self.tree_adj[u] {
+            for &(e, w) in &self.tree_adj[u] {
                 if e != self.par[u] {
-                    stack.push(self.other(e, u));
+                    stack.push(w);
                 }
             }
         }
@@ -403,22 +410,41 @@ impl<'a> Simplex<'a> {
         let f = self.edges[enter];
         let lca = self.tree_update(f.tail, f.head, cutvalue, true);
         self.tree_update(f.head, f.tail, cutvalue, false);
+        let lca_low = self.low[lca];
+        self.invalidate_path(lca, f.head);
+        self.invalidate_path(lca, f.tail);
         self.cut[enter] = -cutvalue;
         self.cut[leave] = 0;
         // Swap the edges in the tree.
         self.in_tree[leave] = false;
         self.in_tree[enter] = true;
         for end in [e.tail, e.head] {
-            self.tree_adj[end].retain(|&x| x != leave);
+            self.tree_adj[end].retain(|&(x, _)| x != leave);
         }
-        self.tree_adj[f.tail].push(enter);
-        self.tree_adj[f.head].push(enter);
+        self.tree_adj[f.tail].push((enter, f.head));
+        self.tree_adj[f.head].push((enter, f.tail));
         let slot = self.tree_slot[leave];
         self.tree_list[slot] = enter;
         self.tree_slot[enter] = slot;
         self.tree_slot[leave] = NONE;
-        let (par, low) = (self.par[lca], self.low[lca]);
-        self.dfs_range(lca, par, low);
+        let par = self.par[lca];
+        self.dfs_range(lca, par, lca_low);
+    }
+
+    /// Marks the tree path from `node` up to `lca` as needing new numbers (old low/lim still in place).
+    fn invalidate_path(&mut self, lca: usize, mut node: usize) {
+        loop {
+            if self.low[node] == NONE {
+                break;
+            }
+            self.low[node] = NONE;
+            let e = self.par[node];
+            if e == NONE || self.lim[node] >= self.lim[lca] {
+                break;
+            }
+            let edge = self.edges[e];
+            node = if self.lim[edge.tail] > self.lim[edge.head] { edge.tail } else { edge.head };
+        }
     }
 
     fn normalize(&mut self) {
