@@ -91,7 +91,7 @@ fn virtual_name(span: &Span) -> Option<Arc<str>> {
 }
 
 fn is_database(span: &Span) -> bool {
-    span.attributes.db_system.is_some()
+    span.attributes.db_system.is_some() || span.attributes.db_query
 }
 
 /// The call formed by `caller` (CLIENT/PRODUCER or any parent) and `callee` in another service.
@@ -193,7 +193,7 @@ impl Pairing {
         let closed: Vec<TraceId> = self
             .arrival
             .iter()
-            .filter(|id| self.traces.get(id).is_some_and(|b| b.touched && is_closed(b)))
+            .filter(|id| self.traces.get(id).is_some_and(|b| b.touched && self.is_closed(b)))
             .copied()
             .collect();
         for trace_id in closed {
@@ -209,6 +209,24 @@ impl Pairing {
     pub fn flush(&mut self, settings: &Settings, out: &mut KeyedStats) {
         self.end_batch(settings, out);
         self.expire(settings, out, u64::MAX);
+    }
+
+    /// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
+    /// earlier batch), and it has a root or such a caller.
+    fn is_closed(&self, buffer: &TraceBuffer) -> bool {
+        let ids: HashSet<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
+        let mut anchored = buffer.has_root;
+        for span in &buffer.spans {
+            let Some(parent) = span.parent_id else { continue };
+            if ids.contains(&parent) {
+                continue;
+            }
+            if !self.calls.contains_key(&(span.trace_id, parent)) {
+                return false;
+            }
+            anchored = true;
+        }
+        anchored
     }
 
     /// Removes a buffered trace and analyses it; `cause` counts its spans as expired or dropped.
@@ -453,13 +471,4 @@ impl Pairing {
             }
         }
     }
-}
-
-/// A trace can be analysed once it has a root and every parent it names is in it.
-fn is_closed(buffer: &TraceBuffer) -> bool {
-    if !buffer.has_root {
-        return false;
-    }
-    let ids: HashSet<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
-    buffer.spans.iter().all(|s| s.parent_id.is_none_or(|p| ids.contains(&p)))
 }

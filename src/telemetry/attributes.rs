@@ -14,6 +14,9 @@ pub struct SpanAttributes {
     pub db_name: Option<String>,
     pub server_address: Option<String>,
     pub messaging_destination: Option<String>,
+    /// The span carries a database statement (`db.statement`, `db.query.text`, Brave's `sql.query`): a database
+    /// call even without `db.system`.
+    pub db_query: bool,
     pub http_status: Option<i64>,
     pub grpc_status: Option<i64>,
     /// Status ERROR (OTLP `status.code`, Jaeger/Zipkin `error` tag, `otel.status_code`).
@@ -45,6 +48,7 @@ impl SpanAttributes {
             "messaging.destination.name" | "messaging.destination" | "message_bus.destination" => {
                 self.messaging_destination = keep(value)
             }
+            "db.statement" | "db.query.text" | "sql.query" => self.db_query = true,
             "http.response.status_code" | "http.status_code" => self.http_status = value.as_i64(),
             "rpc.grpc.status_code" => self.grpc_status = value.as_i64(),
             // Zipkin marks failures by the tag's presence (its value is a message, often empty); Jaeger by `true`.
