@@ -143,7 +143,8 @@ fn call_between(caller: &Span, callee: &Span) -> (CallObservation, bool) {
 
 /// The edge a CLIENT/PRODUCER that never met its partner becomes: to a virtual node named from its attributes.
 fn call_to_virtual(caller: &Span) -> Option<CallObservation> {
-    let to = virtual_name(caller)?;
+    // A peer named like the caller's own service is a call within it, not an edge.
+    let to = virtual_name(caller).filter(|name| *name != caller.service)?;
     let kind = match caller.kind {
         SpanKind::Producer => EdgeKind::Async,
         _ if is_database(caller) => EdgeKind::Database,

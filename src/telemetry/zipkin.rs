@@ -191,7 +191,8 @@ impl<'de> Visitor<'de> for Element<'_, '_> {
         if let Err(reason) = fields.end_after("duration", duration) {
             return Ok(Read::Span(Err(reason)));
         }
-        if shared && fields.kind == SpanKind::Server {
+        // A shared root (no parentId) had no client in the trace: it stays the root.
+        if shared && fields.kind == SpanKind::Server && fields.parent_id.is_some() {
             if let Some(id) = fields.span_id {
                 fields.parent_id = Some(id);
                 fields.span_id = Some(shared_server_id(id));
