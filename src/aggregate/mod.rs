@@ -190,20 +190,20 @@ impl LatencyState {
 
     /// A service's state, for merging nodes into System/Domain groups (`LatencyStats::merge`).
     pub fn stats_for_node(&self, id: &str) -> Option<&NodeState> {
-        self.keys.nodes.get(id)
+        self.keys.node(id)
     }
 
     /// An edge's state by its id (`from→to:kind`).
     pub fn stats_for_edge(&self, id: &str) -> Option<&EdgeState> {
-        self.keys.edges.iter().find(|(key, _)| key.id() == id).map(|(_, edge)| edge)
+        self.keys.edges().find(|(key, _)| key.id() == id).map(|(_, edge)| edge)
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = (&str, &NodeState)> {
-        self.keys.nodes.iter().map(|(k, v)| (&**k, v))
+        self.keys.nodes().map(|(k, v)| (&**k, v))
     }
 
     pub fn edges(&self) -> impl Iterator<Item = (&EdgeKey, &EdgeState)> {
-        self.keys.edges.iter()
+        self.keys.edges()
     }
 
     /// Spans waiting in the pending stores.

@@ -306,15 +306,14 @@ impl Pairing {
         }
     }
 
-    fn record_pair(&mut self, caller: &Span, callee: &Span, settings: &Settings, out: &mut KeyedStats) -> EdgeKey {
+    fn record_pair(&mut self, caller: &Span, callee: &Span, settings: &Settings, out: &mut KeyedStats) -> Option<u32> {
         let (observation, inferred) = call_between(caller, callee);
         if inferred {
             self.counts.inferred += 1;
         } else {
             self.counts.paired += 1;
         }
-        out.record_call(&settings.stats, &observation);
-        observation.key
+        out.record_call(&settings.stats, &observation)
     }
 
     /// Everything one trace's spans say.
@@ -324,7 +323,7 @@ impl Pairing {
         let n = tree.spans.len();
         let mut matched = vec![false; n];
         // The edge each caller span formed, to attribute its critical-path time.
-        let mut edge_of: Vec<Option<EdgeKey>> = vec![None; n];
+        let mut edge_of: Vec<Option<u32>> = vec![None; n];
 
         for i in 0..n {
             let span = &tree.spans[i];
@@ -333,7 +332,7 @@ impl Pairing {
                     let key = self.record_pair(&tree.spans[p], span, settings, out);
                     matched[p] = true;
                     if matches!(tree.spans[p].kind, SpanKind::Client | SpanKind::Producer) {
-                        edge_of[p] = Some(key);
+                        edge_of[p] = key;
                     }
                 }
                 // A call within one service is no edge, but its caller was answered (no virtual node for it).
@@ -370,7 +369,7 @@ impl Pairing {
         // database now, a virtual node at expiry) rather than to their own service.
         for (i, span) in tree.spans.iter().enumerate() {
             if span.kind == SpanKind::Client && !matched[i] {
-                edge_of[i] = call_to_virtual(span).map(|call| call.key);
+                edge_of[i] = call_to_virtual(span).and_then(|call| out.edge_id(&call.key));
             }
         }
 
@@ -378,12 +377,12 @@ impl Pairing {
             let segments = critical_path(&tree, root);
             let path: Vec<(KeyRef, u64)> = segments
                 .iter()
-                .map(|s| {
-                    let key = match &edge_of[s.span] {
-                        Some(edge) => KeyRef::Edge(edge.clone()),
-                        None => KeyRef::Node(tree.spans[s.span].service.clone()),
+                .filter_map(|s| {
+                    let key = match edge_of[s.span] {
+                        Some(edge) => KeyRef::Edge(edge),
+                        None => KeyRef::Node(out.node_id(&tree.spans[s.span].service)?),
                     };
-                    (key, s.ns)
+                    Some((key, s.ns))
                 })
                 .collect();
             let span = &tree.spans[root];

@@ -81,8 +81,7 @@ impl LatencySnapshot {
         let observed = keys.observed_ms();
         let share = |ns: f64| (keys.critical_total_ns > 0.0).then(|| ns / keys.critical_total_ns);
         let mut nodes: Vec<NodeSnapshot> = keys
-            .nodes
-            .iter()
+            .nodes()
             .map(|(service, node)| {
                 let mut stats = node.latency.view(settings, watermark, observed);
                 stats.self_p95_ms = node.self_time.quantile(settings, watermark, 0.95);
@@ -97,8 +96,7 @@ impl LatencySnapshot {
             .collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<EdgeSnapshot> = keys
-            .edges
-            .iter()
+            .edges()
             .map(|(key, edge)| EdgeSnapshot {
                 id: key.id(),
                 from: key.from.to_string(),
@@ -114,12 +112,11 @@ impl LatencySnapshot {
             .collect();
         edges.sort_by(|a, b| a.id.cmp(&b.id));
         let mut entry_points: Vec<EntryPointSnapshot> = keys
-            .entry_points
-            .iter()
+            .entry_points()
             .map(|(service, entry)| EntryPointSnapshot {
                 id: service.to_string(),
                 p95_ms: entry.latency.quantile(settings, watermark, 0.95),
-                critical_path: entry.usual_path().to_vec(),
+                critical_path: entry.usual_path().iter().map(|key| keys.key_name(*key)).collect(),
                 stats: entry.latency.view(settings, watermark, observed),
             })
             .collect();
