@@ -9,8 +9,7 @@
 //! expiry a CLIENT/PRODUCER becomes an edge to a virtual node named from its attributes. Both stores are capped at
 //! `maxPending` spans; what is forced out early is counted as dropped, what times out as expired.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 
 use super::config::Settings;
 use super::critical_path::critical_path;
@@ -71,7 +70,10 @@ pub struct Pairing {
     traces: HashMap<TraceId, TraceBuffer>,
     /// Trace ids in arrival order: eviction order when the store is full (stale ids are skipped).
     arrival: VecDeque<TraceId>,
+    /// Spans in `traces` and `staging`.
     buffered_spans: usize,
+    /// The latest run of consecutive spans of one trace, not yet moved into `traces`.
+    staging: Vec<Span>,
     calls: HashMap<(TraceId, SpanId), WaitingCall>,
     call_arrival: VecDeque<(TraceId, SpanId)>,
     consumers: HashMap<(TraceId, SpanId), Vec<WaitingConsumer>>,
@@ -79,7 +81,7 @@ pub struct Pairing {
     pub counts: PairingCounts,
 }
 
-fn virtual_name(span: &Span) -> Option<Arc<str>> {
+fn virtual_name(span: &Span) -> Option<&str> {
     let a = &span.attributes;
     a.peer_service
         .as_deref()
@@ -87,7 +89,6 @@ fn virtual_name(span: &Span) -> Option<Arc<str>> {
         .or(a.db_system.as_deref())
         .or(a.server_address.as_deref())
         .or(a.messaging_destination.as_deref())
-        .map(Arc::from)
 }
 
 fn is_database(span: &Span) -> bool {
@@ -142,9 +143,9 @@ fn call_between(caller: &Span, callee: &Span) -> (CallObservation, bool) {
 }
 
 /// The edge a CLIENT/PRODUCER that never met its partner becomes: to a virtual node named from its attributes.
-fn call_to_virtual(caller: &Span) -> Option<CallObservation> {
+fn call_to_virtual(caller: &Span, out: &KeyedStats) -> Option<CallObservation> {
     // A peer named like the caller's own service is a call within it, not an edge.
-    let to = virtual_name(caller).filter(|name| *name != caller.service)?;
+    let to = out.intern(virtual_name(caller).filter(|name| *name != &*caller.service)?);
     let kind = match caller.kind {
         SpanKind::Producer => EdgeKind::Async,
         _ if is_database(caller) => EdgeKind::Database,
@@ -172,25 +173,43 @@ impl Pairing {
     /// Takes one span.
     pub fn add(&mut self, span: Span, settings: &Settings, out: &mut KeyedStats) {
         out.observe_time(span.end_ns);
-        let trace_id = span.trace_id;
-        let buffer = self.traces.entry(trace_id).or_insert_with(|| {
-            self.arrival.push_back(trace_id);
-            TraceBuffer { spans: Vec::new(), newest_end_ns: 0, has_root: false, touched: false }
-        });
-        buffer.touched = true;
-        buffer.newest_end_ns = buffer.newest_end_ns.max(span.end_ns);
-        buffer.has_root |= span.parent_id.is_none();
-        buffer.spans.push(span);
+        if self.staging.last().is_some_and(|last| last.trace_id != span.trace_id) {
+            self.unstage();
+        }
+        self.staging.push(span);
         self.buffered_spans += 1;
         while self.buffered_spans > settings.max_pending {
+            if self.arrival.is_empty() {
+                self.unstage();
+            }
             let Some(oldest) = self.arrival.pop_front() else { break };
             // Forced out early: still analysed for what it holds, so a full store loses pairs, not spans.
             self.analyse_buffered(oldest, settings, out, Some(Cause::Dropped));
         }
     }
 
+    /// Moves the staged run of one trace's spans into its buffer: one map lookup per run, not per span.
+    fn unstage(&mut self) {
+        let Some(trace_id) = self.staging.first().map(|s| s.trace_id) else { return };
+        let buffer = self.traces.entry(trace_id).or_insert_with(|| {
+            self.arrival.push_back(trace_id);
+            TraceBuffer { spans: Vec::new(), newest_end_ns: 0, has_root: false, touched: false }
+        });
+        buffer.touched = true;
+        for span in &self.staging {
+            buffer.newest_end_ns = buffer.newest_end_ns.max(span.end_ns);
+            buffer.has_root |= span.parent_id.is_none();
+        }
+        if buffer.spans.is_empty() {
+            std::mem::swap(&mut buffer.spans, &mut self.staging);
+        } else {
+            buffer.spans.append(&mut self.staging);
+        }
+    }
+
     /// Ends a batch: analyses the traces it closed (in arrival order), then expires what waited past the TTL.
     pub fn end_batch(&mut self, settings: &Settings, out: &mut KeyedStats) {
+        self.unstage();
         let closed: Vec<TraceId> = self
             .arrival
             .iter()
@@ -215,11 +234,12 @@ impl Pairing {
     /// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
     /// earlier batch), and it has a root or such a caller.
     fn is_closed(&self, buffer: &TraceBuffer) -> bool {
-        let ids: HashSet<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
+        let mut ids: Vec<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
+        ids.sort_unstable();
         let mut anchored = buffer.has_root;
         for span in &buffer.spans {
             let Some(parent) = span.parent_id else { continue };
-            if ids.contains(&parent) {
+            if ids.binary_search(&parent).is_ok() {
                 continue;
             }
             if !self.calls.contains_key(&(span.trace_id, parent)) {
@@ -287,7 +307,7 @@ impl Pairing {
             Cause::Expired => self.counts.expired += 1,
             Cause::Dropped => self.counts.dropped += 1,
         }
-        if let Some(observation) = call_to_virtual(&call.span) {
+        if let Some(observation) = call_to_virtual(&call.span, out) {
             out.record_call(&settings.stats, &observation);
         }
     }
@@ -347,7 +367,7 @@ impl Pairing {
         for (i, span) in tree.spans.iter().enumerate() {
             if span.parent_id.is_none() && span.kind == SpanKind::Server {
                 let call = CallObservation {
-                    key: EdgeKey { from: Arc::from(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
+                    key: EdgeKey { from: out.intern(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
                     virtual_target: true,
                     inferred: false,
                     latency_ns: span.duration_ns(),
@@ -369,7 +389,7 @@ impl Pairing {
         // database now, a virtual node at expiry) rather than to their own service.
         for (i, span) in tree.spans.iter().enumerate() {
             if span.kind == SpanKind::Client && !matched[i] {
-                edge_of[i] = call_to_virtual(span).and_then(|call| out.edge_id(&call.key));
+                edge_of[i] = call_to_virtual(span, out).and_then(|call| out.edge_id(&call.key));
             }
         }
 
@@ -393,7 +413,7 @@ impl Pairing {
         for (i, span) in tree.spans.into_iter().enumerate() {
             match span.kind {
                 SpanKind::Client if !matched[i] && is_database(&span) => {
-                    if let Some(observation) = call_to_virtual(&span) {
+                    if let Some(observation) = call_to_virtual(&span, out) {
                         out.record_call(&settings.stats, &observation);
                     }
                 }
@@ -445,8 +465,8 @@ impl Pairing {
             if link.trace_id == consumer.trace_id && Some(link.span_id) == consumer.parent_id {
                 continue; // already paired by parent
             }
-            let local = (link.trace_id == consumer.trace_id).then(|| tree.index.get(&link.span_id)).flatten();
-            if let Some(&p) = local {
+            let local = (link.trace_id == consumer.trace_id).then(|| tree.find(link.span_id)).flatten();
+            if let Some(p) = local {
                 let producer = &tree.spans[p];
                 if producer.kind == SpanKind::Producer && producer.service != consumer.service {
                     self.record_pair(producer, consumer, settings, out);

@@ -84,7 +84,12 @@ pub struct NodeState {
     /// Only ever seen as the target of calls (`peer.service`, a database, `user`), never by its own spans.
     pub is_virtual: bool,
     pub critical_ns: f64,
+    /// (callee, kind, edge index) of this node's outgoing edges, scanned before hashing for small out-degrees.
+    out_edges: Vec<(u32, EdgeKind, u32)>,
 }
+
+/// Outgoing edges scanned linearly per node; past this the edge index is hashed.
+const SCAN_OUT_EDGES: usize = 16;
 
 /// An edge's state.
 #[derive(Debug, Clone, Default)]
@@ -182,12 +187,26 @@ impl KeyedStats {
         Some(id)
     }
 
-    /// The edge of `key`, created if new (with its nodes); `None` when full.
-    pub fn edge_id(&mut self, key: &EdgeKey) -> Option<u32> {
+    /// The shared name for `name` (the one nodes are keyed by, so later lookups hit the pointer cache).
+    pub fn intern(&self, name: &str) -> Arc<str> {
+        match self.name_index.get_key_value(name) {
+            Some((shared, _)) => shared.clone(),
+            None => Arc::from(name),
+        }
+    }
+
+    /// The edge of `key` and its two nodes, created if new; `None` when full.
+    fn edge_ids(&mut self, key: &EdgeKey) -> Option<(u32, u32, u32)> {
         let from = self.node_id(&key.from)?;
         let to = self.node_id(&key.to)?;
-        if let Some(id) = self.edge_index.get(&(from, to, key.kind)) {
-            return Some(*id);
+        let out = &self.nodes[from as usize].out_edges;
+        let found = if out.len() <= SCAN_OUT_EDGES {
+            out.iter().find(|&&(t, k, _)| t == to && k == key.kind).map(|&(_, _, id)| id)
+        } else {
+            self.edge_index.get(&(from, to, key.kind)).copied()
+        };
+        if let Some(id) = found {
+            return Some((id, from, to));
         }
         if self.edges.len() >= MAX_KEYS {
             self.dropped_keys += 1;
@@ -195,8 +214,14 @@ impl KeyedStats {
         }
         let id = self.edges.len() as u32;
         self.edge_index.insert((from, to, key.kind), id);
+        self.nodes[from as usize].out_edges.push((to, key.kind, id));
         self.edges.push((key.clone(), EdgeState { inferred: true, ..EdgeState::default() }));
-        Some(id)
+        Some((id, from, to))
+    }
+
+    /// The edge of `key`, created if new (with its nodes); `None` when full.
+    pub fn edge_id(&mut self, key: &EdgeKey) -> Option<u32> {
+        self.edge_ids(key).map(|(id, _, _)| id)
     }
 
     pub fn record_service(&mut self, s: &StatsSettings, service: &Arc<str>, at_ns: u64, duration_ns: u64, self_ns: u64, error: bool) {
@@ -211,11 +236,10 @@ impl KeyedStats {
     /// Records one call; returns its edge.
     pub fn record_call(&mut self, s: &StatsSettings, call: &CallObservation) -> Option<u32> {
         let watermark = self.watermark_ms();
-        let id = self.edge_id(&call.key)?;
+        let (id, from, to) = self.edge_ids(&call.key)?;
         // Both ends are nodes. The caller ran spans (a real service) unless it is `user`; the callee is real
         // unless named from attributes, and gets its own stats from its spans.
         let user_call = &*call.key.from == super::pairing::USER_NODE;
-        let (from, to) = (self.node_id(&call.key.from)?, self.node_id(&call.key.to)?);
         self.nodes[from as usize].is_virtual &= user_call;
         self.nodes[to as usize].is_virtual &= call.virtual_target && !user_call;
         let edge = &mut self.edges[id as usize].1;
