@@ -8,17 +8,19 @@ use latency_heatmap::telemetry::{Span, SpanAttributes, SpanId, SpanKind, TraceId
 use std::sync::Arc;
 
 const SERVICES: usize = 8;
-const SPANS_PER_TRACE: u64 = 4;
-const TOTAL_SPANS: u64 = 1_000_000;
-const CHUNK_TRACES: u64 = 25_000;
+const SPANS_PER_TRACE: u64 = 10;
+const TOTAL_SPANS: u64 = 10_000_000;
+const CHUNK_TRACES: u64 = 10_000;
 
-/// Trace `t`: a SERVER root in service t%8 calling service (t+1)%8, which queries a database. Traces start
-/// 50 µs apart in event time, so 10 M spans cover 125 s: the 10 s window slides over a dozen times.
-fn trace(t: u64, services: &[Arc<str>], db: &SpanAttributes) -> [Span; 4] {
-    let start = 1_700_000_000_000_000_000 + t * 50_000;
+/// Trace `t`, shaped like real ones (most spans are internal work): a SERVER root in service t%8 with three
+/// INTERNAL spans and a CLIENT call to service (t+1)%8, whose SERVER span has two INTERNAL spans, a database
+/// query and one more INTERNAL span. Traces start 12.5 µs apart in event time, so 10 M spans cover 12.5 s and
+/// the 1 s window slides twelve times.
+fn trace(t: u64, services: &[Arc<str>], db: &SpanAttributes, out: &mut Vec<Span>) {
+    let start = 1_700_000_000_000_000_000 + t * 12_500;
     let jitter = (t * 7919) % 5_000_000; // up to 5 ms of variety for the sketches
-    let a = services[(t as usize) % SERVICES].clone();
-    let b = services[(t as usize + 1) % SERVICES].clone();
+    let a = &services[(t as usize) % SERVICES];
+    let b = &services[(t as usize + 1) % SERVICES];
     let span = |n: u64, parent: Option<u64>, service: &Arc<str>, kind, s: u64, e: u64| Span {
         trace_id: TraceId(u128::from(t) + 1),
         span_id: SpanId(n),
@@ -30,29 +32,38 @@ fn trace(t: u64, services: &[Arc<str>], db: &SpanAttributes) -> [Span; 4] {
         end_ns: start + e + jitter,
         attributes: SpanAttributes::default(),
     };
-    let mut query = span(4, Some(3), &b, SpanKind::Client, 2_000_000, 6_000_000);
+    use SpanKind::*;
+    out.push(span(1, None, a, Server, 0, 10_000_000));
+    out.push(span(2, Some(1), a, Internal, 100_000, 900_000));
+    out.push(span(3, Some(1), a, Internal, 200_000, 800_000));
+    out.push(span(4, Some(3), a, Internal, 300_000, 700_000));
+    out.push(span(5, Some(1), a, Client, 1_000_000, 9_000_000));
+    out.push(span(6, Some(5), b, Server, 1_500_000, 8_000_000));
+    out.push(span(7, Some(6), b, Internal, 1_600_000, 1_900_000));
+    out.push(span(8, Some(7), b, Internal, 1_700_000, 1_800_000));
+    let mut query = span(9, Some(6), b, Client, 2_000_000, 6_000_000);
     query.attributes = db.clone();
-    [
-        span(1, None, &a, SpanKind::Server, 0, 10_000_000),
-        span(2, Some(1), &a, SpanKind::Client, 1_000_000, 9_000_000),
-        span(3, Some(2), &b, SpanKind::Server, 1_500_000, 8_000_000),
-        query,
-    ]
+    out.push(query);
+    out.push(span(10, Some(6), b, Internal, 6_500_000, 7_000_000));
 }
 
 #[test]
 fn ten_million_spans_keep_the_state_bounded() {
-    let config = AggregateConfig { window: DurationValue::Text("10s".into()), ..AggregateConfig::default() };
+    let config = AggregateConfig { window: DurationValue::Text("1s".into()), ..AggregateConfig::default() };
     let mut state = LatencyState::new(config).unwrap_or_else(|e| panic!("{e}"));
     let services: Vec<Arc<str>> = (0..SERVICES).map(|i| Arc::from(format!("svc-{i}"))).collect();
-    let db = SpanAttributes { db_system: Some("postgresql".into()), ..SpanAttributes::default() };
+    let mut db = SpanAttributes::default();
+    db.names_mut().db_system = Some("postgresql".into());
     let traces = TOTAL_SPANS / SPANS_PER_TRACE;
     let (mut accepted, mut paired) = (0, 0);
     let mut first_keys = None;
     let mut max_slices = 0;
+    let mut spans = Vec::with_capacity((CHUNK_TRACES * SPANS_PER_TRACE) as usize);
     for chunk in 0..traces / CHUNK_TRACES {
-        let range = chunk * CHUNK_TRACES..(chunk + 1) * CHUNK_TRACES;
-        let report = state.ingest_spans(range.flat_map(|t| trace(t, &services, &db)));
+        for t in chunk * CHUNK_TRACES..(chunk + 1) * CHUNK_TRACES {
+            trace(t, &services, &db, &mut spans);
+        }
+        let report = state.ingest_spans(spans.drain(..));
         accepted += report.accepted;
         paired += report.paired;
         // Every trace closes within its chunk: nothing is left waiting.
@@ -77,9 +88,10 @@ fn ten_million_spans_keep_the_state_bounded() {
     let snapshot = state.snapshot();
     let node = snapshot.nodes.iter().find(|n| n.id == "svc-0").map(|n| n.stats.clone());
     let stats = node.unwrap_or_else(|| panic!("svc-0 missing"));
-    // Counts are totals; the window holds the last 10 s (±1 slice) of svc-0's entries (2 per trace-of-8).
+    // Counts are totals; the window holds the last 1 s (±1 slice of 0.1 s) of svc-0's entries: it is the root
+    // of one trace in 8 and the callee of another, at 80 000 traces per second of event time.
     assert_eq!(stats.count, 2 * traces / SERVICES as u64);
-    let per_second = 2.0 * 20_000.0 / SERVICES as f64;
+    let per_second = 2.0 * 80_000.0 / SERVICES as f64;
     let window_count = stats.window_count as f64;
-    assert!(window_count >= 9.0 * per_second && window_count <= 11.0 * per_second, "{window_count}");
+    assert!(window_count >= 0.9 * per_second && window_count <= 1.1 * per_second, "{window_count}");
 }

@@ -219,7 +219,7 @@ fn check(format: Format, got: &Span, e: &Expected) -> Result<(), TestCaseError> 
     prop_assert_eq!(got.kind, kind);
     prop_assert_eq!(got.start_ns, e.start_us * 1000);
     prop_assert_eq!(got.duration_ns(), e.duration_us * 1000);
-    prop_assert_eq!(got.attributes.peer_service.as_deref(), e.peer.as_deref());
+    prop_assert_eq!(got.attributes.peer_service(), e.peer.as_deref());
     prop_assert_eq!(got.attributes.http_status, e.http_status);
     prop_assert_eq!(got.is_error(), e.error || e.http_status.is_some_and(|s| s >= 500));
     let links: Vec<Link> = got.links.clone();

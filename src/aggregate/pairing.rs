@@ -83,16 +83,15 @@ pub struct Pairing {
 
 fn virtual_name(span: &Span) -> Option<&str> {
     let a = &span.attributes;
-    a.peer_service
-        .as_deref()
-        .or(a.db_name.as_deref())
-        .or(a.db_system.as_deref())
-        .or(a.server_address.as_deref())
-        .or(a.messaging_destination.as_deref())
+    a.peer_service()
+        .or(a.db_name())
+        .or(a.db_system())
+        .or(a.server_address())
+        .or(a.messaging_destination())
 }
 
 fn is_database(span: &Span) -> bool {
-    span.attributes.db_system.is_some() || span.attributes.db_query
+    span.attributes.db_system().is_some() || span.attributes.db_query
 }
 
 /// The call formed by `caller` (CLIENT/PRODUCER or any parent) and `callee` in another service.

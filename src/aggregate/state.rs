@@ -121,7 +121,7 @@ impl EntryPointState {
 
 /// Service names seen last, compared by pointer: readers share one `Arc<str>` per resource/process, so most
 /// lookups skip hashing the name.
-const NAME_CACHE: usize = 8;
+const NAME_CACHE: usize = 16;
 
 /// Every key's state plus the event-time watermark. Keys are interned: nodes and edges live in vectors indexed
 /// by small integers, so recording a sample costs no string hashing in the common case.
@@ -164,9 +164,10 @@ impl KeyedStats {
 
     /// The node of `service`, created (as virtual until its own spans are seen) if new; `None` when full.
     pub fn node_id(&mut self, service: &Arc<str>) -> Option<u32> {
-        let cached = self.name_cache.iter().flatten().find(|(name, _)| Arc::ptr_eq(name, service));
-        if let Some((_, id)) = cached {
-            return Some(*id);
+        for (name, id) in self.name_cache.iter().flatten() {
+            if Arc::ptr_eq(name, service) {
+                return Some(*id);
+            }
         }
         let id = match self.name_index.get(service) {
             Some(id) => *id,
@@ -189,6 +190,12 @@ impl KeyedStats {
 
     /// The shared name for `name` (the one nodes are keyed by, so later lookups hit the pointer cache).
     pub fn intern(&self, name: &str) -> Arc<str> {
+        // Virtual names repeat (a database per caller, `user`): compare the cached few before hashing.
+        for (cached, _) in self.name_cache.iter().flatten() {
+            if **cached == *name {
+                return cached.clone();
+            }
+        }
         match self.name_index.get_key_value(name) {
             Some((shared, _)) => shared.clone(),
             None => Arc::from(name),

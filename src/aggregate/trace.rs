@@ -20,9 +20,9 @@ pub struct TraceTree {
 
 impl TraceTree {
     pub fn build(mut spans: Vec<Span>) -> Self {
-        // Duplicate ids: keep the first of each (a stable sort keeps arrival order among equal ids).
+        // Duplicate ids: keep the first of each (sorting by (id, index) puts it first among equal ids).
         let mut by_id: Vec<(SpanId, usize)> = spans.iter().enumerate().map(|(i, s)| (s.span_id, i)).collect();
-        by_id.sort_by_key(|&(id, _)| id);
+        by_id.sort_unstable();
         let before = spans.len();
         by_id.dedup_by_key(|&mut (id, _)| id);
         let duplicates = before - by_id.len();
@@ -37,7 +37,7 @@ impl TraceTree {
                 keep[position - 1]
             });
             by_id = spans.iter().enumerate().map(|(i, s)| (s.span_id, i)).collect();
-            by_id.sort_by_key(|&(id, _)| id);
+            by_id.sort_unstable();
         }
         let find = |id: SpanId| by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|at| by_id[at].1);
         let mut parent: Vec<Option<usize>> = spans.iter().map(|s| s.parent_id.and_then(find)).collect();

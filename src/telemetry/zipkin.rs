@@ -198,8 +198,10 @@ impl<'de> Visitor<'de> for Element<'_, '_> {
                 fields.span_id = Some(shared_server_id(id));
             }
         }
-        if matches!(fields.kind, SpanKind::Client | SpanKind::Producer) && fields.attributes.peer_service.is_none() {
-            fields.attributes.peer_service = remote;
+        if matches!(fields.kind, SpanKind::Client | SpanKind::Producer) && fields.attributes.peer_service().is_none() {
+            if let Some(remote) = remote {
+                fields.attributes.names_mut().peer_service = Some(remote);
+            }
         }
         let service = service.map_or_else(unknown_service, |name| self.names.get(&name));
         Ok(Read::Span(Ok(ZipkinSpanRead { fields, service })))
