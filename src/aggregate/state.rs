@@ -141,6 +141,8 @@ pub struct KeyedStats {
     /// Oldest span end seen, for the rate when the window is "all".
     pub(crate) first_ns: Option<u64>,
     pub(crate) dropped_keys: u64,
+    /// Pair and look keys up but record no samples: the benchmark's "parse+pair" stage.
+    pub(crate) skip_samples: bool,
 }
 
 fn ms(ns: u64) -> f64 {
@@ -236,6 +238,9 @@ impl KeyedStats {
         let Some(id) = self.node_id(service) else { return };
         let node = &mut self.nodes[id as usize];
         node.is_virtual = false;
+        if self.skip_samples {
+            return;
+        }
         node.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
         node.self_time.record(s, ms(at_ns), ms(self_ns), error, watermark);
     }
@@ -251,6 +256,9 @@ impl KeyedStats {
         self.nodes[to as usize].is_virtual &= call.virtual_target && !user_call;
         let edge = &mut self.edges[id as usize].1;
         edge.inferred &= call.inferred;
+        if self.skip_samples {
+            return Some(id);
+        }
         let at = ms(call.at_ns);
         edge.latency.record(s, at, ms(call.latency_ns), call.error, watermark);
         for (stats, value) in [(&mut edge.server, call.server_ns), (&mut edge.gap, call.gap_ns), (&mut edge.queue_delay, call.queue_ns)] {
@@ -286,6 +294,9 @@ impl KeyedStats {
             return;
         }
         let entry_point = self.entry_points.entry(root).or_default();
+        if self.skip_samples {
+            return;
+        }
         entry_point.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
         let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
         match entry_point.paths.iter_mut().find(|(p, _)| *p == keys) {
