@@ -14,7 +14,9 @@ const TRACES: u64 = 10_000;
 const SERVICES: u64 = 8;
 
 /// (span number, parent, service offset, kind as OTLP int, start µs, end µs, is db call)
-const SHAPE: [(u64, Option<u64>, u64, i64, u64, u64, bool); 10] = [
+type Step = (u64, Option<u64>, u64, i64, u64, u64, bool);
+
+const SHAPE: [Step; 10] = [
     (1, None, 0, 2, 0, 10_000, false),
     (2, Some(1), 0, 1, 100, 900, false),
     (3, Some(1), 0, 1, 200, 800, false),

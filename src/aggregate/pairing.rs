@@ -218,6 +218,7 @@ impl Pairing {
         for trace_id in closed {
             self.analyse_buffered(trace_id, settings, out, None);
         }
+        self.arrival.retain(|id| self.traces.contains_key(id));
         for buffer in self.traces.values_mut() {
             buffer.touched = false;
         }
@@ -266,16 +267,22 @@ impl Pairing {
     fn expire(&mut self, settings: &Settings, out: &mut KeyedStats, now_ns: u64) {
         let due = |expires_at_ns: u64| expires_at_ns < now_ns || now_ns == u64::MAX;
         let ttl = settings.ttl_ns;
-        let stale: Vec<TraceId> = self
-            .arrival
+        let mut stale: Vec<TraceId> = self
+            .traces
             .iter()
-            .filter(|id| self.traces.get(id).is_some_and(|b| due(b.newest_end_ns.saturating_add(ttl))))
-            .copied()
+            .filter(|(_, b)| due(b.newest_end_ns.saturating_add(ttl)))
+            .map(|(id, _)| *id)
             .collect();
-        for trace_id in stale {
-            self.analyse_buffered(trace_id, settings, out, Some(Cause::Expired));
+        if !stale.is_empty() {
+            // In arrival order, so expiry is deterministic.
+            stale.sort_unstable();
+            let stale_ids: Vec<TraceId> =
+                self.arrival.iter().filter(|id| stale.binary_search(id).is_ok()).copied().collect();
+            for trace_id in stale_ids {
+                self.analyse_buffered(trace_id, settings, out, Some(Cause::Expired));
+            }
+            self.arrival.retain(|id| self.traces.contains_key(id));
         }
-        self.arrival.retain(|id| self.traces.contains_key(id));
 
         let calls: Vec<(TraceId, SpanId)> =
             self.call_arrival.iter().filter(|k| self.calls.get(k).is_some_and(|c| due(c.expires_at_ns))).copied().collect();
