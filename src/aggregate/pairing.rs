@@ -415,8 +415,14 @@ impl Pairing {
             out.record_trace(&settings.stats, &span.service, span.end_ns, span.duration_ns(), span.is_error(), &path);
         }
 
-        // Callers left without a partner: databases need none; the rest wait for a late one.
-        for (i, span) in tree.spans.into_iter().enumerate() {
+        // Callers left without a partner: databases need none; the rest wait for a late one. Only callers are
+        // moved out of the trace (highest index first, so `swap_remove` leaves the lower indices in place).
+        let callers: Vec<usize> = (0..n)
+            .filter(|&i| matches!(tree.spans[i].kind, SpanKind::Client | SpanKind::Producer))
+            .collect();
+        let mut spans = tree.spans;
+        for &i in callers.iter().rev() {
+            let span = spans.swap_remove(i);
             match span.kind {
                 SpanKind::Client if !matched[i] && is_database(&span) => {
                     if let Some(observation) = call_to_virtual(&span, out) {
