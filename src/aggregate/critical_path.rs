@@ -57,7 +57,9 @@ pub fn critical_path(tree: &TraceTree, root: usize) -> Vec<Segment> {
     if let Some((_, end)) = adjusted[root] {
         walk(tree, &adjusted, root, end, 0, &mut segments);
     }
-    segments.sort_by_key(|s| s.start_ns);
+    // `walk` emits segments latest first (each before the ones it recursed into, each child's before the
+    // earlier children's): reversed, they are in time order.
+    segments.reverse();
     segments
 }
 
@@ -82,12 +84,27 @@ fn walk(
         return;
     }
     if depth < MAX_DEPTH {
-        let mut children: Vec<(usize, i128, i128)> = tree.children[span]
-            .iter()
-            .filter_map(|&c| adjusted[c].map(|(s, e)| (c, s, e)))
-            .collect();
-        children.sort_by_key(|&(_, _, e)| Reverse(e));
-        for (child, child_start, child_end) in children {
+        let with_interval = |&c: &usize| adjusted[c].map(|(s, e)| (c, s, e));
+        let kids = &tree.children[span];
+        // Leaves and single children (most spans) need no list of their own.
+        let mut single = [(0, 0, 0)];
+        let mut several = Vec::new();
+        let children: &[(usize, i128, i128)] = match kids.as_slice() {
+            [] => &[],
+            [only] => match with_interval(only) {
+                Some(found) => {
+                    single[0] = found;
+                    &single
+                }
+                None => &[],
+            },
+            _ => {
+                several.extend(kids.iter().filter_map(with_interval));
+                several.sort_by_key(|&(_, _, e)| Reverse(e));
+                &several
+            }
+        };
+        for &(child, child_start, child_end) in children {
             if child_start >= cursor || child_end <= start {
                 continue; // ran in parallel with a later child, or outside the span (async)
             }

@@ -107,6 +107,14 @@ impl LatencyState {
         Ok(LatencyState { settings, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
     }
 
+    /// A state that parses and pairs (trace buffers, trees, critical paths, key lookups) but records no
+    /// samples: what the benchmark's "parse+pair" stage measures. Its snapshot has keys without figures.
+    pub fn new_pairing_only(config: AggregateConfig) -> Result<Self, ConfigError> {
+        let mut state = Self::new(config)?;
+        state.keys.skip_samples = true;
+        Ok(state)
+    }
+
     /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
     /// `error`, with everything read before the break kept.
     pub fn ingest(&mut self, format: Format, bytes: &[u8]) -> IngestReport {
@@ -153,8 +161,10 @@ impl LatencyState {
     }
 
     pub fn reset(&mut self) {
+        let skip_samples = self.keys.skip_samples;
         self.pairing = pairing::Pairing::default();
         self.keys = state::KeyedStats::default();
+        self.keys.skip_samples = skip_samples;
     }
 
     pub fn snapshot(&self) -> LatencySnapshot {
@@ -201,20 +211,20 @@ impl LatencyState {
 
     /// A service's state, for merging nodes into System/Domain groups (`LatencyStats::merge`).
     pub fn stats_for_node(&self, id: &str) -> Option<&NodeState> {
-        self.keys.nodes.get(id)
+        self.keys.node(id)
     }
 
     /// An edge's state by its id (`from→to:kind`).
     pub fn stats_for_edge(&self, id: &str) -> Option<&EdgeState> {
-        self.keys.edges.iter().find(|(key, _)| key.id() == id).map(|(_, edge)| edge)
+        self.keys.edges().find(|(key, _)| key.id() == id).map(|(_, edge)| edge)
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = (&str, &NodeState)> {
-        self.keys.nodes.iter().map(|(k, v)| (&**k, v))
+        self.keys.nodes().map(|(k, v)| (&**k, v))
     }
 
     pub fn edges(&self) -> impl Iterator<Item = (&EdgeKey, &EdgeState)> {
-        self.keys.edges.iter()
+        self.keys.edges()
     }
 
     /// Spans waiting in the pending stores.

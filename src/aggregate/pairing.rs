@@ -9,8 +9,7 @@
 //! expiry a CLIENT/PRODUCER becomes an edge to a virtual node named from its attributes. Both stores are capped at
 //! `maxPending` spans; what is forced out early is counted as dropped, what times out as expired.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 
 use super::config::Settings;
 use super::critical_path::critical_path;
@@ -71,7 +70,10 @@ pub struct Pairing {
     traces: HashMap<TraceId, TraceBuffer>,
     /// Trace ids in arrival order: eviction order when the store is full (stale ids are skipped).
     arrival: VecDeque<TraceId>,
+    /// Spans in `traces` and `staging`.
     buffered_spans: usize,
+    /// The latest run of consecutive spans of one trace, not yet moved into `traces`.
+    staging: Vec<Span>,
     calls: HashMap<(TraceId, SpanId), WaitingCall>,
     call_arrival: VecDeque<(TraceId, SpanId)>,
     consumers: HashMap<(TraceId, SpanId), Vec<WaitingConsumer>>,
@@ -79,19 +81,17 @@ pub struct Pairing {
     pub counts: PairingCounts,
 }
 
-fn virtual_name(span: &Span) -> Option<Arc<str>> {
+fn virtual_name(span: &Span) -> Option<&str> {
     let a = &span.attributes;
-    a.peer_service
-        .as_deref()
-        .or(a.db_name.as_deref())
-        .or(a.db_system.as_deref())
-        .or(a.server_address.as_deref())
-        .or(a.messaging_destination.as_deref())
-        .map(Arc::from)
+    a.peer_service()
+        .or(a.db_name())
+        .or(a.db_system())
+        .or(a.server_address())
+        .or(a.messaging_destination())
 }
 
 fn is_database(span: &Span) -> bool {
-    span.attributes.db_system.is_some()
+    span.attributes.db_system().is_some() || span.attributes.db_query
 }
 
 /// The call formed by `caller` (CLIENT/PRODUCER or any parent) and `callee` in another service.
@@ -142,8 +142,9 @@ fn call_between(caller: &Span, callee: &Span) -> (CallObservation, bool) {
 }
 
 /// The edge a CLIENT/PRODUCER that never met its partner becomes: to a virtual node named from its attributes.
-fn call_to_virtual(caller: &Span) -> Option<CallObservation> {
-    let to = virtual_name(caller)?;
+fn call_to_virtual(caller: &Span, out: &KeyedStats) -> Option<CallObservation> {
+    // A peer named like the caller's own service is a call within it, not an edge.
+    let to = out.intern(virtual_name(caller).filter(|name| *name != &*caller.service)?);
     let kind = match caller.kind {
         SpanKind::Producer => EdgeKind::Async,
         _ if is_database(caller) => EdgeKind::Database,
@@ -171,34 +172,53 @@ impl Pairing {
     /// Takes one span.
     pub fn add(&mut self, span: Span, settings: &Settings, out: &mut KeyedStats) {
         out.observe_time(span.end_ns);
-        let trace_id = span.trace_id;
-        let buffer = self.traces.entry(trace_id).or_insert_with(|| {
-            self.arrival.push_back(trace_id);
-            TraceBuffer { spans: Vec::new(), newest_end_ns: 0, has_root: false, touched: false }
-        });
-        buffer.touched = true;
-        buffer.newest_end_ns = buffer.newest_end_ns.max(span.end_ns);
-        buffer.has_root |= span.parent_id.is_none();
-        buffer.spans.push(span);
+        if self.staging.last().is_some_and(|last| last.trace_id != span.trace_id) {
+            self.unstage();
+        }
+        self.staging.push(span);
         self.buffered_spans += 1;
         while self.buffered_spans > settings.max_pending {
+            if self.arrival.is_empty() {
+                self.unstage();
+            }
             let Some(oldest) = self.arrival.pop_front() else { break };
             // Forced out early: still analysed for what it holds, so a full store loses pairs, not spans.
             self.analyse_buffered(oldest, settings, out, Some(Cause::Dropped));
         }
     }
 
+    /// Moves the staged run of one trace's spans into its buffer: one map lookup per run, not per span.
+    fn unstage(&mut self) {
+        let Some(trace_id) = self.staging.first().map(|s| s.trace_id) else { return };
+        let buffer = self.traces.entry(trace_id).or_insert_with(|| {
+            self.arrival.push_back(trace_id);
+            TraceBuffer { spans: Vec::new(), newest_end_ns: 0, has_root: false, touched: false }
+        });
+        buffer.touched = true;
+        for span in &self.staging {
+            buffer.newest_end_ns = buffer.newest_end_ns.max(span.end_ns);
+            buffer.has_root |= span.parent_id.is_none();
+        }
+        if buffer.spans.is_empty() {
+            std::mem::swap(&mut buffer.spans, &mut self.staging);
+        } else {
+            buffer.spans.append(&mut self.staging);
+        }
+    }
+
     /// Ends a batch: analyses the traces it closed (in arrival order), then expires what waited past the TTL.
     pub fn end_batch(&mut self, settings: &Settings, out: &mut KeyedStats) {
+        self.unstage();
         let closed: Vec<TraceId> = self
             .arrival
             .iter()
-            .filter(|id| self.traces.get(id).is_some_and(|b| b.touched && is_closed(b)))
+            .filter(|id| self.traces.get(id).is_some_and(|b| b.touched && self.is_closed(b)))
             .copied()
             .collect();
         for trace_id in closed {
             self.analyse_buffered(trace_id, settings, out, None);
         }
+        self.arrival.retain(|id| self.traces.contains_key(id));
         for buffer in self.traces.values_mut() {
             buffer.touched = false;
         }
@@ -209,6 +229,25 @@ impl Pairing {
     pub fn flush(&mut self, settings: &Settings, out: &mut KeyedStats) {
         self.end_batch(settings, out);
         self.expire(settings, out, u64::MAX);
+    }
+
+    /// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
+    /// earlier batch), and it has a root or such a caller.
+    fn is_closed(&self, buffer: &TraceBuffer) -> bool {
+        let mut ids: Vec<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
+        ids.sort_unstable();
+        let mut anchored = buffer.has_root;
+        for span in &buffer.spans {
+            let Some(parent) = span.parent_id else { continue };
+            if ids.binary_search(&parent).is_ok() {
+                continue;
+            }
+            if !self.calls.contains_key(&(span.trace_id, parent)) {
+                return false;
+            }
+            anchored = true;
+        }
+        anchored
     }
 
     /// Removes a buffered trace and analyses it; `cause` counts its spans as expired or dropped.
@@ -228,16 +267,22 @@ impl Pairing {
     fn expire(&mut self, settings: &Settings, out: &mut KeyedStats, now_ns: u64) {
         let due = |expires_at_ns: u64| expires_at_ns < now_ns || now_ns == u64::MAX;
         let ttl = settings.ttl_ns;
-        let stale: Vec<TraceId> = self
-            .arrival
+        let mut stale: Vec<TraceId> = self
+            .traces
             .iter()
-            .filter(|id| self.traces.get(id).is_some_and(|b| due(b.newest_end_ns.saturating_add(ttl))))
-            .copied()
+            .filter(|(_, b)| due(b.newest_end_ns.saturating_add(ttl)))
+            .map(|(id, _)| *id)
             .collect();
-        for trace_id in stale {
-            self.analyse_buffered(trace_id, settings, out, Some(Cause::Expired));
+        if !stale.is_empty() {
+            // In arrival order, so expiry is deterministic.
+            stale.sort_unstable();
+            let stale_ids: Vec<TraceId> =
+                self.arrival.iter().filter(|id| stale.binary_search(id).is_ok()).copied().collect();
+            for trace_id in stale_ids {
+                self.analyse_buffered(trace_id, settings, out, Some(Cause::Expired));
+            }
+            self.arrival.retain(|id| self.traces.contains_key(id));
         }
-        self.arrival.retain(|id| self.traces.contains_key(id));
 
         let calls: Vec<(TraceId, SpanId)> =
             self.call_arrival.iter().filter(|k| self.calls.get(k).is_some_and(|c| due(c.expires_at_ns))).copied().collect();
@@ -268,7 +313,7 @@ impl Pairing {
             Cause::Expired => self.counts.expired += 1,
             Cause::Dropped => self.counts.dropped += 1,
         }
-        if let Some(observation) = call_to_virtual(&call.span) {
+        if let Some(observation) = call_to_virtual(&call.span, out) {
             out.record_call(&settings.stats, &observation);
         }
     }
@@ -287,15 +332,14 @@ impl Pairing {
         }
     }
 
-    fn record_pair(&mut self, caller: &Span, callee: &Span, settings: &Settings, out: &mut KeyedStats) -> EdgeKey {
+    fn record_pair(&mut self, caller: &Span, callee: &Span, settings: &Settings, out: &mut KeyedStats) -> Option<u32> {
         let (observation, inferred) = call_between(caller, callee);
         if inferred {
             self.counts.inferred += 1;
         } else {
             self.counts.paired += 1;
         }
-        out.record_call(&settings.stats, &observation);
-        observation.key
+        out.record_call(&settings.stats, &observation)
     }
 
     /// Everything one trace's spans say.
@@ -305,7 +349,7 @@ impl Pairing {
         let n = tree.spans.len();
         let mut matched = vec![false; n];
         // The edge each caller span formed, to attribute its critical-path time.
-        let mut edge_of: Vec<Option<EdgeKey>> = vec![None; n];
+        let mut edge_of: Vec<Option<u32>> = vec![None; n];
 
         for i in 0..n {
             let span = &tree.spans[i];
@@ -314,7 +358,7 @@ impl Pairing {
                     let key = self.record_pair(&tree.spans[p], span, settings, out);
                     matched[p] = true;
                     if matches!(tree.spans[p].kind, SpanKind::Client | SpanKind::Producer) {
-                        edge_of[p] = Some(key);
+                        edge_of[p] = key;
                     }
                 }
                 // A call within one service is no edge, but its caller was answered (no virtual node for it).
@@ -329,7 +373,7 @@ impl Pairing {
         for (i, span) in tree.spans.iter().enumerate() {
             if span.parent_id.is_none() && span.kind == SpanKind::Server {
                 let call = CallObservation {
-                    key: EdgeKey { from: Arc::from(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
+                    key: EdgeKey { from: out.intern(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
                     virtual_target: true,
                     inferred: false,
                     latency_ns: span.duration_ns(),
@@ -351,7 +395,7 @@ impl Pairing {
         // database now, a virtual node at expiry) rather than to their own service.
         for (i, span) in tree.spans.iter().enumerate() {
             if span.kind == SpanKind::Client && !matched[i] {
-                edge_of[i] = call_to_virtual(span).map(|call| call.key);
+                edge_of[i] = call_to_virtual(span, out).and_then(|call| out.edge_id(&call.key));
             }
         }
 
@@ -359,23 +403,29 @@ impl Pairing {
             let segments = critical_path(&tree, root);
             let path: Vec<(KeyRef, u64)> = segments
                 .iter()
-                .map(|s| {
-                    let key = match &edge_of[s.span] {
-                        Some(edge) => KeyRef::Edge(edge.clone()),
-                        None => KeyRef::Node(tree.spans[s.span].service.clone()),
+                .filter_map(|s| {
+                    let key = match edge_of[s.span] {
+                        Some(edge) => KeyRef::Edge(edge),
+                        None => KeyRef::Node(out.node_id(&tree.spans[s.span].service)?),
                     };
-                    (key, s.ns)
+                    Some((key, s.ns))
                 })
                 .collect();
             let span = &tree.spans[root];
             out.record_trace(&settings.stats, &span.service, span.end_ns, span.duration_ns(), span.is_error(), &path);
         }
 
-        // Callers left without a partner: databases need none; the rest wait for a late one.
-        for (i, span) in tree.spans.into_iter().enumerate() {
+        // Callers left without a partner: databases need none; the rest wait for a late one. Only callers are
+        // moved out of the trace (highest index first, so `swap_remove` leaves the lower indices in place).
+        let callers: Vec<usize> = (0..n)
+            .filter(|&i| matches!(tree.spans[i].kind, SpanKind::Client | SpanKind::Producer))
+            .collect();
+        let mut spans = tree.spans;
+        for &i in callers.iter().rev() {
+            let span = spans.swap_remove(i);
             match span.kind {
                 SpanKind::Client if !matched[i] && is_database(&span) => {
-                    if let Some(observation) = call_to_virtual(&span) {
+                    if let Some(observation) = call_to_virtual(&span, out) {
                         out.record_call(&settings.stats, &observation);
                     }
                 }
@@ -427,8 +477,8 @@ impl Pairing {
             if link.trace_id == consumer.trace_id && Some(link.span_id) == consumer.parent_id {
                 continue; // already paired by parent
             }
-            let local = (link.trace_id == consumer.trace_id).then(|| tree.index.get(&link.span_id)).flatten();
-            if let Some(&p) = local {
+            let local = (link.trace_id == consumer.trace_id).then(|| tree.find(link.span_id)).flatten();
+            if let Some(p) = local {
                 let producer = &tree.spans[p];
                 if producer.kind == SpanKind::Producer && producer.service != consumer.service {
                     self.record_pair(producer, consumer, settings, out);
@@ -453,13 +503,4 @@ impl Pairing {
             }
         }
     }
-}
-
-/// A trace can be analysed once it has a root and every parent it names is in it.
-fn is_closed(buffer: &TraceBuffer) -> bool {
-    if !buffer.has_root {
-        return false;
-    }
-    let ids: HashSet<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
-    buffer.spans.iter().all(|s| s.parent_id.is_none_or(|p| ids.contains(&p)))
 }

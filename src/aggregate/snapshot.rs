@@ -124,26 +124,23 @@ impl LatencySnapshot {
         let observed = keys.observed_ms();
         let share = |ns: f64| (keys.critical_total_ns > 0.0).then(|| ns / keys.critical_total_ns);
         let mut nodes: Vec<NodeSnapshot> = keys
-            .nodes
-            .iter()
+            .nodes()
             .map(|(service, node)| {
                 NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, share(node.critical_ns))
             })
             .collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<EdgeSnapshot> = keys
-            .edges
-            .iter()
+            .edges()
             .map(|(key, edge)| EdgeSnapshot::from_state(key, edge, settings, watermark, observed, share(edge.critical_ns)))
             .collect();
         edges.sort_by(|a, b| a.id.cmp(&b.id));
         let mut entry_points: Vec<EntryPointSnapshot> = keys
-            .entry_points
-            .iter()
+            .entry_points()
             .map(|(service, entry)| EntryPointSnapshot {
                 id: service.to_string(),
                 p95_ms: entry.latency.quantile(settings, watermark, 0.95),
-                critical_path: entry.usual_path().to_vec(),
+                critical_path: entry.usual_path().iter().map(|key| keys.key_name(*key)).collect(),
                 stats: entry.latency.view(settings, watermark, observed),
             })
             .collect();

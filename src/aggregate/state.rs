@@ -51,20 +51,11 @@ impl EdgeKey {
     }
 }
 
-/// A node or an edge, as critical-path time is attributed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A node or an edge by its index in [`KeyedStats`], as critical-path time is attributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyRef {
-    Node(Arc<str>),
-    Edge(EdgeKey),
-}
-
-impl KeyRef {
-    pub fn id(&self) -> String {
-        match self {
-            KeyRef::Node(service) => service.to_string(),
-            KeyRef::Edge(edge) => edge.id(),
-        }
-    }
+    Node(u32),
+    Edge(u32),
 }
 
 /// One call between services, paired (or inferred) from spans. Times in ns.
@@ -93,7 +84,12 @@ pub struct NodeState {
     /// Only ever seen as the target of calls (`peer.service`, a database, `user`), never by its own spans.
     pub is_virtual: bool,
     pub critical_ns: f64,
+    /// (callee, kind, edge index) of this node's outgoing edges, scanned before hashing for small out-degrees.
+    out_edges: Vec<(u32, EdgeKind, u32)>,
 }
+
+/// Outgoing edges scanned linearly per node; past this the edge index is hashed.
+const SCAN_OUT_EDGES: usize = 16;
 
 /// An edge's state.
 #[derive(Debug, Clone, Default)]
@@ -102,7 +98,8 @@ pub struct EdgeState {
     pub server: LatencyStats,
     pub gap: LatencyStats,
     pub queue_delay: LatencyStats,
-    /// Every observation so far was inferred (no CLIENT/SERVER or PRODUCER/CONSUMER pair behind it).
+    /// Every observation so far was inferred (no CLIENT/SERVER or PRODUCER/CONSUMER pair behind it); true
+    /// before the first one.
     pub inferred: bool,
     pub critical_ns: f64,
 }
@@ -111,45 +108,45 @@ pub struct EdgeState {
 #[derive(Debug, Clone, Default)]
 pub struct EntryPointState {
     pub latency: LatencyStats,
-    paths: Vec<(Vec<String>, u64)>,
+    /// Distinct critical paths (keys in time order, consecutive repeats removed) and how often each was seen.
+    paths: Vec<(Vec<KeyRef>, u64)>,
 }
 
 impl EntryPointState {
-    /// The critical path seen most often (ids of nodes and edges in time order).
-    pub fn usual_path(&self) -> &[String] {
+    /// The critical path seen most often.
+    pub fn usual_path(&self) -> &[KeyRef] {
         self.paths.iter().max_by_key(|(_, n)| *n).map(|(p, _)| p.as_slice()).unwrap_or(&[])
     }
 }
 
-/// Every key's state plus the event-time watermark.
+/// Service names seen last, compared by pointer: readers share one `Arc<str>` per resource/process, so most
+/// lookups skip hashing the name.
+const NAME_CACHE: usize = 16;
+
+/// Every key's state plus the event-time watermark. Keys are interned: nodes and edges live in vectors indexed
+/// by small integers, so recording a sample costs no string hashing in the common case.
 #[derive(Debug, Clone, Default)]
 pub struct KeyedStats {
-    pub(crate) nodes: HashMap<Arc<str>, NodeState>,
-    pub(crate) edges: HashMap<EdgeKey, EdgeState>,
-    pub(crate) entry_points: HashMap<Arc<str>, EntryPointState>,
+    names: Vec<Arc<str>>,
+    name_index: HashMap<Arc<str>, u32>,
+    name_cache: [Option<(Arc<str>, u32)>; NAME_CACHE],
+    name_cache_next: usize,
+    nodes: Vec<NodeState>,
+    edge_index: HashMap<(u32, u32, EdgeKind), u32>,
+    edges: Vec<(EdgeKey, EdgeState)>,
+    entry_points: HashMap<u32, EntryPointState>,
     pub(crate) critical_total_ns: f64,
     /// Newest span end seen (ns since the epoch): "now" for windows and TTLs.
     pub(crate) watermark_ns: u64,
     /// Oldest span end seen, for the rate when the window is "all".
     pub(crate) first_ns: Option<u64>,
     pub(crate) dropped_keys: u64,
+    /// Pair and look keys up but record no samples: the benchmark's "parse+pair" stage.
+    pub(crate) skip_samples: bool,
 }
 
 fn ms(ns: u64) -> f64 {
     ns as f64 / 1e6
-}
-
-/// Inserts a key unless the map is full. `None` when full and the key is new.
-fn entry<'a, K: std::hash::Hash + Eq, V: Default>(
-    map: &'a mut HashMap<K, V>,
-    key: K,
-    dropped: &mut u64,
-) -> Option<&'a mut V> {
-    if map.len() >= MAX_KEYS && !map.contains_key(&key) {
-        *dropped += 1;
-        return None;
-    }
-    Some(map.entry(key).or_default())
 }
 
 impl KeyedStats {
@@ -167,38 +164,101 @@ impl KeyedStats {
         self.first_ns.map_or(0.0, |first| ms(self.watermark_ns.saturating_sub(first)))
     }
 
-    fn node(&mut self, service: &Arc<str>) -> Option<&mut NodeState> {
-        let fresh = !self.nodes.contains_key(service);
-        let node = entry(&mut self.nodes, service.clone(), &mut self.dropped_keys)?;
-        if fresh {
-            node.is_virtual = true;
+    /// The node of `service`, created (as virtual until its own spans are seen) if new; `None` when full.
+    pub fn node_id(&mut self, service: &Arc<str>) -> Option<u32> {
+        for (name, id) in self.name_cache.iter().flatten() {
+            if Arc::ptr_eq(name, service) {
+                return Some(*id);
+            }
         }
-        Some(node)
+        let id = match self.name_index.get(service) {
+            Some(id) => *id,
+            None if self.nodes.len() >= MAX_KEYS => {
+                self.dropped_keys += 1;
+                return None;
+            }
+            None => {
+                let id = self.nodes.len() as u32;
+                self.names.push(service.clone());
+                self.name_index.insert(service.clone(), id);
+                self.nodes.push(NodeState { is_virtual: true, ..NodeState::default() });
+                id
+            }
+        };
+        self.name_cache[self.name_cache_next] = Some((service.clone(), id));
+        self.name_cache_next = (self.name_cache_next + 1) % NAME_CACHE;
+        Some(id)
+    }
+
+    /// The shared name for `name` (the one nodes are keyed by, so later lookups hit the pointer cache).
+    pub fn intern(&self, name: &str) -> Arc<str> {
+        // Virtual names repeat (a database per caller, `user`): compare the cached few before hashing.
+        for (cached, _) in self.name_cache.iter().flatten() {
+            if **cached == *name {
+                return cached.clone();
+            }
+        }
+        match self.name_index.get_key_value(name) {
+            Some((shared, _)) => shared.clone(),
+            None => Arc::from(name),
+        }
+    }
+
+    /// The edge of `key` and its two nodes, created if new; `None` when full.
+    fn edge_ids(&mut self, key: &EdgeKey) -> Option<(u32, u32, u32)> {
+        let from = self.node_id(&key.from)?;
+        let to = self.node_id(&key.to)?;
+        let out = &self.nodes[from as usize].out_edges;
+        let found = if out.len() <= SCAN_OUT_EDGES {
+            out.iter().find(|&&(t, k, _)| t == to && k == key.kind).map(|&(_, _, id)| id)
+        } else {
+            self.edge_index.get(&(from, to, key.kind)).copied()
+        };
+        if let Some(id) = found {
+            return Some((id, from, to));
+        }
+        if self.edges.len() >= MAX_KEYS {
+            self.dropped_keys += 1;
+            return None;
+        }
+        let id = self.edges.len() as u32;
+        self.edge_index.insert((from, to, key.kind), id);
+        self.nodes[from as usize].out_edges.push((to, key.kind, id));
+        self.edges.push((key.clone(), EdgeState { inferred: true, ..EdgeState::default() }));
+        Some((id, from, to))
+    }
+
+    /// The edge of `key`, created if new (with its nodes); `None` when full.
+    pub fn edge_id(&mut self, key: &EdgeKey) -> Option<u32> {
+        self.edge_ids(key).map(|(id, _, _)| id)
     }
 
     pub fn record_service(&mut self, s: &StatsSettings, service: &Arc<str>, at_ns: u64, duration_ns: u64, self_ns: u64, error: bool) {
         let watermark = self.watermark_ms();
-        if let Some(node) = self.node(service) {
-            node.is_virtual = false;
-            node.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
-            node.self_time.record(s, ms(at_ns), ms(self_ns), error, watermark);
+        let Some(id) = self.node_id(service) else { return };
+        let node = &mut self.nodes[id as usize];
+        node.is_virtual = false;
+        if self.skip_samples {
+            return;
         }
+        node.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
+        node.self_time.record(s, ms(at_ns), ms(self_ns), error, watermark);
     }
 
-    pub fn record_call(&mut self, s: &StatsSettings, call: &CallObservation) {
+    /// Records one call; returns its edge.
+    pub fn record_call(&mut self, s: &StatsSettings, call: &CallObservation) -> Option<u32> {
         let watermark = self.watermark_ms();
+        let (id, from, to) = self.edge_ids(&call.key)?;
         // Both ends are nodes. The caller ran spans (a real service) unless it is `user`; the callee is real
         // unless named from attributes, and gets its own stats from its spans.
         let user_call = &*call.key.from == super::pairing::USER_NODE;
-        if let Some(caller) = self.node(&call.key.from) {
-            caller.is_virtual &= user_call;
+        self.nodes[from as usize].is_virtual &= user_call;
+        self.nodes[to as usize].is_virtual &= call.virtual_target && !user_call;
+        let edge = &mut self.edges[id as usize].1;
+        edge.inferred &= call.inferred;
+        if self.skip_samples {
+            return Some(id);
         }
-        if let Some(callee) = self.node(&call.key.to) {
-            callee.is_virtual &= call.virtual_target && !user_call;
-        }
-        let fresh = !self.edges.contains_key(&call.key);
-        let Some(edge) = entry(&mut self.edges, call.key.clone(), &mut self.dropped_keys) else { return };
-        edge.inferred = call.inferred && (fresh || edge.inferred);
         let at = ms(call.at_ns);
         edge.latency.record(s, at, ms(call.latency_ns), call.error, watermark);
         for (stats, value) in [(&mut edge.server, call.server_ns), (&mut edge.gap, call.gap_ns), (&mut edge.queue_delay, call.queue_ns)] {
@@ -206,51 +266,78 @@ impl KeyedStats {
                 stats.record(s, at, ms(ns), call.error, watermark);
             }
         }
+        Some(id)
     }
 
     /// One trace's end-to-end latency at its root service, and its critical path as (key, ns on the path) in
     /// time order.
     pub fn record_trace(&mut self, s: &StatsSettings, root: &Arc<str>, at_ns: u64, duration_ns: u64, error: bool, path: &[(KeyRef, u64)]) {
         let watermark = self.watermark_ms();
-        for (key, ns) in path {
-            let share = *ns as f64;
-            // Keys may not exist yet: a call waiting for its partner is attributed to the edge it will become.
+        let mut keys: Vec<KeyRef> = Vec::with_capacity(path.len());
+        for &(key, ns) in path {
+            let share = ns as f64;
             let slot = match key {
-                KeyRef::Node(service) => self.node(service).map(|node| &mut node.critical_ns),
-                KeyRef::Edge(edge) => {
-                    entry(&mut self.edges, edge.clone(), &mut self.dropped_keys).map(|edge| &mut edge.critical_ns)
-                }
+                KeyRef::Node(id) => self.nodes.get_mut(id as usize).map(|n| &mut n.critical_ns),
+                KeyRef::Edge(id) => self.edges.get_mut(id as usize).map(|(_, e)| &mut e.critical_ns),
             };
             if let Some(critical_ns) = slot {
                 *critical_ns += share;
             }
             self.critical_total_ns += share;
-        }
-        let Some(entry_point) = entry(&mut self.entry_points, root.clone(), &mut self.dropped_keys) else { return };
-        entry_point.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
-        let mut ids: Vec<String> = Vec::new();
-        for (key, _) in path {
-            let id = key.id();
-            if ids.last() != Some(&id) {
-                ids.push(id);
+            if keys.last() != Some(&key) {
+                keys.push(key);
             }
         }
+        let Some(root) = self.node_id(root) else { return };
+        if self.entry_points.len() >= MAX_KEYS && !self.entry_points.contains_key(&root) {
+            self.dropped_keys += 1;
+            return;
+        }
+        let entry_point = self.entry_points.entry(root).or_default();
+        if self.skip_samples {
+            return;
+        }
+        entry_point.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
         let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
-        match entry_point.paths.iter_mut().find(|(p, _)| *p == ids) {
+        match entry_point.paths.iter_mut().find(|(p, _)| *p == keys) {
             Some((_, n)) => *n += 1,
-            None if !full => entry_point.paths.push((ids, 1)),
+            None if !full => entry_point.paths.push((keys, 1)),
             None => {}
         }
+    }
+
+    /// The id a snapshot shows for a key.
+    pub fn key_name(&self, key: KeyRef) -> String {
+        match key {
+            KeyRef::Node(id) => self.names.get(id as usize).map(|n| n.to_string()).unwrap_or_default(),
+            KeyRef::Edge(id) => self.edges.get(id as usize).map(|(k, _)| k.id()).unwrap_or_default(),
+        }
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = (&Arc<str>, &NodeState)> {
+        self.names.iter().zip(&self.nodes)
+    }
+
+    pub fn node(&self, service: &str) -> Option<&NodeState> {
+        self.name_index.get(service).and_then(|id| self.nodes.get(*id as usize))
+    }
+
+    pub fn edges(&self) -> impl Iterator<Item = (&EdgeKey, &EdgeState)> {
+        self.edges.iter().map(|(k, e)| (k, e))
+    }
+
+    pub fn entry_points(&self) -> impl Iterator<Item = (&Arc<str>, &EntryPointState)> {
+        self.entry_points.iter().filter_map(|(id, e)| self.names.get(*id as usize).map(|name| (name, e)))
     }
 
     /// Drops window slices that fell out of the window.
     pub fn prune(&mut self, s: &StatsSettings) {
         let watermark = self.watermark_ms();
-        for node in self.nodes.values_mut() {
+        for node in &mut self.nodes {
             node.latency.prune(s, watermark);
             node.self_time.prune(s, watermark);
         }
-        for edge in self.edges.values_mut() {
+        for (_, edge) in &mut self.edges {
             for stats in [&mut edge.latency, &mut edge.server, &mut edge.gap, &mut edge.queue_delay] {
                 stats.prune(s, watermark);
             }
@@ -262,11 +349,11 @@ impl KeyedStats {
 
     /// Window slices held over all keys: what memory grows with (O(keys · slices)).
     pub fn slice_count(&self) -> usize {
-        let nodes: usize = self.nodes.values().map(|n| n.latency.slice_count() + n.self_time.slice_count()).sum();
+        let nodes: usize = self.nodes.iter().map(|n| n.latency.slice_count() + n.self_time.slice_count()).sum();
         let edges: usize = self
             .edges
-            .values()
-            .map(|e| e.latency.slice_count() + e.server.slice_count() + e.gap.slice_count() + e.queue_delay.slice_count())
+            .iter()
+            .map(|(_, e)| e.latency.slice_count() + e.server.slice_count() + e.gap.slice_count() + e.queue_delay.slice_count())
             .sum();
         let entries: usize = self.entry_points.values().map(|e| e.latency.slice_count()).sum();
         nodes + edges + entries

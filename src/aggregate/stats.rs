@@ -159,6 +159,11 @@ impl LatencyStats {
     }
 
     fn slice_mut(&mut self, index: i64) -> &mut Slice {
+        // Most samples land in the newest slice.
+        if self.slices.back().is_some_and(|s| s.index == index) {
+            let last = self.slices.len() - 1;
+            return &mut self.slices[last];
+        }
         let position = self.slices.partition_point(|s| s.index < index);
         if self.slices.get(position).is_none_or(|s| s.index != index) {
             self.slices.insert(position, Slice { index, count: 0, errors: 0, sketch: new_sketch() });

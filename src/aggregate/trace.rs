@@ -5,8 +5,6 @@
 //! (`critical_path.rs`). Every walk is iterative and bounded by the span count, so cycles in parent links and
 //! deep traces cannot hang or overflow the stack.
 
-use std::collections::HashMap;
-
 use crate::telemetry::{Span, SpanId, SpanKind};
 
 pub struct TraceTree {
@@ -14,33 +12,43 @@ pub struct TraceTree {
     /// Index of each span's parent within this trace (`None`: a root, or a parent not (yet) seen).
     pub parent: Vec<Option<usize>>,
     pub children: Vec<Vec<usize>>,
-    pub index: HashMap<SpanId, usize>,
+    /// (span id, index) sorted by id: lookups by binary search, no hashing.
+    by_id: Vec<(SpanId, usize)>,
     /// Spans dropped because an earlier span of the trace had the same id.
     pub duplicates: usize,
 }
 
 impl TraceTree {
     pub fn build(mut spans: Vec<Span>) -> Self {
-        let mut index = HashMap::with_capacity(spans.len());
+        // Duplicate ids: keep the first of each (sorting by (id, index) puts it first among equal ids).
+        let mut by_id: Vec<(SpanId, usize)> = spans.iter().enumerate().map(|(i, s)| (s.span_id, i)).collect();
+        by_id.sort_unstable();
         let before = spans.len();
-        spans.retain(|span| {
-            let fresh = !index.contains_key(&span.span_id);
-            if fresh {
-                index.insert(span.span_id, index.len());
+        by_id.dedup_by_key(|&mut (id, _)| id);
+        let duplicates = before - by_id.len();
+        if duplicates > 0 {
+            let mut keep = vec![false; before];
+            for &(_, i) in &by_id {
+                keep[i] = true;
             }
-            fresh
-        });
-        let duplicates = before - spans.len();
-        let mut parent: Vec<Option<usize>> =
-            spans.iter().map(|s| s.parent_id.and_then(|p| index.get(&p).copied())).collect();
+            let mut position = 0;
+            spans.retain(|_| {
+                position += 1;
+                keep[position - 1]
+            });
+            by_id = spans.iter().enumerate().map(|(i, s)| (s.span_id, i)).collect();
+            by_id.sort_unstable();
+        }
+        let find = |id: SpanId| by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|at| by_id[at].1);
+        let mut parent: Vec<Option<usize>> = spans.iter().map(|s| s.parent_id.and_then(find)).collect();
 
         // A child of a CLIENT span that runs in another service, and is no SERVER itself, belongs under the SERVER
         // span of its own service: B3 shared spans (Zipkin) name the client's id as everyone's parent.
-        let mut server_of_client: HashMap<usize, usize> = HashMap::new();
+        let mut server_of_client: Vec<Option<usize>> = vec![None; spans.len()];
         for (i, span) in spans.iter().enumerate() {
             if let Some(p) = parent[i] {
-                if span.kind == SpanKind::Server && spans.get(p).is_some_and(|c| c.kind == SpanKind::Client) {
-                    server_of_client.entry(p).or_insert(i);
+                if span.kind == SpanKind::Server && spans[p].kind == SpanKind::Client && server_of_client[p].is_none() {
+                    server_of_client[p] = Some(i);
                 }
             }
         }
@@ -50,7 +58,7 @@ impl TraceTree {
             if matches!(span.kind, SpanKind::Server | SpanKind::Consumer) || spans[p].kind != SpanKind::Client {
                 continue;
             }
-            if let Some(&server) = server_of_client.get(&p) {
+            if let Some(server) = server_of_client[p] {
                 if server != i && spans[server].service == span.service && span.service != spans[p].service {
                     parent[i] = Some(server);
                 }
@@ -62,7 +70,12 @@ impl TraceTree {
                 children[*p].push(i);
             }
         }
-        TraceTree { spans, parent, children, index, duplicates }
+        TraceTree { spans, parent, children, by_id, duplicates }
+    }
+
+    /// The index of the span with id `id`.
+    pub fn find(&self, id: SpanId) -> Option<usize> {
+        self.by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|at| self.by_id[at].1)
     }
 
     /// Whether span `i` is where a request enters its service: a SERVER/CONSUMER span, or a span with no parent in

@@ -98,11 +98,11 @@ pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Co
     let mut nodes: BTreeMap<String, GroupNode> = BTreeMap::new();
     for (service, node) in services {
         let placement = place(catalog, service, level);
-        let group = nodes.entry(placement.node_id.clone()).or_insert_with(|| GroupNode {
-            placement,
-            members: Vec::new(),
-            internal_edges: Vec::new(),
-            state: NodeState { is_virtual: true, ..NodeState::default() },
+        let group = nodes.entry(placement.node_id.clone()).or_insert_with(|| {
+            // Virtual until a member with spans of its own is merged in.
+            let mut state = NodeState::default();
+            state.is_virtual = true;
+            GroupNode { placement, members: Vec::new(), internal_edges: Vec::new(), state }
         });
         group.members.push(service.to_owned());
         merge_node(&mut group.state, node, settings);

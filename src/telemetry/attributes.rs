@@ -6,18 +6,28 @@
 use super::scalar::Scalar;
 use super::SpanKind;
 
-/// Attributes kept from a span. Strings are only allocated for the keys below, which most spans do not carry.
+/// Attributes kept from a span. The names (rare: only calls to other systems carry them) sit behind one box, so
+/// a span that has none stays small and cheap to move.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpanAttributes {
+    pub names: Option<Box<AttributeNames>>,
+    pub http_status: Option<i64>,
+    pub grpc_status: Option<i64>,
+    /// Status ERROR (OTLP `status.code`, Jaeger/Zipkin `error` tag, `otel.status_code`).
+    pub status_error: bool,
+    /// The span carries a database statement (`db.statement`, `db.query.text`, Brave's `sql.query`): a database
+    /// call even without `db.system`.
+    pub db_query: bool,
+}
+
+/// The attributes that name what a span called: where virtual nodes get their names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttributeNames {
     pub peer_service: Option<String>,
     pub db_system: Option<String>,
     pub db_name: Option<String>,
     pub server_address: Option<String>,
     pub messaging_destination: Option<String>,
-    pub http_status: Option<i64>,
-    pub grpc_status: Option<i64>,
-    /// Status ERROR (OTLP `status.code`, Jaeger/Zipkin `error` tag, `otel.status_code`).
-    pub status_error: bool,
 }
 
 /// Attribute values longer than this are cut: names of virtual nodes, not payloads.
@@ -33,18 +43,40 @@ fn keep(value: &Scalar<'_>) -> Option<String> {
 }
 
 impl SpanAttributes {
+    pub fn peer_service(&self) -> Option<&str> {
+        self.names.as_ref()?.peer_service.as_deref()
+    }
+    pub fn db_system(&self) -> Option<&str> {
+        self.names.as_ref()?.db_system.as_deref()
+    }
+    pub fn db_name(&self) -> Option<&str> {
+        self.names.as_ref()?.db_name.as_deref()
+    }
+    pub fn server_address(&self) -> Option<&str> {
+        self.names.as_ref()?.server_address.as_deref()
+    }
+    pub fn messaging_destination(&self) -> Option<&str> {
+        self.names.as_ref()?.messaging_destination.as_deref()
+    }
+
+    /// The names, boxed on first use.
+    pub fn names_mut(&mut self) -> &mut AttributeNames {
+        self.names.get_or_insert_with(Box::default)
+    }
+
     /// Applies one attribute/tag. Returns the span kind if the key is Jaeger/OpenTracing's `span.kind` tag.
     pub(crate) fn apply(&mut self, key: &str, value: &Scalar<'_>) -> Option<SpanKind> {
         match key {
-            "peer.service" => self.peer_service = keep(value),
-            "db.system" | "db.system.name" | "db.type" => self.db_system = keep(value),
-            "db.name" | "db.namespace" | "db.instance" => self.db_name = keep(value),
-            "server.address" | "net.peer.name" | "peer.hostname" if self.server_address.is_none() => {
-                self.server_address = keep(value)
+            "peer.service" => self.names_mut().peer_service = keep(value),
+            "db.system" | "db.system.name" | "db.type" => self.names_mut().db_system = keep(value),
+            "db.name" | "db.namespace" | "db.instance" => self.names_mut().db_name = keep(value),
+            "server.address" | "net.peer.name" | "peer.hostname" if self.server_address().is_none() => {
+                self.names_mut().server_address = keep(value)
             }
             "messaging.destination.name" | "messaging.destination" | "message_bus.destination" => {
-                self.messaging_destination = keep(value)
+                self.names_mut().messaging_destination = keep(value)
             }
+            "db.statement" | "db.query.text" | "sql.query" => self.db_query = true,
             "http.response.status_code" | "http.status_code" => self.http_status = value.as_i64(),
             "rpc.grpc.status_code" => self.grpc_status = value.as_i64(),
             // Zipkin marks failures by the tag's presence (its value is a message, often empty); Jaeger by `true`.

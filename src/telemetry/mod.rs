@@ -16,7 +16,7 @@ use std::fmt;
 use std::sync::Arc;
 use thiserror::Error;
 
-pub use attributes::SpanAttributes;
+pub use attributes::{AttributeNames, SpanAttributes};
 
 /// The input formats we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

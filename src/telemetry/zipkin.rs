@@ -191,14 +191,17 @@ impl<'de> Visitor<'de> for Element<'_, '_> {
         if let Err(reason) = fields.end_after("duration", duration) {
             return Ok(Read::Span(Err(reason)));
         }
-        if shared && fields.kind == SpanKind::Server {
+        // A shared root (no parentId) had no client in the trace: it stays the root.
+        if shared && fields.kind == SpanKind::Server && fields.parent_id.is_some() {
             if let Some(id) = fields.span_id {
                 fields.parent_id = Some(id);
                 fields.span_id = Some(shared_server_id(id));
             }
         }
-        if matches!(fields.kind, SpanKind::Client | SpanKind::Producer) && fields.attributes.peer_service.is_none() {
-            fields.attributes.peer_service = remote;
+        if matches!(fields.kind, SpanKind::Client | SpanKind::Producer) && fields.attributes.peer_service().is_none() {
+            if let Some(remote) = remote {
+                fields.attributes.names_mut().peer_service = Some(remote);
+            }
         }
         let service = service.map_or_else(unknown_service, |name| self.names.get(&name));
         Ok(Read::Span(Ok(ZipkinSpanRead { fields, service })))
