@@ -31,6 +31,8 @@ demo: build
 test: setup-browser build test-native test-wasm test-js test-bundlers test-e2e
 
 test-native:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 	cargo test
 
 test-wasm:
