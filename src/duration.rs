@@ -4,7 +4,17 @@
 //! the pairing TTL) goes through [`parse_duration_ms`], so `"300 ms"` means the same everywhere and `"fast"`,
 //! `"-5ms"` or `""` are rejected with the same typed error.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+/// A duration in config as JS passes it: text for [`parse_duration_ms`] (`"5m"`, `"300ms"`) or a number of
+/// milliseconds. Each field decides what it accepts beyond that (`window` also takes `"all"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DurationValue {
+    Millis(f64),
+    Text(String),
+}
 
 /// Why a duration string was rejected. `Display` is written for the person who typed the annotation.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

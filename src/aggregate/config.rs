@@ -8,15 +8,8 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::stats::StatsSettings;
+pub use crate::duration::DurationValue;
 use crate::duration::{parse_duration_ms, DurationError};
-
-/// A duration as JS passes it: `"5m"`, `"30s"` or a number of milliseconds; `window` also takes `"all"`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum DurationValue {
-    Millis(f64),
-    Text(String),
-}
 
 /// Configuration of [`super::LatencyState`], as given to `new HeatMap(config)`. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::tolerance::Tolerance;
 use crate::catalog::{parse_threshold_ms, Percentile};
+use crate::duration::DurationValue;
 
 /// ```json
 /// { "defaults": { "latencySlo": "500ms", "processingThreshold": 100, "errorRate": 0.01 },
@@ -36,21 +37,14 @@ pub struct Defaults {
     pub error_rate: Option<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum NumberOrText {
-    Number(f64),
-    Text(String),
-}
-
 /// `"300ms"`, `"1.5s"` or a plain number of milliseconds; must be greater than zero.
 fn duration_ms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
-    let value = Option::<NumberOrText>::deserialize(deserializer)?;
+    let value = Option::<DurationValue>::deserialize(deserializer)?;
     match value {
         None => Ok(None),
-        Some(NumberOrText::Number(ms)) if ms.is_finite() && ms > 0.0 => Ok(Some(ms)),
-        Some(NumberOrText::Number(ms)) => Err(serde::de::Error::custom(format!("{ms} ms is not a usable threshold"))),
-        Some(NumberOrText::Text(text)) => {
+        Some(DurationValue::Millis(ms)) if ms.is_finite() && ms > 0.0 => Ok(Some(ms)),
+        Some(DurationValue::Millis(ms)) => Err(serde::de::Error::custom(format!("{ms} ms is not a usable threshold"))),
+        Some(DurationValue::Text(text)) => {
             parse_threshold_ms(&text).map(Some).map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
         }
     }
