@@ -84,7 +84,8 @@ pub struct LayoutOptions {
     pub direction: Direction,
     /// Gap between neighbouring nodes in a rank.
     pub nodesep: f64,
-    /// Gap between ranks.
+    /// Gap between ranks (with groups, at least `groupPadding` × their nesting depth, so boxes clear the ranks
+    /// around them).
     pub ranksep: f64,
     /// Gap between neighbouring edge bends (dummy nodes) in a rank.
     pub edgesep: f64,

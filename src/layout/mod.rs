@@ -178,7 +178,10 @@ fn lay_out_component(graph: &Graph, component: &Component, split: &Components, o
     let mut g = normalize::split_long_edges(&width, &height, &node_group, &tree, &ranks, &ranked);
     let ordered = ordering::order(&mut g, &tree, options.max_sweeps);
     let spacing = Spacing { nodesep: options.nodesep, edgesep: options.edgesep };
-    let rank_y = position::rank_y(&g, options.ranksep);
+    // A box reaches `group_padding` beyond its members per nesting level; ranks at least that far apart keep
+    // it clear of the nodes in the ranks above and below.
+    let depth = tree.path.iter().map(Vec::len).max().unwrap_or(0);
+    let rank_y = position::rank_y(&g, options.ranksep.max(options.group_padding * depth as f64));
     let y: Vec<f64> = g.rank.iter().map(|&r| rank_y[r]).collect();
     let mut x = position::x_coordinates(&g, spacing);
     let mut boxes = if tree.is_empty() {
@@ -240,6 +243,6 @@ fn lay_out_component(graph: &Graph, component: &Component, split: &Components, o
         height: bottom - top,
         crossings: ordered.crossings,
         layers: g.layers.len() as u32,
-        dummies: (g.len() - n) as u32,
+        dummies: g.bends as u32,
     }
 }

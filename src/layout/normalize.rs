@@ -24,6 +24,8 @@ pub(crate) struct Layered {
     pub layers: Vec<Vec<usize>>,
     /// Per ranked edge, its layout nodes from tail to head.
     pub chains: Vec<Vec<usize>>,
+    /// Bend points among the dummies (the rest are group placeholders).
+    pub bends: usize,
 }
 
 /// Links of each layout node to the rank below or above: (neighbour, multiplicity).
@@ -113,6 +115,7 @@ pub(crate) fn split_long_edges(
         up: Links::default(),
         layers: Vec::new(),
         chains: Vec::with_capacity(edges.len()),
+        bends: 0,
     };
     let mut down: Vec<(usize, (usize, u32))> = Vec::new();
     let mut up: Vec<(usize, (usize, u32))> = Vec::new();
@@ -127,6 +130,7 @@ pub(crate) fn split_long_edges(
             g.height.push(0.0);
             g.rank.push(r);
             g.group.push(group);
+            g.bends += 1;
             chain.push(d);
         }
         chain.push(e.head);
@@ -136,6 +140,7 @@ pub(crate) fn split_long_edges(
         }
         g.chains.push(chain);
     }
+    fill_group_gaps(&mut g, groups);
     g.down = Links::from_pairs(g.len(), &down);
     g.up = Links::from_pairs(g.len(), &up);
     let depth = g.rank.iter().max().map_or(0, |&m| m + 1);
@@ -144,4 +149,38 @@ pub(crate) fn split_long_edges(
         g.layers[g.rank[v]].push(v);
     }
     g
+}
+
+/// Puts a zero-size placeholder of a group into every rank between its top and bottom where it has nothing else,
+/// so ordering keeps the group a block there too and its box keeps other nodes of that rank out.
+fn fill_group_gaps(g: &mut Layered, groups: &GroupTree) {
+    if groups.is_empty() {
+        return;
+    }
+    let count = groups.parent.len();
+    let mut present: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for v in 0..g.len() {
+        for &grp in groups.chain(g.group[v]) {
+            present[grp].push(g.rank[v]);
+        }
+    }
+    // Innermost first: a placeholder in a child group also fills that rank for its ancestors.
+    let mut innermost_first: Vec<usize> = (0..count).collect();
+    innermost_first.sort_by_key(|&grp| std::cmp::Reverse(groups.path[grp].len()));
+    for grp in innermost_first {
+        let ranks = &mut present[grp];
+        ranks.sort_unstable();
+        ranks.dedup();
+        let (Some(&top), Some(&bottom)) = (ranks.first(), ranks.last()) else { continue };
+        let missing: Vec<usize> = (top..=bottom).filter(|r| ranks.binary_search(r).is_err()).collect();
+        for r in missing {
+            g.width.push(0.0);
+            g.height.push(0.0);
+            g.rank.push(r);
+            g.group.push(Some(grp));
+            for &outer in groups.chain(Some(grp)) {
+                present[outer].push(r);
+            }
+        }
+    }
 }

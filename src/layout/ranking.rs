@@ -19,13 +19,24 @@ pub(crate) struct RankEdge {
 }
 
 const NONE: usize = usize::MAX;
-/// How many negative cut values the leaving-edge search looks at before taking the most negative (graphviz's
-/// default): cheaper than scanning all, better than taking the first.
+/// How many negative cut values the leaving-edge search looks at before taking the most negative, on graphs up
+/// to [`FULL_SEARCH_FROM`] nodes: graphviz's default, cheaper than scanning all, better than taking the first.
 const SEARCH_SIZE: usize = 30;
+/// From this many nodes the search takes the most negative cut value of all. Each pivot then renumbers a large
+/// subtree, so pivots are what costs: on the 3 000- and 5 000-node benchmark graphs this halves them (and the
+/// ranking time) for an O(V) scan per pivot. Below it the default found rankings that ordered with fewer
+/// crossings on the benchmark graphs.
+const FULL_SEARCH_FROM: usize = 2_000;
 
 /// Ranks for the nodes of an acyclic graph, each weakly connected piece starting at rank 0.
 pub(crate) fn rank(node_count: usize, edges: &[RankEdge]) -> Vec<i32> {
+    let search_size = if node_count < FULL_SEARCH_FROM { SEARCH_SIZE } else { usize::MAX };
+    rank_searching(node_count, edges, search_size)
+}
+
+fn rank_searching(node_count: usize, edges: &[RankEdge], search_size: usize) -> Vec<i32> {
     let mut simplex = Simplex::new(node_count, edges);
+    simplex.search_size = search_size;
     simplex.longest_path();
     simplex.feasible_tree();
     simplex.init_cut_values();
@@ -59,6 +70,7 @@ struct Simplex<'a> {
     lim: Vec<usize>,
     cut: Vec<i64>,
     search_start: usize,
+    search_size: usize,
 }
 
 impl<'a> Simplex<'a> {
@@ -85,6 +97,7 @@ impl<'a> Simplex<'a> {
             lim: vec![0; n],
             cut: vec![0; edges.len()],
             search_start: 0,
+            search_size: SEARCH_SIZE,
         }
     }
 
@@ -322,7 +335,7 @@ impl<'a> Simplex<'a> {
                     best = Some(e);
                 }
                 found += 1;
-                if found >= SEARCH_SIZE {
+                if found >= self.search_size {
                     self.search_start = j;
                     return best;
                 }
@@ -509,6 +522,29 @@ mod tests {
         let edges = [edge(0, 1), edge(2, 3), edge(3, 4)];
         let ranks = rank(6, &edges);
         assert_eq!(ranks, vec![0, 1, 0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn both_leaving_edge_searches_reach_the_same_optimum() {
+        // A random DAG (edges from lower to higher index) with varied weights and minlens.
+        let mut rng = crate::layout::testing::SplitMix64::new(42);
+        let n = 400;
+        let edges: Vec<RankEdge> = (0..900)
+            .filter_map(|_| {
+                let (a, b) = (rng.below(n), rng.below(n));
+                (a != b).then(|| RankEdge {
+                    tail: a.min(b),
+                    head: a.max(b),
+                    minlen: 1 + rng.below(2) as i32,
+                    weight: 1 + rng.below(3) as i64,
+                })
+            })
+            .collect();
+        let (sampled, full) = (rank_searching(n, &edges, SEARCH_SIZE), rank_searching(n, &edges, usize::MAX));
+        for ranks in [&sampled, &full] {
+            assert!(edges.iter().all(|e| ranks[e.head] - ranks[e.tail] >= e.minlen));
+        }
+        assert_eq!(total_span(&sampled, &edges), total_span(&full, &edges));
     }
 
     #[test]
