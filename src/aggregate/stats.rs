@@ -143,7 +143,10 @@ impl LatencyStats {
         slice.count += 1;
         slice.errors += u64::from(error);
         slice.sketch.add(value_ms);
-        self.prune(settings, watermark_ms);
+        // Only a new slice can take the count past the window's; older ones leave then (and at every batch end).
+        if self.slices.len() > SLICES_PER_WINDOW as usize + 1 {
+            self.prune(settings, watermark_ms);
+        }
     }
 
     fn add_ewma(&mut self, half_life_ms: f64, at_ms: f64, value_ms: f64, weight: f64) {
