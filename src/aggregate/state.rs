@@ -18,6 +18,10 @@ pub const MAX_KEYS: usize = 10_000;
 /// Distinct critical paths remembered per entry point (the most frequent one is shown).
 const MAX_PATHS_PER_ENTRY_POINT: usize = 16;
 
+/// Keys kept of one critical path (a path through more hops than this is cut; the share figures still count
+/// every segment).
+const MAX_PATH_KEYS: usize = 256;
+
 /// What kind of call an edge is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -284,7 +288,7 @@ impl KeyedStats {
                 *critical_ns += share;
             }
             self.critical_total_ns += share;
-            if keys.last() != Some(&key) {
+            if keys.last() != Some(&key) && keys.len() < MAX_PATH_KEYS {
                 keys.push(key);
             }
         }
