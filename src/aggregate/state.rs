@@ -170,9 +170,21 @@ impl KeyedStats {
 
     /// The node of `service`, created (as virtual until its own spans are seen) if new; `None` when full.
     pub fn node_id(&mut self, service: &Arc<str>) -> Option<u32> {
-        for (name, id) in self.name_cache.iter().flatten() {
+        // Spans of one service come in runs: try the last hit before the rest of the cache.
+        let last = (self.name_cache_next + NAME_CACHE - 1) % NAME_CACHE;
+        if let Some((name, id)) = &self.name_cache[last] {
             if Arc::ptr_eq(name, service) {
                 return Some(*id);
+            }
+        }
+        for (slot, entry) in self.name_cache.iter().enumerate() {
+            if let Some((name, id)) = entry {
+                if Arc::ptr_eq(name, service) {
+                    let id = *id;
+                    // Make it the last hit (swap it into the most recent slot).
+                    self.name_cache.swap(slot, last);
+                    return Some(id);
+                }
             }
         }
         let id = match self.name_index.get(service) {
