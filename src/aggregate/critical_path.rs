@@ -32,7 +32,7 @@ fn adjusted_intervals(tree: &TraceTree, root: usize) -> Vec<Option<(i128, i128)>
     let mut stack = vec![(root, 0i128)];
     while let Some((parent, offset)) = stack.pop() {
         let Some((ps, pe)) = adjusted[parent] else { continue };
-        for &child in &tree.children[parent] {
+        for &child in tree.children(parent) {
             if adjusted[child].is_some() {
                 continue; // reached twice only through a cycle
             }
@@ -85,11 +85,11 @@ fn walk(
     }
     if depth < MAX_DEPTH {
         let with_interval = |&c: &usize| adjusted[c].map(|(s, e)| (c, s, e));
-        let kids = &tree.children[span];
+        let kids = tree.children(span);
         // Leaves and single children (most spans) need no list of their own.
         let mut single = [(0, 0, 0)];
         let mut several = Vec::new();
-        let children: &[(usize, i128, i128)] = match kids.as_slice() {
+        let children: &[(usize, i128, i128)] = match kids {
             [] => &[],
             [only] => match with_interval(only) {
                 Some(found) => {

@@ -1,7 +1,8 @@
 //! Pairing spans into calls between services, and the bounded store of what still waits for its other side.
 //!
-//! Spans are buffered per trace until the trace is *closed* (it has a root and every parent it names is present),
-//! its TTL passes in event time, or the store is full; then the trace is analysed at once: CLIENT↔SERVER (sync),
+//! Spans are buffered per trace until the end of the batch finds the trace *closed* (every parent it names is in
+//! it or waits in the call store below, and it has a root or such a caller), its TTL passes in event time, or the
+//! store is full; then the trace is analysed at once: CLIENT↔SERVER (sync),
 //! PRODUCER↔CONSUMER by parent and by span links (async), inferred edges for any other parent→child pair in
 //! different services, database edges, `user` → root SERVER spans, service entry spans with self time, and the
 //! critical path. CLIENT spans left without a server, and every PRODUCER (batch consumers may still link to it),

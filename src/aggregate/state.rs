@@ -18,6 +18,10 @@ pub const MAX_KEYS: usize = 10_000;
 /// Distinct critical paths remembered per entry point (the most frequent one is shown).
 const MAX_PATHS_PER_ENTRY_POINT: usize = 16;
 
+/// Keys kept of one critical path (a path through more hops than this is cut; the share figures still count
+/// every segment).
+const MAX_PATH_KEYS: usize = 256;
+
 /// What kind of call an edge is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -166,9 +170,21 @@ impl KeyedStats {
 
     /// The node of `service`, created (as virtual until its own spans are seen) if new; `None` when full.
     pub fn node_id(&mut self, service: &Arc<str>) -> Option<u32> {
-        for (name, id) in self.name_cache.iter().flatten() {
+        // Spans of one service come in runs: try the last hit before the rest of the cache.
+        let last = (self.name_cache_next + NAME_CACHE - 1) % NAME_CACHE;
+        if let Some((name, id)) = &self.name_cache[last] {
             if Arc::ptr_eq(name, service) {
                 return Some(*id);
+            }
+        }
+        for (slot, entry) in self.name_cache.iter().enumerate() {
+            if let Some((name, id)) = entry {
+                if Arc::ptr_eq(name, service) {
+                    let id = *id;
+                    // Make it the last hit (swap it into the most recent slot).
+                    self.name_cache.swap(slot, last);
+                    return Some(id);
+                }
             }
         }
         let id = match self.name_index.get(service) {
@@ -284,7 +300,7 @@ impl KeyedStats {
                 *critical_ns += share;
             }
             self.critical_total_ns += share;
-            if keys.last() != Some(&key) {
+            if keys.last() != Some(&key) && keys.len() < MAX_PATH_KEYS {
                 keys.push(key);
             }
         }

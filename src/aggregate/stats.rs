@@ -23,8 +23,9 @@ pub const SLICES_PER_WINDOW: u32 = 10;
 
 /// DDSketch relative accuracy: the issue asks for ≤ 1 % relative error on quantiles.
 const SKETCH_ALPHA: f64 = 0.01;
-/// Bins per sketch: with α = 1 %, 2048 bins span ~18 orders of magnitude before the lowest bins collapse.
-const SKETCH_BINS: u32 = 2048;
+/// Bins per sketch (8 bytes each): with α = 1 %, 1024 bins span a factor of ~10⁹ (1 µs to 15 min) at full
+/// accuracy; values further below the largest collapse into the lowest bin. Caps a sketch at 8 KiB.
+const SKETCH_BINS: u32 = 1024;
 /// Smallest latency told apart from zero, in ms (1 ns).
 const SKETCH_MIN_MS: f64 = 1e-6;
 
@@ -143,7 +144,10 @@ impl LatencyStats {
         slice.count += 1;
         slice.errors += u64::from(error);
         slice.sketch.add(value_ms);
-        self.prune(settings, watermark_ms);
+        // Only a new slice can take the count past the window's; older ones leave then (and at every batch end).
+        if self.slices.len() > SLICES_PER_WINDOW as usize + 1 {
+            self.prune(settings, watermark_ms);
+        }
     }
 
     fn add_ewma(&mut self, half_life_ms: f64, at_ms: f64, value_ms: f64, weight: f64) {

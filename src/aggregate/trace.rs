@@ -11,7 +11,10 @@ pub struct TraceTree {
     pub spans: Vec<Span>,
     /// Index of each span's parent within this trace (`None`: a root, or a parent not (yet) seen).
     pub parent: Vec<Option<usize>>,
-    pub children: Vec<Vec<usize>>,
+    /// Children of every span, grouped by parent: span `i`'s are `child_list[child_start[i]..child_start[i + 1]]`
+    /// (two allocations per trace instead of one per parent).
+    child_list: Vec<usize>,
+    child_start: Vec<usize>,
     /// (span id, index) sorted by id: lookups by binary search, no hashing.
     by_id: Vec<(SpanId, usize)>,
     /// Spans dropped because an earlier span of the trace had the same id.
@@ -64,13 +67,31 @@ impl TraceTree {
                 }
             }
         }
-        let mut children = vec![Vec::new(); spans.len()];
+        // Counting sort of spans by parent.
+        let mut child_start = vec![0usize; spans.len() + 1];
+        for p in parent.iter().flatten() {
+            child_start[p + 1] += 1;
+        }
+        for i in 1..child_start.len() {
+            child_start[i] += child_start[i - 1];
+        }
+        let mut fill = child_start.clone();
+        let mut child_list = vec![0usize; child_start[spans.len()]];
         for (i, p) in parent.iter().enumerate() {
             if let Some(p) = p {
-                children[*p].push(i);
+                child_list[fill[*p]] = i;
+                fill[*p] += 1;
             }
         }
-        TraceTree { spans, parent, children, by_id, duplicates }
+        TraceTree { spans, parent, child_list, child_start, by_id, duplicates }
+    }
+
+    /// The children of span `i`, in arrival order.
+    pub fn children(&self, i: usize) -> &[usize] {
+        match (self.child_start.get(i), self.child_start.get(i + 1)) {
+            (Some(&from), Some(&to)) => self.child_list.get(from..to).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
     /// The index of the span with id `id`.
@@ -96,7 +117,7 @@ impl TraceTree {
     pub fn self_time_ns(&self, entry: usize) -> u64 {
         let span = &self.spans[entry];
         let mut calls: Vec<(u64, u64)> = Vec::new();
-        let mut stack: Vec<usize> = self.children[entry].clone();
+        let mut stack: Vec<usize> = self.children(entry).to_vec();
         let mut steps = 0usize;
         while let Some(i) = stack.pop() {
             steps += 1;
@@ -110,7 +131,7 @@ impl TraceTree {
                     calls.push((start, end));
                 }
             } else if !matches!(child.kind, SpanKind::Server | SpanKind::Consumer) {
-                stack.extend_from_slice(&self.children[i]);
+                stack.extend_from_slice(self.children(i));
             }
         }
         span.duration_ns().saturating_sub(union_ns(&mut calls))

@@ -144,6 +144,14 @@ pub enum IngestError {
 }
 
 impl IngestError {
+    fn shift_lines(&mut self, by: usize) {
+        match self {
+            IngestError::Syntax { line, .. } | IngestError::Truncated { line, .. } | IngestError::Shape { line, .. } => {
+                *line += by
+            }
+        }
+    }
+
     fn from_json(format: Format, error: serde_json::Error) -> Self {
         let (line, column) = (error.line(), error.column());
         match error.classify() {
@@ -161,14 +169,53 @@ impl IngestError {
 /// Reads one document of `format` from `bytes`, handing every span to `sink`.
 ///
 /// Nesting deeper than serde_json's recursion limit (128) is an error, never a stack overflow.
+///
+/// Several documents one after another (JSON Lines, as the Collector's file exporter writes one request per
+/// line) are read in turn. Errors name the line and column in the whole input.
 pub fn read(format: Format, bytes: &[u8], sink: &mut dyn SpanSink) -> Result<(), IngestError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = match format {
-        Format::Otlp => serde::de::DeserializeSeed::deserialize(otlp::Document { sink }, &mut de),
-        Format::Jaeger => serde::de::DeserializeSeed::deserialize(jaeger::Document { sink }, &mut de),
-        Format::Zipkin => serde::de::DeserializeSeed::deserialize(zipkin::Document { sink }, &mut de),
+    let mut offset = 0;
+    let mut lines_before = 0;
+    loop {
+        let rest = bytes.get(offset..).unwrap_or_default();
+        let mut de = serde_json::Deserializer::from_slice(rest);
+        let result = match format {
+            Format::Otlp => serde::de::DeserializeSeed::deserialize(otlp::Document { sink: &mut *sink }, &mut de),
+            Format::Jaeger => serde::de::DeserializeSeed::deserialize(jaeger::Document { sink: &mut *sink }, &mut de),
+            Format::Zipkin => serde::de::DeserializeSeed::deserialize(zipkin::Document { sink: &mut *sink }, &mut de),
+        };
+        let error = match result.and_then(|()| de.end()) {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        // "trailing characters" right after a complete document: the next document starts there.
+        let next = (result_was_complete(&error)).then(|| byte_offset(rest, error.line(), error.column())).flatten();
+        match next {
+            Some(at) if at > 0 => {
+                lines_before += rest.get(..at).map_or(0, |done| done.iter().filter(|&&b| b == b'\n').count());
+                offset += at;
+            }
+            _ => {
+                let mut error = IngestError::from_json(format, error);
+                error.shift_lines(lines_before);
+                return Err(error);
+            }
+        }
+    }
+}
+
+fn result_was_complete(error: &serde_json::Error) -> bool {
+    error.classify() == serde_json::error::Category::Syntax && error.to_string().starts_with("trailing characters")
+}
+
+/// The byte offset of 1-based `line` and `column` (serde_json's error position: the offending byte).
+fn byte_offset(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(line - 2).map(|(i, _)| i + 1)?
     };
-    result.and_then(|()| de.end()).map_err(|e| IngestError::from_json(format, e))
+    let at = line_start + column.saturating_sub(1);
+    (at < bytes.len()).then_some(at)
 }
 
 /// Builds a [`Span`] from the fields every reader collects, checking what all formats have in common.

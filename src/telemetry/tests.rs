@@ -195,3 +195,17 @@ fn spans_stay_small_to_move() {
     // Names of called systems are boxed: a span without them is moved around pairing at this size.
     assert!(std::mem::size_of::<Span>() <= 160, "{}", std::mem::size_of::<Span>());
 }
+
+#[test]
+fn json_lines_are_read_document_after_document() {
+    let one_line = OTLP.replace('\n', "");
+    let text = format!("{one_line}\n{one_line}\n\n{one_line}\n");
+    let (out, result) = collect(Format::Otlp, &text);
+    assert_eq!(result, Ok(()));
+    assert_eq!((out.spans.len(), out.rejections.len()), (9, 6));
+    // An error in the third line is reported on line 3.
+    let broken = format!("{one_line}\n{one_line}\n{{\"resourceSpans\": 5}}\n");
+    let (out, result) = collect(Format::Otlp, &broken);
+    assert_eq!(out.spans.len(), 6);
+    assert!(matches!(result, Err(IngestError::Shape { line: 3, .. })), "{result:?}");
+}
