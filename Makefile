@@ -14,12 +14,12 @@ setup:
 setup-browser:
 	@.ci/setup --browser
 
-## build: the npm package in pkg/ (release wasm → wasm-bindgen → wasm-opt -Oz → inlined into the JS shim)
+## build: the npm package in pkg/ (release wasm → wasm-bindgen → wasm-opt -Os → inlined into the JS shim)
 build: setup
 	cargo build --release --lib --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir $(BINDGEN_DIR) --out-name latency_heatmap \
 	  --remove-name-section --remove-producers-section $(RELEASE_WASM)
-	js/node_modules/.bin/wasm-opt -Oz $(BINDGEN_DIR)/latency_heatmap_bg.wasm -o $(BINDGEN_DIR)/latency_heatmap_bg.wasm
+	js/node_modules/.bin/wasm-opt -Os $(BINDGEN_DIR)/latency_heatmap_bg.wasm -o $(BINDGEN_DIR)/latency_heatmap_bg.wasm
 	node js/scripts/build.mjs $(BINDGEN_DIR)
 
 ## demo: build, then serve the standalone demo on http://127.0.0.1:$(PORT)

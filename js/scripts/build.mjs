@@ -75,6 +75,6 @@ const gz = (bytes) => `${(bytes.length / 1024).toFixed(1)} KiB, ${(gzipSync(byte
 const coreBundle = readFileSync(join(dist, 'core.mjs'));
 const shimOnly = Buffer.from(coreBundle.toString('utf8').replace(/export const wasmBase64 = "[^"]*"|var wasmBase64 = "[^"]*"/, ''));
 console.log(`pkg/ assembled: backstage-plugin-latency-heatmap@${manifest.version}`);
-console.log(`  wasm (after wasm-opt -Oz): ${gz(wasmBytes)}`);
+console.log(`  wasm (after wasm-opt -Os): ${gz(wasmBytes)}`);
 console.log(`  JS shim + glue (without the inlined wasm): ${gz(shimOnly)}`);
 console.log(`  dist/core.mjs as shipped (wasm inlined as base64): ${gz(coreBundle)}`);
