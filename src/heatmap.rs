@@ -510,27 +510,16 @@ impl HeatMap {
         }
     }
 
-    /// A hop's own part of the end-to-end time, so the sum along a path does not count nested calls twice: a
-    /// service's processing (self) time; a call's time outside its callee (client − server gap, or queue delay
-    /// for async), or all of it when the callee has no spans of its own (a database, an uninstrumented peer).
+    /// A hop's own part of the end-to-end time, so the sum along a path counts nothing twice: the chosen
+    /// percentile, over the traces whose critical path ran through it, of the time the path spent in it (a
+    /// service's own spans; a call outside its callee's spans). An async call thus counts its publish, not the
+    /// delivery nobody waited for.
     fn hop_ms(&self, id: &str, edge_index: &EdgeIndex<'_>, percentile: Percentile) -> Option<f64> {
-        let settings = &self.state.settings().stats;
-        let quantile =
-            |stats: &LatencyStats| stats.quantile(settings, self.state.watermark_ms(), percentile.quantile());
-        if let Some(node) = self.state.stats_for_node(id) {
-            return quantile(&node.self_time);
-        }
-        let (key, edge) = edge_index.get(id)?;
-        let callee_has_spans = self.state.stats_for_node(&key.to).is_some_and(|node| !node.is_virtual);
-        if edge.gap.count() > 0 {
-            quantile(&edge.gap)
-        } else if edge.queue_delay.count() > 0 {
-            quantile(&edge.queue_delay)
-        } else if !callee_has_spans {
-            quantile(&edge.latency)
-        } else {
-            None
-        }
+        let critical = match self.state.stats_for_node(id) {
+            Some(node) => &node.critical,
+            None => &edge_index.get(id)?.1.critical,
+        };
+        critical.quantile(&self.state.settings().stats, self.state.watermark_ms(), percentile.quantile())
     }
 
     /// The entity's threshold (annotation, else config default), or the config default for a service the catalog

@@ -189,6 +189,10 @@ export interface EntryPoint {
 export interface CumulativeHop {
   /** A node or edge id (service level). */
   id: string;
+  /**
+   * The entry point's percentile, over the traces whose critical path ran through this hop, of the time the path
+   * spent in it: a service's own spans, a call outside its callee (an async call: its publish, not the delivery).
+   */
   ms: number | null;
   /** Sum of `ms` from the entry point up to and including this hop. */
   cumulativeMs: number;

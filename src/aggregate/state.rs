@@ -88,6 +88,8 @@ pub struct NodeState {
     /// Only ever seen as the target of calls (`peer.service`, a database, `user`), never by its own spans.
     pub is_virtual: bool,
     pub critical_ns: f64,
+    /// Per trace whose critical path ran through this service: the ms the path spent in its own spans.
+    pub critical: LatencyStats,
     /// (callee, kind, edge index) of this node's outgoing edges, scanned before hashing for small out-degrees.
     out_edges: Vec<(u32, EdgeKind, u32)>,
 }
@@ -106,6 +108,9 @@ pub struct EdgeState {
     /// before the first one.
     pub inferred: bool,
     pub critical_ns: f64,
+    /// Per trace whose critical path ran through this call: the ms the path spent in it outside the callee's spans
+    /// (the client − server gap, the whole call to a database or uninstrumented peer, the publish of an async one).
+    pub critical: LatencyStats,
 }
 
 /// An entry point (a trace's root service): end-to-end latency and its critical paths.
@@ -320,6 +325,23 @@ impl KeyedStats {
             None if !full => entry_point.paths.push((keys, 1)),
             None => {}
         }
+        // One sample per key and trace: a service comes back on the path after each call it makes.
+        let mut per_key: Vec<(KeyRef, u64)> = Vec::with_capacity(path.len());
+        for &(key, ns) in path {
+            match per_key.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, total)) => *total = total.saturating_add(ns),
+                None => per_key.push((key, ns)),
+            }
+        }
+        for (key, ns) in per_key {
+            let stats = match key {
+                KeyRef::Node(id) => self.nodes.get_mut(id as usize).map(|n| &mut n.critical),
+                KeyRef::Edge(id) => self.edges.get_mut(id as usize).map(|(_, e)| &mut e.critical),
+            };
+            if let Some(stats) = stats {
+                stats.record(s, ms(at_ns), ms(ns), false, watermark);
+            }
+        }
     }
 
     /// The id a snapshot shows for a key.
@@ -365,11 +387,14 @@ impl KeyedStats {
 
     /// Window slices held over all keys: what memory grows with (O(keys · slices)).
     pub fn slice_count(&self) -> usize {
-        let nodes: usize = self.nodes.iter().map(|n| n.latency.slice_count() + n.self_time.slice_count()).sum();
+        let nodes: usize =
+            self.nodes.iter().map(|n| n.latency.slice_count() + n.self_time.slice_count() + n.critical.slice_count()).sum();
         let edges: usize = self
             .edges
             .iter()
-            .map(|(_, e)| e.latency.slice_count() + e.server.slice_count() + e.gap.slice_count() + e.queue_delay.slice_count())
+            .map(|(_, e)| {
+                [&e.latency, &e.server, &e.gap, &e.queue_delay, &e.critical].iter().map(|s| s.slice_count()).sum::<usize>()
+            })
             .sum();
         let entries: usize = self.entry_points.values().map(|e| e.latency.slice_count()).sum();
         nodes + edges + entries

@@ -140,6 +140,7 @@ fn merge_node(into: &mut NodeState, member: &NodeState, settings: &StatsSettings
     into.self_time.merge(&member.self_time, settings);
     into.is_virtual &= member.is_virtual;
     into.critical_ns += member.critical_ns;
+    into.critical.merge(&member.critical, settings);
 }
 
 fn merge_edge(into: &mut EdgeState, member: &EdgeState, settings: &StatsSettings) {
@@ -149,4 +150,5 @@ fn merge_edge(into: &mut EdgeState, member: &EdgeState, settings: &StatsSettings
     into.queue_delay.merge(&member.queue_delay, settings);
     into.inferred &= member.inferred;
     into.critical_ns += member.critical_ns;
+    into.critical.merge(&member.critical, settings);
 }
