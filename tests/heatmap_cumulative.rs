@@ -16,6 +16,16 @@ fn snapshot(catalog: &str, traces: &[u8]) -> Snapshot {
     map.snapshot(&SnapshotOptions::default()).expect("snapshot")
 }
 
+/// The OTel SDK shop with its catalog.
+fn shop() -> Snapshot {
+    let catalog =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog/otel-shop.json"))
+            .expect("catalog");
+    let traces =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/otel-sdk/otlp.json")).expect("traces");
+    snapshot(&catalog, &traces)
+}
+
 fn entry<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatEntryPoint {
     snapshot.entry_points.iter().find(|e| e.latency.id == id).unwrap_or_else(|| panic!("no entry point {id}"))
 }
@@ -75,12 +85,7 @@ fn without_an_annotation_the_default_slo_is_the_budget() {
 
 #[test]
 fn the_shop_frontend_path_is_a_running_sum() {
-    let catalog =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog/otel-shop.json"))
-            .expect("catalog");
-    let traces =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/otel-sdk/otlp.json")).expect("traces");
-    let snapshot = snapshot(&catalog, &traces);
+    let snapshot = shop();
     let frontend = entry(&snapshot, "frontend");
     assert_eq!(frontend.budget_ms, Some(150.0), "frontend's own latency SLO");
     let mut sum = 0.0;
@@ -103,12 +108,7 @@ fn the_shop_frontend_path_is_a_running_sum() {
 /// to more than the p95 of the whole (with the ~40 ms queue delay counted it came to 150 ms against 107 ms).
 #[test]
 fn an_async_hop_counts_its_publish_not_the_delivery() {
-    let catalog =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog/otel-shop.json"))
-            .expect("catalog");
-    let traces =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/otel-sdk/otlp.json")).expect("traces");
-    let snapshot = snapshot(&catalog, &traces);
+    let snapshot = shop();
     let frontend = entry(&snapshot, "frontend");
     let publish = frontend.path.hops.iter().find(|h| h.id == "checkout→shipping:async").expect("async hop on the path");
     let publish_ms = publish.ms.expect("measured");
