@@ -229,6 +229,12 @@ impl HeatMap {
         self.state.ingest(format, bytes)
     }
 
+    /// Treats every span still waiting for its partner as if its TTL had passed: the end of a recorded replay.
+    /// Callers whose callee never reported become calls to virtual nodes.
+    pub fn flush_pending(&mut self) -> IngestReport {
+        self.state.flush_pending()
+    }
+
     /// Forgets all latency state and when alerts began (the catalog and config stay).
     pub fn reset(&mut self) {
         self.state.reset();

@@ -240,6 +240,7 @@ function render() {
   try {
     map.setCatalog(catalog);
     const report = map.ingestOtlp(traces);
+    map.flushPending(); // a finished recording: nothing more will arrive for the spans still waiting
     const snapshot = map.snapshot({
       level: value('level') as 'component' | 'system' | 'domain',
       layout: { direction: value('direction') as 'LR' | 'TB', nodeWidth: NODE.width, nodeHeight: NODE.height, ranksep: 90, nodesep: 36 },

@@ -70,6 +70,14 @@ export class HeatMap {
     return this.#use('ingestZipkin').ingestZipkin(payload) as IngestReport;
   }
 
+  /**
+   * Ends a recorded replay: spans still waiting for their partner are analysed as if their `ttl` had passed, so
+   * calls to services that never report become calls to virtual nodes. Live polling never needs it.
+   */
+  flushPending(): IngestReport {
+    return this.#use('flushPending').flushPending() as IngestReport;
+  }
+
   /** Forgets all latency state; the catalog and config stay. */
   reset(): void {
     this.#use('reset').reset();

@@ -51,6 +51,18 @@ describe('HeatMap', () => {
     map.free();
   });
 
+  it('flushPending turns calls still waiting for a partner into calls to virtual nodes', () => {
+    const map = new HeatMap({ window: 'all' });
+    map.ingestOtlp(otlp);
+    const count = () => map.snapshot().edges.find((edge) => edge.id === 'frontend→currency-api:sync')?.stats.count ?? 0;
+    const before = count();
+    const report = map.flushPending();
+    expect(report.pending).toBe(0);
+    expect(count()).toBe(40);
+    expect(before).toBeLessThan(40);
+    map.free();
+  });
+
   it('reports a broken document without throwing, keeping what came before', () => {
     const map = new HeatMap();
     const report = map.ingestOtlp(otlp.slice(0, otlp.length / 2));

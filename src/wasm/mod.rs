@@ -87,6 +87,12 @@ impl JsHeatMap {
         self.ingest(Format::Zipkin, payload, "ingestZipkin(payload)")
     }
 
+    /// Ends a recorded replay: spans still waiting for a partner are analysed now.
+    #[wasm_bindgen(js_name = flushPending)]
+    pub fn flush_pending(&mut self) -> Result<JsValue, JsValue> {
+        Ok(to_js(&self.inner.flush_pending(), "flushPending()")?)
+    }
+
     /// Forgets the latency state; catalog and config stay.
     pub fn reset(&mut self) {
         self.inner.reset();
