@@ -436,14 +436,16 @@ function counts(result) {
   if (result?.report) {
     const { report, snap } = result;
     const services = snap.nodes.filter((n) => !n.virtual && n.id !== 'user').length;
-    const virtual = snap.nodes.filter((n) => n.virtual).length;
+    const virtual = snap.nodes.filter((n) => n.virtual && n.id !== 'user').length;
     const edges = snap.edges.filter((e) => e.from !== 'user').length;
     const fromUser = snap.edges.length - edges;
     return {
       services: `${services}${virtual ? ` +${virtual} virtual` : ''}`,
       edges: `${edges}${fromUser ? ` +${fromUser} from user` : ''}`,
       pairs: `${int(report.paired)} / ${int(report.inferred)}`,
-      note: `read ${int(report.spansRead)}, rejected ${report.rejected}, pending ${int(report.pending)}, expired ${int(report.expired)}, dropped ${report.dropped}`,
+      note:
+        `read ${int(report.spansRead)}, rejected ${report.rejected}, pending ${int(report.pending)}, ` +
+        `expired ${int(report.expired)}, dropped ${report.dropped}; virtual: ${snap.nodes.filter((n) => n.virtual && n.id !== 'user').map((n) => n.id).sort().join(', ')}`,
     };
   }
   if (result?.edges) {
@@ -457,7 +459,7 @@ function counts(result) {
       services: `${n}${virtual.size ? ` +${virtual.size} virtual` : ''}`,
       edges: String(Object.keys(result.edges).length),
       pairs: `${int(result.paired)} / ${int(result.inferred)}`,
-      note: `${int(result.virtualCalls)} unanswered calls → virtual nodes`,
+      note: `${int(result.virtualCalls)} unanswered calls → virtual nodes ${[...virtual].sort().join(', ')}`,
     };
   }
   return { services: '', edges: '', pairs: '', note: '' };
