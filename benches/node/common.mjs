@@ -1,5 +1,6 @@
 // Helpers shared by the two Node benchmarks: where things are, medians, number formatting and plain-text tables.
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Public sample data lives beside the repository: `<repo>/../shared/data`. */
 export const SHARED_DATA = resolve(REPO, '../shared/data');
-/** The built package (`make build`). */
-export const CORE = resolve(REPO, 'pkg/dist/core.mjs');
+/**
+ * The built package (`make build`); LATENCY_HEATMAP_CORE=<path to a core.mjs> benchmarks another build instead
+ * (another worktree's, or one built with other optimisation settings).
+ */
+export const CORE = resolve(process.env.LATENCY_HEATMAP_CORE || resolve(REPO, 'pkg/dist/core.mjs'));
 
 export async function loadCore() {
   if (!existsSync(CORE)) {
@@ -42,7 +46,7 @@ export function int(n) {
 }
 
 export function ms(n) {
-  if (n >= 10_000) return `${(n / 1000).toFixed(1)} s`;
+  if (n >= 1000) return int(n);
   if (n >= 100) return n.toFixed(0);
   if (n >= 10) return n.toFixed(1);
   return n.toFixed(2);
@@ -63,5 +67,10 @@ export function table(header, rows) {
 }
 
 export function machine() {
-  return `Node ${process.version}, ${process.platform}/${process.arch}`;
+  return `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, ${load()}`;
+}
+
+/** The 1/5/15-minute load averages: on a shared machine, say how shared it was. */
+export function load() {
+  return `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }

@@ -17,7 +17,7 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { int, loadCore, machine, median, ms, options, ratio, table } from './common.mjs';
+import { CORE, int, load, loadCore, machine, median, ms, options, ratio, table } from './common.mjs';
 
 const RUNS = { 50: 7, 200: 5, 1000: 3, 3000: 1, 5000: 1 };
 const CONTENDERS = ['ours', 'dagre', 'elk'];
@@ -77,7 +77,7 @@ async function contender(name) {
   if (name === 'ours') {
     const { layoutGraph } = await loadCore();
     return {
-      version: 'wasm (pkg/)',
+      version: `wasm layoutGraph from ${CORE}`,
       async layout(graph) {
         const out = layoutGraph(graph, { direction: 'TB', ...SPACING });
         return { routes: out.edges, own: out.stats.crossings, layers: out.stats.layers };
@@ -353,7 +353,7 @@ async function main() {
   console.log(
     table(['nodes', 'edges', 'contender', 'median ms', 'runs', 'vs ours', 'crossings (routes)', 'own count', 'routes / segments'], rows),
   );
-  console.log();
+  console.log(`\n(${load()} at the end)`);
   console.log('Goals (printed, not asserted): wasm 1 000 nodes / 2 000 edges ≤ 100 ms, 5 000 nodes ≤ 1 s;');
   console.log('crossings ≤ elkjs\'s and ≤ dagre\'s wherever they finish. "own count" is layoutGraph\'s stats.crossings');
   console.log('(between adjacent ranks, on the ordering); the crossings column is counted on the returned polylines.');
