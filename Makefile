@@ -6,7 +6,7 @@ BINDGEN_DIR := target/wasm-bindgen
 RELEASE_WASM := target/wasm32-unknown-unknown/release/latency_heatmap.wasm
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/tests/wasm-test-runner.sh
 
-.PHONY: setup setup-browser build demo test test-native test-wasm test-js test-bundlers test-e2e bench fuzz
+.PHONY: setup setup-browser build demo test test-native test-wasm test-js test-bundlers test-e2e bench bench-node fuzz
 
 setup:
 	@.ci/setup
@@ -64,15 +64,10 @@ fuzz:
 
 ## bench-node: Node benchmarks of the wasm build against JS peers (benches/node/: ingest against JSON.parse and a
 ## plain-JS baseline, layout against @dagrejs/dagre and elkjs); figures printed, nothing asserted, not in `make test`.
-## npm ci only when benches/node's lockfile changed, as .ci/setup does. E.g. LAYOUT_ARGS=--sizes=50,200,1000
-.PHONY: bench-node
+## E.g. LAYOUT_ARGS=--sizes=50,200,1000
 INGEST_ARGS ?=
 LAYOUT_ARGS ?=
 bench-node: build
-	@sum=$$(sha256sum benches/node/package-lock.json | cut -d' ' -f1); \
-	if [ "$$(cat benches/node/node_modules/.setup-stamp 2>/dev/null)" != "$$sum" ]; then \
-	  echo "bench-node: npm ci in benches/node"; \
-	  (cd benches/node && npm ci --no-audit --no-fund --loglevel=error) && echo "$$sum" > benches/node/node_modules/.setup-stamp; \
-	fi
+	@.ci/setup --bench
 	cd benches/node && node --expose-gc --max-old-space-size=8192 ingest.mjs $(INGEST_ARGS)
 	cd benches/node && node --expose-gc layout.mjs $(LAYOUT_ARGS)
