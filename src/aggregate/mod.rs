@@ -172,7 +172,9 @@ impl LatencyState {
         let mut warnings = Vec::new();
         if counts.dropped > 0 {
             warnings.push(format!(
-                "{} spans were forced out of the pending store before their partner arrived (maxPending {})",
+                "{} spans were analysed before their trace could be known complete: more were waiting than \
+                 maxPending {} allows, so calls whose other side came later may be missing (raise maxPending or \
+                 ingest smaller documents)",
                 counts.dropped, self.settings.max_pending
             ));
         }
