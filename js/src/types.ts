@@ -307,6 +307,7 @@ export interface LayoutOptions {
   ranksep?: number;
   edgesep?: number;
   groupPadding?: number;
+  /** Most crossing-reduction sweeps (default 12); more trades time for a few fewer crossings on large graphs. */
   maxSweeps?: number;
 }
 
