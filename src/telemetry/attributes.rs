@@ -3,6 +3,9 @@
 //! Owns which attribute keys we keep (current semantic conventions and the older names still in the wild) and
 //! what counts as an error. Everything else in a span's attributes is skipped while reading.
 
+use std::borrow::Cow;
+
+use super::json::{self, Kind, Reader};
 use super::scalar::Scalar;
 use super::SpanKind;
 
@@ -42,6 +45,47 @@ fn keep(value: &Scalar<'_>) -> Option<String> {
     (!cut.is_empty()).then(|| cut.to_owned())
 }
 
+/// An attribute key we use, in any of its spellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attribute {
+    ServiceName,
+    SpanKind,
+    PeerService,
+    DbSystem,
+    DbName,
+    ServerAddress,
+    MessagingDestination,
+    DbQuery,
+    HttpStatus,
+    GrpcStatus,
+    Error,
+    OtelStatus,
+}
+
+impl Attribute {
+    /// The role of a key, compared as bytes (keys are never decoded); `None` for every key we skip.
+    pub fn from_key(key: &[u8]) -> Option<Attribute> {
+        Some(match key {
+            b"service.name" => Attribute::ServiceName,
+            b"span.kind" => Attribute::SpanKind,
+            b"peer.service" => Attribute::PeerService,
+            b"db.system" | b"db.system.name" | b"db.type" => Attribute::DbSystem,
+            b"db.name" | b"db.namespace" | b"db.instance" => Attribute::DbName,
+            b"server.address" | b"net.peer.name" | b"peer.hostname" => Attribute::ServerAddress,
+            b"messaging.destination.name" | b"messaging.destination" | b"message_bus.destination" => {
+                Attribute::MessagingDestination
+            }
+            b"db.statement" | b"db.query.text" | b"sql.query" => Attribute::DbQuery,
+            b"http.response.status_code" | b"http.status_code" => Attribute::HttpStatus,
+            b"rpc.grpc.status_code" => Attribute::GrpcStatus,
+            // Zipkin marks failures by the tag's presence (its value is a message, often empty); Jaeger by `true`.
+            b"error" => Attribute::Error,
+            b"otel.status_code" => Attribute::OtelStatus,
+            _ => return None,
+        })
+    }
+}
+
 impl SpanAttributes {
     pub fn peer_service(&self) -> Option<&str> {
         self.names.as_ref()?.peer_service.as_deref()
@@ -64,33 +108,28 @@ impl SpanAttributes {
         self.names.get_or_insert_with(Box::default)
     }
 
-    /// Applies one attribute/tag. Returns the span kind if the key is Jaeger/OpenTracing's `span.kind` tag.
-    pub(crate) fn apply(&mut self, key: &str, value: &Scalar<'_>) -> Option<SpanKind> {
-        match key {
-            "peer.service" => self.names_mut().peer_service = keep(value),
-            "db.system" | "db.system.name" | "db.type" => self.names_mut().db_system = keep(value),
-            "db.name" | "db.namespace" | "db.instance" => self.names_mut().db_name = keep(value),
-            "server.address" | "net.peer.name" | "peer.hostname" if self.server_address().is_none() => {
+    /// Applies one attribute or tag (`service.name` and `span.kind` are the caller's: see [`Targets`]).
+    fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>) {
+        match attribute {
+            Attribute::PeerService => self.names_mut().peer_service = keep(value),
+            Attribute::DbSystem => self.names_mut().db_system = keep(value),
+            Attribute::DbName => self.names_mut().db_name = keep(value),
+            Attribute::ServerAddress if self.server_address().is_none() => {
                 self.names_mut().server_address = keep(value)
             }
-            "messaging.destination.name" | "messaging.destination" | "message_bus.destination" => {
-                self.names_mut().messaging_destination = keep(value)
-            }
-            "db.statement" | "db.query.text" | "sql.query" => self.db_query = true,
-            "http.response.status_code" | "http.status_code" => self.http_status = value.as_i64(),
-            "rpc.grpc.status_code" => self.grpc_status = value.as_i64(),
-            // Zipkin marks failures by the tag's presence (its value is a message, often empty); Jaeger by `true`.
-            "error" => {
+            Attribute::MessagingDestination => self.names_mut().messaging_destination = keep(value),
+            Attribute::DbQuery => self.db_query = true,
+            Attribute::HttpStatus => self.http_status = value.as_i64(),
+            Attribute::GrpcStatus => self.grpc_status = value.as_i64(),
+            Attribute::Error => {
                 self.status_error |= match value {
                     Scalar::Str(s) => !s.eq_ignore_ascii_case("false"),
                     other => other.truthy(),
                 }
             }
-            "otel.status_code" => self.status_error |= value.as_str() == Some("ERROR"),
-            "span.kind" => return value.as_str().map(kind_from_name),
-            _ => {}
+            Attribute::OtelStatus => self.status_error |= value.as_str() == Some("ERROR"),
+            Attribute::ServerAddress | Attribute::ServiceName | Attribute::SpanKind => {}
         }
-        None
     }
 
     /// Status ERROR, HTTP ≥ 500 or a non-OK gRPC status.
@@ -104,141 +143,114 @@ impl SpanAttributes {
 /// A kind name in any of the spellings we meet: OTLP `SPAN_KIND_SERVER`, Zipkin `SERVER`, Jaeger `server`.
 pub(crate) fn kind_from_name(name: &str) -> SpanKind {
     let bare = name.strip_prefix("SPAN_KIND_").unwrap_or(name);
-    match bare.to_ascii_lowercase().as_str() {
-        "server" => SpanKind::Server,
-        "client" => SpanKind::Client,
-        "producer" => SpanKind::Producer,
-        "consumer" => SpanKind::Consumer,
-        "internal" => SpanKind::Internal,
-        _ => SpanKind::Unspecified,
-    }
+    [
+        ("server", SpanKind::Server),
+        ("client", SpanKind::Client),
+        ("producer", SpanKind::Producer),
+        ("consumer", SpanKind::Consumer),
+        ("internal", SpanKind::Internal),
+    ]
+    .into_iter()
+    .find_map(|(spelling, kind)| bare.eq_ignore_ascii_case(spelling).then_some(kind))
+    .unwrap_or(SpanKind::Unspecified)
 }
 
-/// One `{ "key": …, "value": … }` entry, as OTLP attributes (`value` an `AnyValue` object) and Jaeger tags
-/// (`value` a plain JSON scalar, beside a `type`) both write it. Either order of fields is accepted.
-pub(crate) struct KeyValue<'de> {
-    pub key: Option<std::borrow::Cow<'de, str>>,
-    pub value: Scalar<'de>,
+/// Where a list of attributes or tags goes: the span's attributes, and the two keys its reader handles itself.
+pub(crate) struct Targets<'t> {
+    pub attributes: &'t mut SpanAttributes,
+    /// Receives a `span.kind` tag (Jaeger, OpenTracing).
+    pub kind: Option<&'t mut SpanKind>,
+    /// Receives `service.name` (OTLP resources).
+    pub service: Option<&'t mut Option<String>>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum KeyValueField {
-    Key,
-    Value,
-    #[serde(other)]
-    Other,
-}
-
-impl<'de> serde::Deserialize<'de> for KeyValue<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = KeyValue<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a key/value object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = KeyValue { key: None, value: Scalar::Null };
-                while let Some(field) = map.next_key::<KeyValueField>()? {
-                    match field {
-                        KeyValueField::Key => {
-                            out.key = match map.next_value::<Scalar<'de>>()? {
-                                Scalar::Str(s) => Some(s),
-                                _ => None,
-                            }
-                        }
-                        KeyValueField::Value => out.value = map.next_value_seed(super::scalar::AnyValue)?,
-                        KeyValueField::Other => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-            // Anything else in a tag list is skipped, not fatal.
-            super::scalar::visit_non_objects!(KeyValue { key: None, value: Scalar::Null });
-        }
-        deserializer.deserialize_any(V)
-    }
-}
-
-/// A list of [`KeyValue`]s applied to `attributes` as it is read (no list is collected). `kind` receives a
-/// `span.kind` tag; `service` receives `service.name` (resources, Jaeger process tags).
-pub(crate) struct KeyValueList<'a> {
-    pub attributes: &'a mut SpanAttributes,
-    pub kind: Option<&'a mut SpanKind>,
-    pub service: Option<&'a mut Option<String>>,
-}
-
-super::scalar::seed_via_visitor!(KeyValueList<'_>);
-
-impl<'de> serde::de::Visitor<'de> for KeyValueList<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a list of key/value objects")
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(kv) = seq.next_element::<KeyValue<'de>>()? {
-            let Some(key) = kv.key else { continue };
-            if key == "service.name" {
-                if let (Some(slot), Some(name)) = (self.service.as_deref_mut(), kv.value.as_str()) {
+impl Targets<'_> {
+    fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>) {
+        match attribute {
+            Attribute::ServiceName => {
+                if let (Some(slot), Some(name)) = (self.service.as_deref_mut(), value.as_str()) {
                     *slot = Some(name.to_owned());
                 }
-                continue;
             }
-            if let Some(kind) = self.attributes.apply(&key, &kv.value) {
-                if let Some(slot) = self.kind.as_deref_mut() {
-                    *slot = kind;
+            Attribute::SpanKind => {
+                if let (Some(slot), Some(name)) = (self.kind.as_deref_mut(), value.as_str()) {
+                    *slot = kind_from_name(name);
                 }
             }
+            _ => self.attributes.apply(attribute, value),
+        }
+    }
+
+    /// Reads a list of `{ "key": …, "value": … }` entries (OTLP attributes, whose `value` is an `AnyValue`; Jaeger
+    /// tags, whose `value` is a plain scalar beside a `type`) or an object of tags (Zipkin), applying the keys we use
+    /// as they are read and skipping the values of all others undecoded. A value of any other type is skipped.
+    pub fn read(mut self, json: &mut Reader<'_>) -> json::Result<()> {
+        match json.peek()? {
+            Kind::Array => {
+                json.begin_array()?;
+                while json.next_element()? {
+                    self.read_key_value(json)?;
+                }
+            }
+            Kind::Object => {
+                json.begin_object()?;
+                while let Some(key) = json.next_key()? {
+                    match Attribute::from_key(&key) {
+                        Some(attribute) => self.apply(attribute, &Scalar::read(json)?),
+                        None => json.skip()?,
+                    }
+                }
+            }
+            _ => json.skip()?,
         }
         Ok(())
     }
-    // Zipkin writes tags as an object; a wrong type elsewhere is skipped rather than failing the document.
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Scalar<'de>>()? {
-            let value = map.next_value::<Scalar<'de>>()?;
-            if let Some(key) = key.as_str() {
-                self.attributes.apply(key, &value);
+
+    /// One `{ "key": …, "value": … }` entry, fields in either order; anything but an object is skipped.
+    fn read_key_value(&mut self, json: &mut Reader<'_>) -> json::Result<()> {
+        if !json.object_or_skip()? {
+            return Ok(());
+        }
+        // `None` until the key is read; then the attribute it names, if we use it.
+        let mut attribute: Option<Option<Attribute>> = None;
+        let mut value = None;
+        while let Some(field) = json.next_key()? {
+            match &*field {
+                b"key" => {
+                    attribute = Some(match json.peek()? {
+                        Kind::String => Attribute::from_key(&json.string_bytes()?),
+                        _ => {
+                            json.skip()?;
+                            None
+                        }
+                    })
+                }
+                b"value" if attribute == Some(None) => json.skip()?,
+                b"value" => value = Some(Scalar::read_any_value(json)?),
+                _ => json.skip()?,
             }
+        }
+        if let (Some(Some(attribute)), Some(value)) = (attribute, value) {
+            self.apply(attribute, &value);
         }
         Ok(())
     }
-    super::scalar::visit_scalars!(());
 }
 
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum ServiceNameField {
-    ServiceName,
-    #[serde(other)]
-    Other,
-}
-
-/// An object naming a service in `serviceName`: a Jaeger process, a Zipkin endpoint. Empty names are no names.
-pub(crate) struct ServiceNameObject;
-
-super::scalar::seed_via_visitor!(ServiceNameObject);
-
-impl<'de> serde::de::Visitor<'de> for ServiceNameObject {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object with serviceName")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
-        let mut service = None;
-        while let Some(field) = map.next_key::<ServiceNameField>()? {
-            match field {
-                ServiceNameField::ServiceName => {
-                    service = map.next_value::<Scalar>()?.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
-                }
-                ServiceNameField::Other => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
+/// An object naming a service in `serviceName`: a Jaeger process, a Zipkin endpoint. Empty names are no names;
+/// anything but an object is skipped.
+pub(crate) fn read_service_name_object<'a>(json: &mut Reader<'a>) -> json::Result<Option<Cow<'a, str>>> {
+    let mut service = None;
+    if json.object_or_skip()? {
+        while let Some(field) = json.next_key()? {
+            match &*field {
+                b"serviceName" => match Scalar::read(json)? {
+                    Scalar::Str(name) if !name.is_empty() => service = Some(name),
+                    _ => service = None,
+                },
+                _ => json.skip()?,
             }
         }
-        Ok(service)
     }
-    super::scalar::visit_non_objects!(None);
+    Ok(service)
 }

@@ -6,13 +6,13 @@
 //! The `processes` map usually follows `spans`, so a trace's spans are held until its object ends unless their
 //! process is already known; the hold is bounded by the trace object in the input.
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
-use super::attributes::{KeyValueList, ServiceNameObject};
-use super::scalar::{self, seed_via_visitor, visit_non_arrays, visit_non_objects, Scalar};
+use super::attributes::{read_service_name_object, Targets};
+use super::json::{self, Kind, Reader};
+use super::scalar::{self, Scalar};
 use super::{
     read_time, unknown_service, Link, RejectReason, ServiceNames, Span, SpanFields, SpanKind, SpanSink, MAX_LINKS_PER_SPAN,
 };
@@ -22,120 +22,69 @@ const FIELD_NAMES: [&str; 4] = ["traceID", "spanID", "startTime", "duration"];
 /// Processes a trace may declare; more are ignored (their spans are rejected as having no process).
 const MAX_PROCESSES: usize = 4096;
 
-pub(crate) struct Document<'s> {
-    pub sink: &'s mut dyn SpanSink,
-}
-
-impl<'de> DeserializeSeed<'de> for Document<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let mut names = ServiceNames::default();
-        deserializer.deserialize_any(Top { sink: self.sink, names: &mut names })
-    }
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier)]
-enum TopField {
-    #[serde(rename = "data")]
-    Data,
-    #[serde(rename = "spans")]
-    Spans,
-    #[serde(rename = "processes")]
-    Processes,
-    #[serde(other)]
-    Other,
-}
-
-struct Top<'s, 'n> {
-    sink: &'s mut dyn SpanSink,
-    names: &'n mut ServiceNames,
-}
-
-impl<'de> Visitor<'de> for Top<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Jaeger response {\"data\": [...]}, an array of traces or one trace")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        TraceList { sink: self.sink, names: self.names, name: "" }.visit_seq(seq)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        // A top-level object is either the query response (`data`) or one trace (`spans`, `processes`).
-        let mut trace = TraceState::new("");
-        while let Some(field) = map.next_key::<TopField>()? {
-            match field {
-                TopField::Data => map.next_value_seed(TraceList {
-                    sink: &mut *self.sink,
-                    names: &mut *self.names,
-                    name: "data",
-                })?,
-                TopField::Spans => {
-                    map.next_value_seed(SpanList { trace: &mut trace, sink: &mut *self.sink, names: &mut *self.names })?
-                }
-                TopField::Processes => map.next_value_seed(Processes { trace: &mut trace, names: &mut *self.names })?,
-                TopField::Other => {
-                    map.next_value::<IgnoredAny>()?;
+/// Reads one document: the query response (`data`), an array of traces, or one trace (`spans`, `processes`).
+pub(crate) fn read(json: &mut Reader<'_>, sink: &mut dyn SpanSink) -> json::Result<()> {
+    let mut names = ServiceNames::default();
+    match json.peek()? {
+        Kind::Array => read_trace_list(json, sink, &mut names, "")?,
+        Kind::Object => {
+            json.begin_object()?;
+            let mut trace = TraceState::default();
+            while let Some(key) = json.next_key()? {
+                match &*key {
+                    b"data" => read_trace_list(json, sink, &mut names, "data")?,
+                    b"spans" => read_span_list(json, &mut trace, sink, &mut names)?,
+                    b"processes" => read_processes(json, &mut trace, &mut names)?,
+                    _ => json.skip()?,
                 }
             }
+            trace.flush(sink);
         }
-        trace.flush(self.sink);
-        Ok(())
+        _ => return Err(json.shape("a Jaeger response {\"data\": [...]}, an array of traces or one trace")),
     }
+    Ok(())
 }
 
-struct TraceList<'s, 'n> {
-    sink: &'s mut dyn SpanSink,
-    names: &'n mut ServiceNames,
+/// An array of trace objects (`"data": null` is what Jaeger returns for none), each flushed when it ends.
+fn read_trace_list(
+    json: &mut Reader<'_>,
+    sink: &mut dyn SpanSink,
+    names: &mut ServiceNames,
     name: &'static str,
-}
-
-seed_via_visitor!(TraceList<'_, '_>);
-
-impl<'de> Visitor<'de> for TraceList<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of Jaeger traces")
+) -> json::Result<()> {
+    if !json.array_or_skip()? {
+        return Ok(());
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        loop {
-            let prefix = format!("{}[{index}]", self.name);
-            let mut trace = TraceState::new(&prefix);
-            let seed = TraceObject { trace: &mut trace, sink: &mut *self.sink, names: &mut *self.names };
-            if seq.next_element_seed(seed)?.is_none() {
-                break;
-            }
-            trace.flush(self.sink);
-            index += 1;
-        }
-        Ok(())
+    let mut trace = TraceState { prefix: Some((name, 0)), ..TraceState::default() };
+    let mut index = 0;
+    while json.next_element()? {
+        trace.prefix = Some((name, index));
+        read_trace_object(json, &mut trace, sink, names)?;
+        trace.flush(sink);
+        index += 1;
     }
-    // `"data": null` is what Jaeger returns for no traces.
-    visit_non_arrays!(());
+    Ok(())
 }
 
 /// What is known about one trace object while it is read.
+#[derive(Default)]
 struct TraceState {
-    prefix: String,
+    /// The list name and index of this trace (`data[3]`), `None` for a trace that is the whole document.
+    prefix: Option<(&'static str, usize)>,
     processes: HashMap<String, Arc<str>>,
     /// Spans whose `processID` was not yet declared, with their index in `spans[]`.
     held: Vec<(Span, String, usize)>,
 }
 
 impl TraceState {
-    fn new(prefix: &str) -> Self {
-        TraceState { prefix: prefix.to_owned(), processes: HashMap::new(), held: Vec::new() }
-    }
-
     fn location(&self, index: usize) -> String {
-        if self.prefix.is_empty() {
-            format!("spans[{index}]")
-        } else {
-            format!("{}.spans[{index}]", self.prefix)
+        match self.prefix {
+            None => format!("spans[{index}]"),
+            Some((name, trace)) => format!("{name}[{trace}].spans[{index}]"),
         }
     }
 
+    /// Hands the held spans to the sink and forgets this trace's processes.
     fn flush(&mut self, sink: &mut dyn SpanSink) {
         for (mut span, process, index) in std::mem::take(&mut self.held) {
             match self.processes.get(&process) {
@@ -146,222 +95,134 @@ impl TraceState {
                 None => sink.reject(self.location(index), RejectReason::Missing("process for processID")),
             }
         }
+        self.processes.clear();
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(field_identifier)]
-enum TraceField {
-    #[serde(rename = "spans")]
-    Spans,
-    #[serde(rename = "processes")]
-    Processes,
-    #[serde(other)]
-    Other,
-}
-
-struct TraceObject<'t, 's, 'n> {
-    trace: &'t mut TraceState,
-    sink: &'s mut dyn SpanSink,
-    names: &'n mut ServiceNames,
-}
-
-seed_via_visitor!(TraceObject<'_, '_, '_>);
-
-impl<'de> Visitor<'de> for TraceObject<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Jaeger trace object")
+fn read_trace_object(
+    json: &mut Reader<'_>,
+    trace: &mut TraceState,
+    sink: &mut dyn SpanSink,
+    names: &mut ServiceNames,
+) -> json::Result<()> {
+    if !json.object_or_skip()? {
+        return Ok(());
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(field) = map.next_key::<TraceField>()? {
-            match field {
-                TraceField::Spans => map.next_value_seed(SpanList {
-                    trace: &mut *self.trace,
-                    sink: &mut *self.sink,
-                    names: &mut *self.names,
-                })?,
-                TraceField::Processes => {
-                    map.next_value_seed(Processes { trace: &mut *self.trace, names: &mut *self.names })?
-                }
-                TraceField::Other => {
-                    map.next_value::<IgnoredAny>()?;
+    while let Some(key) = json.next_key()? {
+        match &*key {
+            b"spans" => read_span_list(json, trace, sink, names)?,
+            b"processes" => read_processes(json, trace, names)?,
+            _ => json.skip()?,
+        }
+    }
+    Ok(())
+}
+
+/// `processes: { "p1": { "serviceName": … }, … }`.
+fn read_processes(json: &mut Reader<'_>, trace: &mut TraceState, names: &mut ServiceNames) -> json::Result<()> {
+    if json.object_or_skip()? {
+        while let Some(id) = json.next_key()? {
+            let service = read_service_name_object(json)?;
+            if let Some(service) = service {
+                if trace.processes.len() < MAX_PROCESSES {
+                    trace.processes.insert(String::from_utf8_lossy(&id).into_owned(), names.get(&service));
                 }
             }
         }
-        Ok(())
     }
-    visit_non_objects!(());
+    Ok(())
 }
 
-struct Processes<'t, 'n> {
-    trace: &'t mut TraceState,
-    names: &'n mut ServiceNames,
-}
-
-seed_via_visitor!(Processes<'_, '_>);
-
-impl<'de> Visitor<'de> for Processes<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a processes object")
+fn read_span_list(
+    json: &mut Reader<'_>,
+    trace: &mut TraceState,
+    sink: &mut dyn SpanSink,
+    names: &mut ServiceNames,
+) -> json::Result<()> {
+    if !json.array_or_skip()? {
+        return Ok(());
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(id) = map.next_key::<Scalar>()? {
-            let service = map.next_value_seed(ServiceNameObject)?;
-            if let (Some(id), Some(service)) = (id.as_str(), service) {
-                if self.trace.processes.len() < MAX_PROCESSES {
-                    self.trace.processes.insert(id.to_owned(), self.names.get(&service));
+    let mut index = 0usize;
+    while json.next_element()? {
+        let read = read_span(json, names)?;
+        match read.and_then(|read| Ok((read.fields.finish(unknown_service(), FIELD_NAMES)?, read.process))) {
+            Err(reason) => sink.reject(trace.location(index), reason),
+            Ok((mut span, Process::Inline(service))) => {
+                span.service = service;
+                sink.span(span);
+            }
+            Ok((mut span, Process::Id(id))) => match trace.processes.get(id.as_ref()) {
+                Some(service) => {
+                    span.service = service.clone();
+                    sink.span(span);
                 }
-            }
+                None => trace.held.push((span, id.into_owned(), index)),
+            },
+            Ok((_, Process::None)) => sink.reject(trace.location(index), RejectReason::Missing("processID")),
         }
-        Ok(())
+        index += 1;
     }
-    visit_non_objects!(());
+    Ok(())
 }
 
-struct SpanList<'t, 's, 'n> {
-    trace: &'t mut TraceState,
-    sink: &'s mut dyn SpanSink,
-    names: &'n mut ServiceNames,
+/// Which process a span names: an inline `process` object wins over a `processID`.
+enum Process<'a> {
+    Inline(Arc<str>),
+    Id(Cow<'a, str>),
+    None,
 }
 
-seed_via_visitor!(SpanList<'_, '_, '_>);
-
-impl<'de> Visitor<'de> for SpanList<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("spans as an array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        while let Some(read) = seq.next_element_seed(JaegerSpan { names: &mut *self.names })? {
-            match read {
-                Err(reason) => self.sink.reject(self.trace.location(index), reason),
-                Ok(read) => match read.fields.finish(unknown_service(), FIELD_NAMES) {
-                    Err(reason) => self.sink.reject(self.trace.location(index), reason),
-                    Ok(mut span) => match (read.process, read.process_id) {
-                        (Some(service), _) => {
-                            span.service = service;
-                            self.sink.span(span);
-                        }
-                        (None, Some(id)) => match self.trace.processes.get(&id) {
-                            Some(service) => {
-                                span.service = service.clone();
-                                self.sink.span(span);
-                            }
-                            None => self.trace.held.push((span, id, index)),
-                        },
-                        (None, None) => self.sink.reject(self.trace.location(index), RejectReason::Missing("processID")),
-                    },
-                },
-            }
-            index += 1;
-        }
-        Ok(())
-    }
-    visit_non_arrays!(());
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier)]
-enum SpanField {
-    #[serde(rename = "traceID")]
-    TraceId,
-    #[serde(rename = "spanID")]
-    SpanId,
-    #[serde(rename = "parentSpanID")]
-    ParentSpanId,
-    #[serde(rename = "references")]
-    References,
-    #[serde(rename = "startTime")]
-    StartTime,
-    #[serde(rename = "duration")]
-    Duration,
-    #[serde(rename = "tags")]
-    Tags,
-    #[serde(rename = "processID")]
-    ProcessId,
-    #[serde(rename = "process")]
-    Process,
-    #[serde(other)]
-    Other,
-}
-
-struct JaegerSpanRead {
+struct JaegerSpanRead<'a> {
     fields: SpanFields,
-    process_id: Option<String>,
-    process: Option<Arc<str>>,
+    process: Process<'a>,
 }
 
-struct JaegerSpan<'n> {
-    names: &'n mut ServiceNames,
-}
-
-seed_via_visitor!(JaegerSpan<'_>);
-
-impl<'de> Visitor<'de> for JaegerSpan<'_> {
-    type Value = Result<JaegerSpanRead, RejectReason>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Jaeger span object")
+fn read_span<'a>(json: &mut Reader<'a>, names: &mut ServiceNames) -> json::Result<Result<JaegerSpanRead<'a>, RejectReason>> {
+    if !json.object_or_skip()? {
+        return Ok(Err(RejectReason::Missing("span object")));
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = SpanFields::new();
-        let mut read_process_id = None;
-        let mut process = None;
-        let mut problem: Option<RejectReason> = None;
-        let mut duration_ns: Option<u64> = None;
-        let mut references = References { parent: None, follows: None, links: Vec::new() };
-        let mut kind = SpanKind::Unspecified;
-        while let Some(field) = map.next_key::<SpanField>()? {
-            let outcome = match field {
-                SpanField::TraceId => fields.read_trace_id("traceID", &map.next_value()?),
-                SpanField::SpanId => fields.read_span_id("spanID", &map.next_value()?),
-                SpanField::ParentSpanId => fields.read_parent_id("parentSpanID", &map.next_value()?),
-                SpanField::References => {
-                    map.next_value_seed(&mut references)?;
-                    Ok(())
-                }
-                SpanField::StartTime => read_time("startTime", &map.next_value()?, 1000).map(|v| fields.start_ns = Some(v)),
-                SpanField::Duration => read_time("duration", &map.next_value()?, 1000).map(|v| duration_ns = Some(v)),
-                SpanField::Tags => {
-                    map.next_value_seed(KeyValueList {
-                        attributes: &mut fields.attributes,
-                        kind: Some(&mut kind),
-                        service: None,
-                    })?;
-                    Ok(())
-                }
-                SpanField::ProcessId => {
-                    read_process_id = map.next_value::<Scalar>()?.as_str().map(str::to_owned);
-                    Ok(())
-                }
-                SpanField::Process => {
-                    process = map.next_value_seed(ServiceNameObject)?.map(|name| self.names.get(&name));
-                    Ok(())
-                }
-                SpanField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    Ok(())
-                }
-            };
-            if let Err(reason) = outcome {
-                problem.get_or_insert(reason);
+    let mut fields = SpanFields::new();
+    let mut process_id = None;
+    let mut process = None;
+    let mut duration_ns: Option<u64> = None;
+    let mut references = References { parent: None, follows: None, links: Vec::new() };
+    let mut kind = SpanKind::Unspecified;
+    while let Some(key) = json.next_key()? {
+        let outcome = match &*key {
+            b"traceID" => fields.read_trace_id("traceID", &Scalar::read(json)?),
+            b"spanID" => fields.read_span_id("spanID", &Scalar::read(json)?),
+            b"parentSpanID" => fields.read_parent_id("parentSpanID", &Scalar::read(json)?),
+            b"references" => references.read(json).map(Ok)?,
+            b"startTime" => read_time("startTime", &Scalar::read(json)?, 1000).map(|v| fields.start_ns = Some(v)),
+            b"duration" => read_time("duration", &Scalar::read(json)?, 1000).map(|v| duration_ns = Some(v)),
+            b"tags" => Targets { attributes: &mut fields.attributes, kind: Some(&mut kind), service: None }.read(json).map(Ok)?,
+            b"processID" => {
+                process_id = match Scalar::read(json)? {
+                    Scalar::Str(id) => Some(id),
+                    _ => None,
+                };
+                Ok(())
             }
-        }
-        if let Some(reason) = problem {
-            return Ok(Err(reason));
-        }
-        fields.kind = kind;
-        if let Err(reason) = fields.end_after("duration", duration_ns) {
-            return Ok(Err(reason));
-        }
-        // OpenTracing's async children name their parent with FOLLOWS_FROM only; same-trace ones are parents.
-        fields.parent_id = fields.parent_id.or(references.parent).or(references.follows.filter(|(t, _)| Some(*t) == fields.trace_id).map(|(_, s)| s));
-        fields.links = references.links;
-        Ok(Ok(JaegerSpanRead { fields, process_id: read_process_id, process }))
+            b"process" => {
+                process = read_service_name_object(json)?.map(|name| names.get(&name));
+                Ok(())
+            }
+            _ => json.skip().map(Ok)?,
+        };
+        fields.note(outcome);
     }
-    visit_non_objects!(Err(RejectReason::Missing("span object")));
+    fields.kind = kind;
+    fields.end_after("duration", duration_ns);
+    // OpenTracing's async children name their parent with FOLLOWS_FROM only; same-trace ones are parents.
+    let same_trace_follows = references.follows.filter(|(t, _)| Some(*t) == fields.trace_id).map(|(_, s)| s);
+    fields.parent_id = fields.parent_id.or(references.parent).or(same_trace_follows);
+    fields.links = references.links;
+    let process = match (process, process_id) {
+        (Some(service), _) => Process::Inline(service),
+        (None, Some(id)) => Process::Id(id),
+        (None, None) => Process::None,
+    };
+    Ok(Ok(JaegerSpanRead { fields, process }))
 }
 
 /// `references[]`: the first CHILD_OF is the parent; FOLLOWS_FROM references are links.
@@ -371,29 +232,13 @@ struct References {
     links: Vec<Link>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(field_identifier)]
-enum ReferenceField {
-    #[serde(rename = "refType")]
-    RefType,
-    #[serde(rename = "traceID")]
-    TraceId,
-    #[serde(rename = "spanID")]
-    SpanId,
-    #[serde(other)]
-    Other,
-}
-
-seed_via_visitor!(&mut References);
-
-impl<'de> Visitor<'de> for &mut References {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("references as an array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(reference) = seq.next_element_seed(Reference)? {
-            let Some((child_of, trace_id, span_id)) = reference else { continue };
+impl References {
+    fn read(&mut self, json: &mut Reader<'_>) -> json::Result<()> {
+        if !json.array_or_skip()? {
+            return Ok(());
+        }
+        while json.next_element()? {
+            let Some((child_of, trace_id, span_id)) = read_reference(json)? else { continue };
             if child_of && self.parent.is_none() {
                 self.parent = Some(span_id);
             } else if !child_of {
@@ -405,31 +250,20 @@ impl<'de> Visitor<'de> for &mut References {
         }
         Ok(())
     }
-    visit_non_arrays!(());
 }
 
-struct Reference;
-
-seed_via_visitor!(Reference);
-
-impl<'de> Visitor<'de> for Reference {
-    type Value = Option<(bool, super::TraceId, super::SpanId)>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a reference object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut child_of, mut trace, mut span) = (true, None, None);
-        while let Some(field) = map.next_key::<ReferenceField>()? {
-            match field {
-                ReferenceField::RefType => child_of = map.next_value::<Scalar>()?.as_str() != Some("FOLLOWS_FROM"),
-                ReferenceField::TraceId => trace = scalar::trace_id(&map.next_value()?).ok().flatten(),
-                ReferenceField::SpanId => span = scalar::span_id(&map.next_value()?).ok().flatten(),
-                ReferenceField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+/// One reference: (is CHILD_OF, trace id, span id), or `None` if its ids are unusable.
+fn read_reference(json: &mut Reader<'_>) -> json::Result<Option<(bool, super::TraceId, super::SpanId)>> {
+    let (mut child_of, mut trace, mut span) = (true, None, None);
+    if json.object_or_skip()? {
+        while let Some(key) = json.next_key()? {
+            match &*key {
+                b"refType" => child_of = Scalar::read(json)?.as_str() != Some("FOLLOWS_FROM"),
+                b"traceID" => trace = scalar::trace_id(&Scalar::read(json)?).ok().flatten(),
+                b"spanID" => span = scalar::span_id(&Scalar::read(json)?).ok().flatten(),
+                _ => json.skip()?,
             }
         }
-        Ok(trace.zip(span).map(|(t, s)| (child_of, t, s)))
     }
-    visit_non_objects!(None);
+    Ok(trace.zip(span).map(|(t, s)| (child_of, t, s)))
 }

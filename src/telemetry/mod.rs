@@ -1,12 +1,13 @@
 //! Telemetry input formats → one normalised [`Span`].
 //!
-//! Owns reading OTLP/JSON, Jaeger query-API JSON and Zipkin v2 JSON, streamed with serde: each reader walks the
-//! document with `DeserializeSeed`s and hands every span (or the reason it was rejected, with its location in the
+//! Owns reading OTLP/JSON, Jaeger query-API JSON and Zipkin v2 JSON, streamed: each reader pulls the document
+//! through [`json::Reader`] and hands every span (or the reason it was rejected, with its location in the
 //! document) to a [`SpanSink`] as soon as it is read, so no whole-document tree is ever built and one bad span
 //! never costs its batch. Knows nothing of pairing, statistics, the catalog or wasm.
 
 mod attributes;
 pub mod jaeger;
+mod json;
 pub mod otlp;
 mod scalar;
 pub mod zipkin;
@@ -144,78 +145,38 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    fn shift_lines(&mut self, by: usize) {
-        match self {
-            IngestError::Syntax { line, .. } | IngestError::Truncated { line, .. } | IngestError::Shape { line, .. } => {
-                *line += by
-            }
-        }
-    }
-
-    fn from_json(format: Format, error: serde_json::Error) -> Self {
-        let (line, column) = (error.line(), error.column());
-        match error.classify() {
-            serde_json::error::Category::Eof => IngestError::Truncated { format, line, column },
-            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-                IngestError::Syntax { format, line, column, message: error.to_string() }
-            }
-            serde_json::error::Category::Data => {
-                IngestError::Shape { format, line, column, message: error.to_string() }
-            }
+    fn from_json(format: Format, bytes: &[u8], error: json::JsonError) -> Self {
+        let at = match &error {
+            json::JsonError::Syntax { at, .. } | json::JsonError::Eof { at } | json::JsonError::Shape { at, .. } => *at,
+        };
+        let (line, column) = json::line_column(bytes, at);
+        match error {
+            json::JsonError::Eof { .. } => IngestError::Truncated { format, line, column },
+            json::JsonError::Syntax { message, .. } => IngestError::Syntax { format, line, column, message: message.into() },
+            json::JsonError::Shape { message, .. } => IngestError::Shape { format, line, column, message },
         }
     }
 }
 
 /// Reads one document of `format` from `bytes`, handing every span to `sink`.
 ///
-/// Nesting deeper than serde_json's recursion limit (128) is an error, never a stack overflow.
+/// Nesting deeper than [`json::MAX_DEPTH`] (128) is an error, never a stack overflow.
 ///
 /// Several documents one after another (JSON Lines, as the Collector's file exporter writes one request per
 /// line) are read in turn. Errors name the line and column in the whole input.
 pub fn read(format: Format, bytes: &[u8], sink: &mut dyn SpanSink) -> Result<(), IngestError> {
-    let mut offset = 0;
-    let mut lines_before = 0;
+    let mut json = json::Reader::new(bytes);
     loop {
-        let rest = bytes.get(offset..).unwrap_or_default();
-        let mut de = serde_json::Deserializer::from_slice(rest);
-        let result = match format {
-            Format::Otlp => serde::de::DeserializeSeed::deserialize(otlp::Document { sink: &mut *sink }, &mut de),
-            Format::Jaeger => serde::de::DeserializeSeed::deserialize(jaeger::Document { sink: &mut *sink }, &mut de),
-            Format::Zipkin => serde::de::DeserializeSeed::deserialize(zipkin::Document { sink: &mut *sink }, &mut de),
+        let read = match format {
+            Format::Otlp => otlp::read(&mut json, sink),
+            Format::Jaeger => jaeger::read(&mut json, sink),
+            Format::Zipkin => zipkin::read(&mut json, sink),
         };
-        let error = match result.and_then(|()| de.end()) {
-            Ok(()) => return Ok(()),
-            Err(error) => error,
-        };
-        // "trailing characters" right after a complete document: the next document starts there.
-        let next = (result_was_complete(&error)).then(|| byte_offset(rest, error.line(), error.column())).flatten();
-        match next {
-            Some(at) if at > 0 => {
-                lines_before += rest.get(..at).map_or(0, |done| done.iter().filter(|&&b| b == b'\n').count());
-                offset += at;
-            }
-            _ => {
-                let mut error = IngestError::from_json(format, error);
-                error.shift_lines(lines_before);
-                return Err(error);
-            }
+        read.map_err(|error| IngestError::from_json(format, bytes, error))?;
+        if !json.more() {
+            return Ok(());
         }
     }
-}
-
-fn result_was_complete(error: &serde_json::Error) -> bool {
-    error.classify() == serde_json::error::Category::Syntax && error.to_string().starts_with("trailing characters")
-}
-
-/// The byte offset of 1-based `line` and `column` (serde_json's error position: the offending byte).
-fn byte_offset(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        bytes.iter().enumerate().filter(|(_, &b)| b == b'\n').nth(line - 2).map(|(i, _)| i + 1)?
-    };
-    let at = line_start + column.saturating_sub(1);
-    (at < bytes.len()).then_some(at)
 }
 
 /// Builds a [`Span`] from the fields every reader collects, checking what all formats have in common.
@@ -228,6 +189,8 @@ pub(crate) struct SpanFields {
     pub start_ns: Option<u64>,
     pub end_ns: Option<u64>,
     pub attributes: SpanAttributes,
+    /// The first field that could not be read: the span is rejected for it, after the rest is read.
+    pub problem: Option<RejectReason>,
 }
 
 impl SpanFields {
@@ -241,6 +204,14 @@ impl SpanFields {
             start_ns: None,
             end_ns: None,
             attributes: SpanAttributes::default(),
+            problem: None,
+        }
+    }
+
+    /// Keeps the first problem met while reading the span's fields.
+    pub fn note(&mut self, outcome: Result<(), RejectReason>) {
+        if let Err(reason) = outcome {
+            self.problem.get_or_insert(reason);
         }
     }
 
@@ -261,18 +232,24 @@ impl SpanFields {
         Ok(())
     }
 
-    /// Sets the end from a duration (Jaeger, Zipkin), once the start is known.
-    pub fn end_after(&mut self, field: &'static str, duration_ns: Option<u64>) -> Result<(), RejectReason> {
+    /// Sets the end from a duration (Jaeger, Zipkin), once the start is known; an end out of range is a problem.
+    pub fn end_after(&mut self, field: &'static str, duration_ns: Option<u64>) {
         if let (Some(start), Some(duration)) = (self.start_ns, duration_ns) {
-            let end = start.checked_add(duration);
-            let detail = || format!("{duration} ns after the start is out of range");
-            self.end_ns = Some(end.ok_or_else(|| RejectReason::BadTime { field, detail: detail() })?);
+            match start.checked_add(duration) {
+                Some(end) => self.end_ns = Some(end),
+                None => {
+                    let detail = format!("{duration} ns after the start is out of range");
+                    self.note(Err(RejectReason::BadTime { field, detail }));
+                }
+            }
         }
-        Ok(())
     }
 
     /// `names` are the format's own field names for trace id, span id, start and end, used in reasons.
     pub fn finish(self, service: Arc<str>, names: [&'static str; 4]) -> Result<Span, RejectReason> {
+        if let Some(reason) = self.problem {
+            return Err(reason);
+        }
         let [trace, span, start, end] = names;
         let trace_id = self.trace_id.ok_or(RejectReason::Missing(trace))?;
         let span_id = self.span_id.ok_or(RejectReason::Missing(span))?;

@@ -6,112 +6,49 @@
 //! or `SPAN_KIND_*` name. Streams: each span goes to the sink as soon as its resource's `service.name` is known.
 //! Knows nothing of what happens to spans afterwards.
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
 use std::sync::Arc;
 
-use super::attributes::{kind_from_name, KeyValueList};
-use super::scalar::{self, seed_via_visitor, visit_non_arrays, visit_non_objects, visit_scalars, Scalar};
+use super::attributes::{kind_from_name, Targets};
+use super::json::{self, Kind, Reader};
+use super::scalar::{self, Scalar};
 use super::{read_time, unknown_service, Link, RejectReason, Span, SpanFields, SpanKind, SpanSink, MAX_LINKS_PER_SPAN};
 
-/// The whole document.
-pub(crate) struct Document<'s> {
-    pub sink: &'s mut dyn SpanSink,
+/// Reads one document.
+pub(crate) fn read(json: &mut Reader<'_>, sink: &mut dyn SpanSink) -> json::Result<()> {
+    read_document(json, sink, false)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum DocumentField {
-    ResourceSpans,
-    Batches,
-    Trace,
-    #[serde(other)]
-    Other,
-}
-
-impl<'de> DeserializeSeed<'de> for Document<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(DocumentVisitor { sink: self.sink, prefix: "" })
+/// `{ "resourceSpans" | "batches": [...] }`, or (not `nested`) Tempo's `{ "trace": { ... } }` around it.
+fn read_document(json: &mut Reader<'_>, sink: &mut dyn SpanSink, nested: bool) -> json::Result<()> {
+    if !json.begin_object()? {
+        return Err(json.shape("an OTLP traces object with resourceSpans"));
     }
-}
-
-struct DocumentVisitor<'s> {
-    sink: &'s mut dyn SpanSink,
-    prefix: &'static str,
-}
-
-impl<'de> Visitor<'de> for DocumentVisitor<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an OTLP traces object with resourceSpans")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(field) = map.next_key::<DocumentField>()? {
-            match field {
-                DocumentField::ResourceSpans => {
-                    let name = if self.prefix.is_empty() { "resourceSpans" } else { "trace.resourceSpans" };
-                    map.next_value_seed(ResourceSpansList { sink: &mut *self.sink, name })?
-                }
-                DocumentField::Batches => {
-                    let name = if self.prefix.is_empty() { "batches" } else { "trace.batches" };
-                    map.next_value_seed(ResourceSpansList { sink: &mut *self.sink, name })?
-                }
-                // Tempo's wrapper nests one level; deeper `trace` keys are not a format we know.
-                DocumentField::Trace if self.prefix.is_empty() => {
-                    map.next_value_seed(NestedDocument { sink: &mut *self.sink })?
-                }
-                DocumentField::Trace | DocumentField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    while let Some(key) = json.next_key()? {
+        match (&*key, nested) {
+            (b"resourceSpans", false) => read_resource_spans_list(json, sink, "resourceSpans")?,
+            (b"resourceSpans", true) => read_resource_spans_list(json, sink, "trace.resourceSpans")?,
+            (b"batches", false) => read_resource_spans_list(json, sink, "batches")?,
+            (b"batches", true) => read_resource_spans_list(json, sink, "trace.batches")?,
+            // Tempo's wrapper nests one level; deeper `trace` keys are not a format we know.
+            (b"trace", false) => read_document(json, sink, true)?,
+            _ => json.skip()?,
         }
-        Ok(())
     }
+    Ok(())
 }
 
-struct NestedDocument<'s> {
-    sink: &'s mut dyn SpanSink,
-}
-
-impl<'de> DeserializeSeed<'de> for NestedDocument<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(DocumentVisitor { sink: self.sink, prefix: "trace." })
+fn read_resource_spans_list(json: &mut Reader<'_>, sink: &mut dyn SpanSink, name: &'static str) -> json::Result<()> {
+    if !json.begin_array()? {
+        return Err(json.shape(&format!("{name} as an array")));
     }
-}
-
-struct ResourceSpansList<'s> {
-    sink: &'s mut dyn SpanSink,
-    name: &'static str,
-}
-
-impl<'de> DeserializeSeed<'de> for ResourceSpansList<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
+    let mut path = Path { name, resource: 0, scope: 0, span: 0 };
+    while json.next_element()? {
+        let mut resource = ResourceSink { sink: &mut *sink, service: None, held: Vec::new() };
+        read_resource_spans(json, &mut resource, path)?;
+        resource.flush();
+        path.resource += 1;
     }
-}
-
-impl<'de> Visitor<'de> for ResourceSpansList<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} as an array", self.name)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0usize;
-        loop {
-            let mut resource = ResourceSink { sink: &mut *self.sink, service: None, held: Vec::new() };
-            let path = Path { name: self.name, resource: index, scope: 0, span: 0 };
-            let seed = ResourceSpans { out: &mut resource, path };
-            match seq.next_element_seed(seed)? {
-                Some(()) => resource.flush(),
-                None => break,
-            }
-            index += 1;
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 /// Where a span sits in the document, formatted only when a span is rejected.
@@ -160,203 +97,86 @@ impl ResourceSink<'_> {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum ResourceSpansField {
-    Resource,
-    ScopeSpans,
-    InstrumentationLibrarySpans,
-    #[serde(other)]
-    Other,
-}
-
-struct ResourceSpans<'r, 's> {
-    out: &'r mut ResourceSink<'s>,
-    path: Path,
-}
-
-seed_via_visitor!(ResourceSpans<'_, '_>);
-
-impl<'de> Visitor<'de> for ResourceSpans<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a resourceSpans object")
+/// One `resourceSpans` entry; anything but an object is skipped.
+fn read_resource_spans(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, path: Path) -> json::Result<()> {
+    if !json.object_or_skip()? {
+        return Ok(());
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(field) = map.next_key::<ResourceSpansField>()? {
-            match field {
-                ResourceSpansField::Resource => {
-                    let mut name = None;
-                    map.next_value_seed(Resource { service: &mut name })?;
-                    self.out.service = Some(name.map_or_else(unknown_service, Arc::from));
-                }
-                ResourceSpansField::ScopeSpans | ResourceSpansField::InstrumentationLibrarySpans => {
-                    map.next_value_seed(ScopeSpansList { out: &mut *self.out, path: self.path })?
-                }
-                ResourceSpansField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+    while let Some(key) = json.next_key()? {
+        match &*key {
+            b"resource" => {
+                let name = read_resource(json)?;
+                out.service = Some(name.map_or_else(unknown_service, Arc::from));
             }
+            b"scopeSpans" | b"instrumentationLibrarySpans" => read_scope_spans_list(json, out, path)?,
+            _ => json.skip()?,
         }
-        Ok(())
     }
-    visit_non_objects!(());
+    Ok(())
 }
 
-struct Resource<'a> {
-    service: &'a mut Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum ResourceField {
-    Attributes,
-    #[serde(other)]
-    Other,
-}
-
-seed_via_visitor!(Resource<'_>);
-
-impl<'de> Visitor<'de> for Resource<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a resource object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+/// A resource's `service.name`.
+fn read_resource(json: &mut Reader<'_>) -> json::Result<Option<String>> {
+    let mut name = None;
+    if json.object_or_skip()? {
         let mut ignored = super::SpanAttributes::default();
-        while let Some(field) = map.next_key::<ResourceField>()? {
-            match field {
-                ResourceField::Attributes => map.next_value_seed(KeyValueList {
-                    attributes: &mut ignored,
-                    kind: None,
-                    service: Some(&mut *self.service),
-                })?,
-                ResourceField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+        while let Some(key) = json.next_key()? {
+            match &*key {
+                b"attributes" => Targets { attributes: &mut ignored, kind: None, service: Some(&mut name) }.read(json)?,
+                _ => json.skip()?,
             }
         }
-        Ok(())
     }
-    visit_non_objects!(());
+    Ok(name)
 }
 
-struct ScopeSpansList<'r, 's> {
-    out: &'r mut ResourceSink<'s>,
-    path: Path,
-}
-
-seed_via_visitor!(ScopeSpansList<'_, '_>);
-
-impl<'de> Visitor<'de> for ScopeSpansList<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("scopeSpans as an array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut path = self.path;
-        while seq.next_element_seed(ScopeSpans { out: &mut *self.out, path })?.is_some() {
-            path.scope += 1;
-        }
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.out.sink.reject(self.path.resource_location(), RejectReason::Missing("scopeSpans array"));
-        Ok(())
-    }
-    visit_scalars!(());
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum ScopeSpansField {
-    Spans,
-    #[serde(other)]
-    Other,
-}
-
-struct ScopeSpans<'r, 's> {
-    out: &'r mut ResourceSink<'s>,
-    path: Path,
-}
-
-seed_via_visitor!(ScopeSpans<'_, '_>);
-
-impl<'de> Visitor<'de> for ScopeSpans<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a scopeSpans object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(field) = map.next_key::<ScopeSpansField>()? {
-            match field {
-                ScopeSpansField::Spans => map.next_value_seed(SpanList { out: &mut *self.out, path: self.path })?,
-                ScopeSpansField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+fn read_scope_spans_list(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, mut path: Path) -> json::Result<()> {
+    match json.peek()? {
+        Kind::Array => {
+            json.begin_array()?;
+            while json.next_element()? {
+                read_scope_spans(json, out, path)?;
+                path.scope += 1;
             }
         }
-        Ok(())
-    }
-    visit_non_objects!(());
-}
-
-struct SpanList<'r, 's> {
-    out: &'r mut ResourceSink<'s>,
-    path: Path,
-}
-
-impl<'de> DeserializeSeed<'de> for SpanList<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SpanList<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("spans as an array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut path = self.path;
-        while let Some(read) = seq.next_element_seed(OtlpSpan)? {
-            match read {
-                Ok(fields) => match fields.finish(unknown_service(), FIELD_NAMES) {
-                    Ok(span) => self.out.span(span),
-                    Err(reason) => self.out.sink.reject(path.span_location(), reason),
-                },
-                Err(reason) => self.out.sink.reject(path.span_location(), reason),
-            }
-            path.span += 1;
+        Kind::Object => {
+            json.skip()?;
+            out.sink.reject(path.resource_location(), RejectReason::Missing("scopeSpans array"));
         }
-        Ok(())
+        _ => json.skip()?,
     }
+    Ok(())
+}
+
+/// One `scopeSpans` entry; anything but an object is skipped.
+fn read_scope_spans(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, path: Path) -> json::Result<()> {
+    if !json.object_or_skip()? {
+        return Ok(());
+    }
+    while let Some(key) = json.next_key()? {
+        match &*key {
+            b"spans" => read_span_list(json, out, path)?,
+            _ => json.skip()?,
+        }
+    }
+    Ok(())
+}
+
+fn read_span_list(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, mut path: Path) -> json::Result<()> {
+    if !json.begin_array()? {
+        return Err(json.shape("spans as an array"));
+    }
+    while json.next_element()? {
+        match read_span(json)?.and_then(|fields| fields.finish(unknown_service(), FIELD_NAMES)) {
+            Ok(span) => out.span(span),
+            Err(reason) => out.sink.reject(path.span_location(), reason),
+        }
+        path.span += 1;
+    }
+    Ok(())
 }
 
 const FIELD_NAMES: [&str; 4] = ["traceId", "spanId", "startTimeUnixNano", "endTimeUnixNano"];
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum SpanField {
-    TraceId,
-    SpanId,
-    ParentSpanId,
-    Kind,
-    StartTimeUnixNano,
-    EndTimeUnixNano,
-    Attributes,
-    Status,
-    Links,
-    #[serde(other)]
-    Other,
-}
-
-/// One span object. A field of the wrong type makes the span a rejection; the rest of the object is still read.
-struct OtlpSpan;
-
-seed_via_visitor!(OtlpSpan);
 
 fn kind_from_scalar(value: &Scalar<'_>) -> Result<SpanKind, RejectReason> {
     match value {
@@ -379,147 +199,80 @@ fn kind_from_scalar(value: &Scalar<'_>) -> Result<SpanKind, RejectReason> {
     }
 }
 
-impl<'de> Visitor<'de> for OtlpSpan {
-    type Value = Result<SpanFields, RejectReason>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a span object")
+/// One span object. A field of the wrong type makes the span a rejection; the rest of the object is still read.
+fn read_span(json: &mut Reader<'_>) -> json::Result<Result<SpanFields, RejectReason>> {
+    if !json.object_or_skip()? {
+        return Ok(Err(RejectReason::Missing("span object")));
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = SpanFields::new();
-        let mut problem: Option<RejectReason> = None;
-        while let Some(field) = map.next_key::<SpanField>()? {
-            let outcome = match field {
-                SpanField::TraceId => fields.read_trace_id("traceId", &map.next_value()?),
-                SpanField::SpanId => fields.read_span_id("spanId", &map.next_value()?),
-                SpanField::ParentSpanId => fields.read_parent_id("parentSpanId", &map.next_value()?),
-                SpanField::Kind => kind_from_scalar(&map.next_value()?).map(|k| fields.kind = k),
-                SpanField::StartTimeUnixNano => {
-                    read_time("startTimeUnixNano", &map.next_value()?, 1).map(|v| fields.start_ns = Some(v))
-                }
-                SpanField::EndTimeUnixNano => {
-                    read_time("endTimeUnixNano", &map.next_value()?, 1).map(|v| fields.end_ns = Some(v))
-                }
-                SpanField::Attributes => {
-                    map.next_value_seed(KeyValueList { attributes: &mut fields.attributes, kind: None, service: None })?;
-                    Ok(())
-                }
-                SpanField::Status => {
-                    fields.attributes.status_error |= map.next_value_seed(Status)?;
-                    Ok(())
-                }
-                SpanField::Links => {
-                    map.next_value_seed(Links { links: &mut fields.links })?;
-                    Ok(())
-                }
-                SpanField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    Ok(())
-                }
-            };
-            if let Err(reason) = outcome {
-                problem.get_or_insert(reason);
+    let mut fields = SpanFields::new();
+    while let Some(key) = json.next_key()? {
+        let outcome = match &*key {
+            b"traceId" => fields.read_trace_id("traceId", &Scalar::read(json)?),
+            b"spanId" => fields.read_span_id("spanId", &Scalar::read(json)?),
+            b"parentSpanId" => fields.read_parent_id("parentSpanId", &Scalar::read(json)?),
+            b"kind" => kind_from_scalar(&Scalar::read(json)?).map(|k| fields.kind = k),
+            b"startTimeUnixNano" => {
+                read_time("startTimeUnixNano", &Scalar::read(json)?, 1).map(|v| fields.start_ns = Some(v))
             }
-        }
-        Ok(match problem {
-            Some(reason) => Err(reason),
-            None => Ok(fields),
-        })
+            b"endTimeUnixNano" => read_time("endTimeUnixNano", &Scalar::read(json)?, 1).map(|v| fields.end_ns = Some(v)),
+            b"attributes" => {
+                Targets { attributes: &mut fields.attributes, kind: None, service: None }.read(json)?;
+                Ok(())
+            }
+            b"status" => {
+                fields.attributes.status_error |= read_status_is_error(json)?;
+                Ok(())
+            }
+            b"links" => read_links(json, &mut fields.links).map(Ok)?,
+            _ => json.skip().map(Ok)?,
+        };
+        fields.note(outcome);
     }
-    visit_non_objects!(Err(RejectReason::Missing("span object")));
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum StatusField {
-    Code,
-    #[serde(other)]
-    Other,
+    Ok(Ok(fields))
 }
 
 /// `status` → whether it is ERROR (`2` or `"STATUS_CODE_ERROR"`).
-struct Status;
-
-seed_via_visitor!(Status);
-
-impl<'de> Visitor<'de> for Status {
-    type Value = bool;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a status object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let mut error = false;
-        while let Some(field) = map.next_key::<StatusField>()? {
-            match field {
-                StatusField::Code => {
-                    let code: Scalar = map.next_value()?;
+fn read_status_is_error(json: &mut Reader<'_>) -> json::Result<bool> {
+    let mut error = false;
+    if json.object_or_skip()? {
+        while let Some(key) = json.next_key()? {
+            match &*key {
+                b"code" => {
+                    let code = Scalar::read(json)?;
                     error = code.as_i64() == Some(2) || code.as_str() == Some("STATUS_CODE_ERROR");
                 }
-                StatusField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+                _ => json.skip()?,
             }
         }
-        Ok(error)
     }
-    visit_non_objects!(false);
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum LinkField {
-    TraceId,
-    SpanId,
-    #[serde(other)]
-    Other,
+    Ok(error)
 }
 
 /// `links[]`; links with bad ids are skipped (a link is a hint, not the span), and at most
 /// [`MAX_LINKS_PER_SPAN`] are kept.
-struct Links<'a> {
-    links: &'a mut Vec<Link>,
-}
-
-seed_via_visitor!(Links<'_>);
-
-impl<'de> Visitor<'de> for Links<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("links as an array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(link) = seq.next_element_seed(OneLink)? {
-            if let Some(link) = link {
-                if self.links.len() < MAX_LINKS_PER_SPAN {
-                    self.links.push(link);
+fn read_links(json: &mut Reader<'_>, links: &mut Vec<Link>) -> json::Result<()> {
+    if json.array_or_skip()? {
+        while json.next_element()? {
+            if let Some(link) = read_link(json)? {
+                if links.len() < MAX_LINKS_PER_SPAN {
+                    links.push(link);
                 }
             }
         }
-        Ok(())
     }
-    visit_non_arrays!(());
+    Ok(())
 }
 
-struct OneLink;
-
-seed_via_visitor!(OneLink);
-
-impl<'de> Visitor<'de> for OneLink {
-    type Value = Option<Link>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a link object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Link>, A::Error> {
-        let (mut trace, mut span) = (None, None);
-        while let Some(field) = map.next_key::<LinkField>()? {
-            match field {
-                LinkField::TraceId => trace = scalar::trace_id(&map.next_value()?).ok().flatten(),
-                LinkField::SpanId => span = scalar::span_id(&map.next_value()?).ok().flatten(),
-                LinkField::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+fn read_link(json: &mut Reader<'_>) -> json::Result<Option<Link>> {
+    let (mut trace, mut span) = (None, None);
+    if json.object_or_skip()? {
+        while let Some(key) = json.next_key()? {
+            match &*key {
+                b"traceId" => trace = scalar::trace_id(&Scalar::read(json)?).ok().flatten(),
+                b"spanId" => span = scalar::span_id(&Scalar::read(json)?).ok().flatten(),
+                _ => json.skip()?,
             }
         }
-        Ok(trace.zip(span).map(|(trace_id, span_id)| Link { trace_id, span_id }))
     }
-    visit_non_objects!(None);
+    Ok(trace.zip(span).map(|(trace_id, span_id)| Link { trace_id, span_id }))
 }

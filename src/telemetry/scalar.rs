@@ -3,13 +3,12 @@
 //! Owns reading a field of *any* JSON type without failing the document: a span whose `startTimeUnixNano` is an
 //! object is one rejected span, not a parse error for the batch. Knows nothing of which field means what.
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
-use std::fmt;
 
+use super::json::{self, Kind, Number, Reader};
 use super::{SpanId, TraceId};
 
-/// Any JSON value; arrays and objects are consumed (bounded by serde_json's recursion limit) and not kept.
+/// Any JSON value; arrays and objects are skipped (checked, bounded by the reader's depth limit) and not kept.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Scalar<'de> {
     Str(Cow<'de, str>),
@@ -21,101 +20,35 @@ pub(crate) enum Scalar<'de> {
     Compound,
 }
 
-impl<'de> Deserialize<'de> for Scalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor { typed_objects: false })
+impl<'a> Scalar<'a> {
+    /// Reads the next value, whatever its type.
+    pub fn read(json: &mut Reader<'a>) -> json::Result<Self> {
+        Ok(match json.peek()? {
+            Kind::String => Scalar::Str(json.str()?),
+            Kind::Number => match json.number()? {
+                Number::U64(v) => Scalar::U64(v),
+                Number::I64(v) => Scalar::I64(v),
+                Number::F64(v) => Scalar::F64(v),
+            },
+            Kind::Bool | Kind::Null => json.literal()?.map_or(Scalar::Null, Scalar::Bool),
+            Kind::Object | Kind::Array => {
+                json.skip()?;
+                Scalar::Compound
+            }
+        })
     }
-}
 
-/// A plain [`Scalar`] as a seed (objects inside `AnyValue` are not unwrapped again).
-struct ScalarSeed;
-
-impl<'de> serde::de::DeserializeSeed<'de> for ScalarSeed {
-    type Value = Scalar<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
-        Scalar::deserialize(deserializer)
-    }
-}
-
-/// OTLP's `AnyValue` (`{"stringValue": "x"}`, `{"intValue": "5"}`) or a bare scalar (Jaeger tags); arrays,
-/// kvlists and bytes are consumed and read as [`Scalar::Compound`].
-pub(crate) struct AnyValue;
-
-impl<'de> serde::de::DeserializeSeed<'de> for AnyValue {
-    type Value = Scalar<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Scalar<'de>, D::Error> {
-        deserializer.deserialize_any(ScalarVisitor { typed_objects: true })
-    }
-}
-
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "camelCase")]
-enum AnyValueField {
-    StringValue,
-    IntValue,
-    DoubleValue,
-    BoolValue,
-    #[serde(other)]
-    Other,
-}
-
-struct ScalarVisitor {
-    /// Read `{"stringValue": …}`-style objects as the value inside.
-    typed_objects: bool,
-}
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v)))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Scalar::U64(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Scalar::I64(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Scalar::F64(v))
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Scalar::Bool(v))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Null)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Compound)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    /// Reads OTLP's `AnyValue` (`{"stringValue": "x"}`, `{"intValue": "5"}`) as the value inside, or a bare
+    /// scalar (Jaeger tags); arrays, kvlists and bytes are skipped and read as [`Scalar::Compound`].
+    pub fn read_any_value(json: &mut Reader<'a>) -> json::Result<Self> {
+        if !json.begin_object()? {
+            return Scalar::read(json);
+        }
         let mut out = Scalar::Compound;
-        while let Some(field) = map.next_key::<AnyValueField>()? {
-            match field {
-                AnyValueField::StringValue
-                | AnyValueField::IntValue
-                | AnyValueField::DoubleValue
-                | AnyValueField::BoolValue
-                    if self.typed_objects =>
-                {
-                    out = map.next_value_seed(ScalarSeed)?
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+        while let Some(field) = json.next_key()? {
+            match &*field {
+                b"stringValue" | b"intValue" | b"doubleValue" | b"boolValue" => out = Scalar::read(json)?,
+                _ => json.skip()?,
             }
         }
         Ok(out)
@@ -207,7 +140,9 @@ fn hex_value(text: &str, max_digits: usize) -> Result<u128, String> {
     if text.len() > max_digits {
         return Err(format!("{} hex digits, at most {max_digits} allowed", text.len()));
     }
-    u128::from_str_radix(text, 16).map_err(|_| format!("{:?} is not hex", truncate(text)))
+    // Shifts, not `from_str_radix`: its u128 multiply is a library call in wasm, and ids are on the hot path.
+    text.bytes().try_fold(0u128, |value, b| Some((value << 4) | u128::from(char::from(b).to_digit(16)?)))
+        .ok_or_else(|| format!("{:?} is not hex", truncate(text)))
 }
 
 /// Standard base64 (as protobuf's JSON mapping writes `bytes`, e.g. Tempo's API) of exactly `len` bytes.
@@ -271,66 +206,6 @@ pub(crate) fn span_id(value: &Scalar<'_>) -> Result<Option<SpanId>, String> {
     // hex_value allowed at most 16 digits, so this fits.
     Ok((v != 0).then_some(SpanId(v as u64)))
 }
-
-/// Visitor methods for every JSON scalar, each returning `$value`: how readers skip an element of the wrong type
-/// (and report it) instead of failing the whole document.
-macro_rules! visit_scalars {
-    ($value:expr) => {
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-    };
-}
-
-/// [`visit_scalars`] plus arrays (consumed): for visitors that only want an object.
-macro_rules! visit_non_objects {
-    ($value:expr) => {
-        $crate::telemetry::scalar::visit_scalars!($value);
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-            Ok($value)
-        }
-    };
-}
-
-/// [`visit_scalars`] plus objects (consumed): for visitors that only want an array.
-macro_rules! visit_non_arrays {
-    ($value:expr) => {
-        $crate::telemetry::scalar::visit_scalars!($value);
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
-            Ok($value)
-        }
-    };
-}
-
-/// `DeserializeSeed` for a seed that is its own `Visitor` of any JSON type (the visitor decides what it accepts).
-macro_rules! seed_via_visitor {
-    ($ty:ty) => {
-        impl<'de> serde::de::DeserializeSeed<'de> for $ty {
-            type Value = <Self as serde::de::Visitor<'de>>::Value;
-            fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-                deserializer.deserialize_any(self)
-            }
-        }
-    };
-}
-pub(crate) use {seed_via_visitor, visit_non_arrays, visit_non_objects, visit_scalars};
 
 #[cfg(test)]
 mod tests {
