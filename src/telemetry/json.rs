@@ -671,4 +671,84 @@ mod tests {
         assert_eq!(line_column(b"ab\ncd\nef", 7), (3, 2));
         assert_eq!(line_column(b"ab", 0), (1, 1));
     }
+
+    /// Any JSON value serde_json can write, strings with escapes and non-ASCII included.
+    fn any_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        use serde_json::Value;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e300f64..1e300).prop_map(Value::from),
+            "\\PC{0,12}|[\"\\\\\u{0}-\u{1f}é😀]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(6, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::btree_map("\\PC{0,8}", inner, 0..8)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Reads a value through the strict calls into a serde_json value, to compare with serde_json's own reading.
+    fn to_value(json: &mut Reader<'_>) -> Result<serde_json::Value> {
+        use serde_json::Value;
+        Ok(match json.peek()? {
+            Kind::Object => {
+                json.begin_object()?;
+                let mut map = serde_json::Map::new();
+                while let Some(key) = json.next_key()? {
+                    let key = String::from_utf8_lossy(&key).into_owned();
+                    map.insert(key, to_value(json)?);
+                }
+                Value::Object(map)
+            }
+            Kind::Array => {
+                json.begin_array()?;
+                let mut items = Vec::new();
+                while json.next_element()? {
+                    items.push(to_value(json)?);
+                }
+                Value::Array(items)
+            }
+            Kind::String => Value::String(json.str()?.into_owned()),
+            Kind::Number => match json.number()? {
+                Number::U64(v) => Value::from(v),
+                Number::I64(v) => Value::from(v),
+                Number::F64(v) => Value::from(v),
+            },
+            Kind::Bool | Kind::Null => json.literal()?.map_or(Value::Null, Value::Bool),
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever serde_json writes, compact or pretty, we read to the same value and skip to its end.
+        #[test]
+        fn reads_and_skips_whatever_serde_json_writes(value in any_json(), pretty in proptest::bool::ANY) {
+            let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
+            let text = text.unwrap_or_default();
+            proptest::prop_assert_eq!(skip(&text), Ok(text.len()));
+            let mut json = Reader::new(text.as_bytes());
+            proptest::prop_assert_eq!(to_value(&mut json), Ok(value));
+            proptest::prop_assert!(!json.more());
+        }
+
+        /// Any prefix of a document that is cut inside it is the end of input, never a panic or a value.
+        #[test]
+        fn cut_documents_end_early(value in any_json(), cut in 0.0f64..1.0) {
+            let text = serde_json::to_string(&value).unwrap_or_default();
+            let mut at = (text.len() as f64 * cut) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let prefix = &text[..at];
+            // A number cut short is still a number; everything else cut short must be an error.
+            if matches!(value, serde_json::Value::Object(_) | serde_json::Value::Array(_) | serde_json::Value::String(_)) {
+                proptest::prop_assert!(matches!(skip(prefix), Err(JsonError::Eof { .. })), "{:?}", prefix);
+            }
+        }
+    }
 }
