@@ -142,10 +142,12 @@ fn read_span_list(
     if !json.array_or_skip()? {
         return Ok(());
     }
+    // Every span gets its process's service below; this one only fills the field until then.
+    let placeholder = unknown_service();
     let mut index = 0usize;
     while json.next_element()? {
         let read = read_span(json, names)?;
-        match read.and_then(|read| Ok((read.fields.finish(unknown_service(), FIELD_NAMES)?, read.process))) {
+        match read.and_then(|read| Ok((read.fields.finish(placeholder.clone(), FIELD_NAMES)?, read.process))) {
             Err(reason) => sink.reject(trace.location(index), reason),
             Ok((mut span, Process::Inline(service))) => {
                 span.service = service;

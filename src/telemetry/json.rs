@@ -402,7 +402,7 @@ impl<'a> Reader<'a> {
                 Some(digits) => (true, digits),
                 None => (false, text),
             };
-            if let Ok(magnitude) = digits.parse::<u64>() {
+            if let Some(magnitude) = decimal_u64(digits.as_bytes()) {
                 if !negative || magnitude == 0 {
                     return Ok(Number::U64(magnitude));
                 }
@@ -515,6 +515,19 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// A whole number in ASCII decimal digits (an optional leading `+`). Without the 128-bit multiply that an
+/// overflow-checked parse costs in wasm for every digit: up to 19 digits cannot overflow.
+pub(crate) fn decimal_u64(text: &[u8]) -> Option<u64> {
+    let digits = text.strip_prefix(b"+").unwrap_or(text);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if digits.len() <= 19 {
+        return Some(digits.iter().fold(0, |value, digit| value * 10 + u64::from(digit - b'0')));
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 /// The 1-based line and column of byte `at`, for error messages.
@@ -664,6 +677,18 @@ mod tests {
         assert_eq!(keys, ["a", "b1", "c"]);
         assert!(json.more());
         assert_eq!(json.peek(), Err(JsonError::Syntax { at: 55, message: "expected a value" }));
+    }
+
+    #[test]
+    fn decimals_parse_exactly_to_the_last_digit() {
+        assert_eq!(decimal_u64(b"1700000000089299179"), Some(1_700_000_000_089_299_179));
+        assert_eq!(decimal_u64(b"9999999999999999999"), Some(9_999_999_999_999_999_999));
+        assert_eq!(decimal_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(decimal_u64(b"18446744073709551616"), None);
+        assert_eq!(decimal_u64(b"+7"), Some(7));
+        for bad in [&b""[..], b"+", b"-1", b"1 2", b"0x10", b"1.5"] {
+            assert_eq!(decimal_u64(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

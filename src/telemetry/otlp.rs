@@ -78,14 +78,17 @@ struct ResourceSink<'s> {
 }
 
 impl ResourceSink<'_> {
-    fn span(&mut self, mut span: Span) {
-        match &self.service {
-            Some(service) => {
-                span.service = service.clone();
-                self.sink.span(span)
-            }
+    /// A span read with [`ResourceSink::placeholder`] as its service.
+    fn span(&mut self, span: Span) {
+        match self.service {
+            Some(_) => self.sink.span(span),
             None => self.held.push(span),
         }
+    }
+
+    /// The service for the spans of a list: the resource's if it came first, else one to be replaced at the flush.
+    fn placeholder(&self) -> Arc<str> {
+        self.service.clone().unwrap_or_else(unknown_service)
     }
 
     fn flush(&mut self) {
@@ -166,8 +169,9 @@ fn read_span_list(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, mut path: P
     if !json.begin_array()? {
         return Err(json.shape("spans as an array"));
     }
+    let service = out.placeholder();
     while json.next_element()? {
-        match read_span(json)?.and_then(|fields| fields.finish(unknown_service(), FIELD_NAMES)) {
+        match read_span(json)?.and_then(|fields| fields.finish(service.clone(), FIELD_NAMES)) {
             Ok(span) => out.span(span),
             Err(reason) => out.sink.reject(path.span_location(), reason),
         }

@@ -69,7 +69,13 @@ impl Scalar<'_> {
             Scalar::U64(v) => i64::try_from(*v).ok(),
             Scalar::I64(v) => Some(*v),
             Scalar::F64(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.2e18 => Some(*v as i64),
-            Scalar::Str(s) => s.trim().parse().ok(),
+            Scalar::Str(s) => {
+                let t = s.trim();
+                match t.strip_prefix('-') {
+                    Some(magnitude) => 0i64.checked_sub_unsigned(json::decimal_u64(magnitude.as_bytes())?),
+                    None => i64::try_from(json::decimal_u64(t.as_bytes())?).ok(),
+                }
+            }
             _ => None,
         }
     }
@@ -83,7 +89,7 @@ impl Scalar<'_> {
             Scalar::F64(v) => Err(format!("{v} is out of range")),
             Scalar::Str(s) => {
                 let t = s.trim();
-                t.parse::<u64>().map_err(|_| {
+                json::decimal_u64(t.as_bytes()).ok_or_else(|| {
                     if t.starts_with('-') {
                         format!("negative value {t:?}")
                     } else {
@@ -130,7 +136,12 @@ pub(crate) fn truncate(s: &str) -> &str {
 
 /// Converts a count in `unit_ns` nanoseconds to nanoseconds, rejecting overflow.
 pub(crate) fn to_ns(value: u64, unit_ns: u64) -> Result<u64, String> {
-    value.checked_mul(unit_ns).ok_or_else(|| format!("{value} is out of range"))
+    // Not `checked_mul`: its overflow check is a 128-bit multiply in wasm, once per timestamp.
+    if unit_ns == 0 || value <= u64::MAX / unit_ns {
+        Ok(value * unit_ns)
+    } else {
+        Err(format!("{value} is out of range"))
+    }
 }
 
 fn hex_value(text: &str, max_digits: usize) -> Result<u128, String> {
