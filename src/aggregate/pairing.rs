@@ -10,7 +10,8 @@
 //! expiry a CLIENT/PRODUCER becomes an edge to a virtual node named from its attributes. Both stores are capped at
 //! `maxPending` spans; what is forced out early is counted as dropped, what times out as expired.
 
-use std::collections::{HashMap, VecDeque};
+use foldhash::HashMap;
+use std::collections::VecDeque;
 
 use super::config::Settings;
 use super::critical_path::critical_path;

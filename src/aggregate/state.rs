@@ -6,7 +6,7 @@
 //! finished observations.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
