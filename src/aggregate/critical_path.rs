@@ -21,103 +21,118 @@ pub struct Segment {
     pub ns: u64,
 }
 
-/// Skew-adjusted intervals of the spans reachable from `root` (`None` for the others).
-fn adjusted_intervals(tree: &TraceTree, root: usize) -> Vec<Option<(i128, i128)>> {
-    let mut adjusted = vec![None; tree.spans.len()];
-    let interval = |i: usize, offset: i128| {
-        let s = &tree.spans[i];
-        (i128::from(s.start_ns) + offset, i128::from(s.end_ns) + offset)
-    };
-    adjusted[root] = Some(interval(root, 0));
-    let mut stack = vec![(root, 0i128)];
-    while let Some((parent, offset)) = stack.pop() {
-        let Some((ps, pe)) = adjusted[parent] else { continue };
-        for &child in tree.children(parent) {
-            if adjusted[child].is_some() {
-                continue; // reached twice only through a cycle
-            }
-            let (cs, ce) = interval(child, offset);
-            let (p, c) = (&tree.spans[parent], &tree.spans[child]);
-            let other_clock = p.service != c.service && c.kind != SpanKind::Consumer && p.kind != SpanKind::Producer;
-            let mut shift = 0;
-            if other_clock && (cs < ps || ce > pe) && ce - cs <= pe - ps {
-                shift = ps + ((pe - ps) - (ce - cs)) / 2 - cs;
-            }
-            adjusted[child] = Some((cs + shift, ce + shift));
-            stack.push((child, offset + shift));
-        }
-    }
-    adjusted
+/// Working memory of critical paths, kept across roots and traces: once grown, a walk allocates nothing.
+#[derive(Default)]
+pub struct CriticalPath {
+    /// Skew-adjusted interval of each span reachable from the root (`None` for the others).
+    adjusted: Vec<Option<(i128, i128)>>,
+    stack: Vec<(usize, i128)>,
+    /// (child, start, end) lists of the spans the walk is in, each level's after its parent's.
+    children: Vec<(usize, i128, i128)>,
+    segments: Vec<Segment>,
 }
 
 /// The critical path from `root`, as segments in time order.
 pub fn critical_path(tree: &TraceTree, root: usize) -> Vec<Segment> {
-    let adjusted = adjusted_intervals(tree, root);
-    let mut segments = Vec::new();
-    if let Some((_, end)) = adjusted[root] {
-        walk(tree, &adjusted, root, end, 0, &mut segments);
-    }
-    // `walk` emits segments latest first (each before the ones it recursed into, each child's before the
-    // earlier children's): reversed, they are in time order.
-    segments.reverse();
-    segments
+    let mut path = CriticalPath::default();
+    path.compute(tree, root);
+    path.segments
 }
 
-fn push(segments: &mut Vec<Segment>, span: usize, from: i128, to: i128) {
-    if to > from {
-        let ns = u64::try_from(to - from).unwrap_or(u64::MAX);
-        segments.push(Segment { span, start_ns: from, ns });
+impl CriticalPath {
+    /// The critical path from `root`, as segments in time order (valid until the next call).
+    pub fn compute(&mut self, tree: &TraceTree, root: usize) -> &[Segment] {
+        self.adjust_intervals(tree, root);
+        self.segments.clear();
+        self.children.clear();
+        if let Some((_, end)) = self.adjusted[root] {
+            let (adjusted, children, segments) = (&self.adjusted, &mut self.children, &mut self.segments);
+            Walk { tree, adjusted, children, segments }.walk(root, end, 0);
+        }
+        // `walk` emits segments latest first (each before the ones it recursed into, each child's before the
+        // earlier children's): reversed, they are in time order.
+        self.segments.reverse();
+        &self.segments
     }
-}
 
-fn walk(
-    tree: &TraceTree,
-    adjusted: &[Option<(i128, i128)>],
-    span: usize,
-    limit: i128,
-    depth: usize,
-    segments: &mut Vec<Segment>,
-) {
-    let Some((start, end)) = adjusted[span] else { return };
-    let mut cursor = end.min(limit);
-    if cursor <= start {
-        return;
-    }
-    if depth < MAX_DEPTH {
-        let with_interval = |&c: &usize| adjusted[c].map(|(s, e)| (c, s, e));
-        let kids = tree.children(span);
-        // Leaves and single children (most spans) need no list of their own.
-        let mut single = [(0, 0, 0)];
-        let mut several = Vec::new();
-        let children: &[(usize, i128, i128)] = match kids {
-            [] => &[],
-            [only] => match with_interval(only) {
-                Some(found) => {
-                    single[0] = found;
-                    &single
-                }
-                None => &[],
-            },
-            _ => {
-                several.extend(kids.iter().filter_map(with_interval));
-                several.sort_by_key(|&(_, _, e)| Reverse(e));
-                &several
-            }
+    /// Skew-adjusted intervals of the spans reachable from `root`.
+    fn adjust_intervals(&mut self, tree: &TraceTree, root: usize) {
+        let adjusted = &mut self.adjusted;
+        adjusted.clear();
+        adjusted.resize(tree.spans.len(), None);
+        let interval = |i: usize, offset: i128| {
+            let s = &tree.spans[i];
+            (i128::from(s.start_ns) + offset, i128::from(s.end_ns) + offset)
         };
-        for &(child, child_start, child_end) in children {
-            if child_start >= cursor || child_end <= start {
-                continue; // ran in parallel with a later child, or outside the span (async)
-            }
-            let child_end = child_end.min(cursor);
-            push(segments, span, child_end, cursor);
-            walk(tree, adjusted, child, child_end, depth + 1, segments);
-            cursor = child_start.max(start);
-            if cursor <= start {
-                break;
+        adjusted[root] = Some(interval(root, 0));
+        self.stack.clear();
+        self.stack.push((root, 0i128));
+        while let Some((parent, offset)) = self.stack.pop() {
+            let Some((ps, pe)) = adjusted[parent] else { continue };
+            for &child in tree.children(parent) {
+                if adjusted[child].is_some() {
+                    continue; // reached twice only through a cycle
+                }
+                let (cs, ce) = interval(child, offset);
+                let (p, c) = (&tree.spans[parent], &tree.spans[child]);
+                let other_clock =
+                    p.service != c.service && c.kind != SpanKind::Consumer && p.kind != SpanKind::Producer;
+                let mut shift = 0;
+                if other_clock && (cs < ps || ce > pe) && ce - cs <= pe - ps {
+                    shift = ps + ((pe - ps) - (ce - cs)) / 2 - cs;
+                }
+                adjusted[child] = Some((cs + shift, ce + shift));
+                self.stack.push((child, offset + shift));
             }
         }
     }
-    push(segments, span, start, cursor);
+}
+
+/// One walk down a trace's adjusted intervals.
+struct Walk<'a> {
+    tree: &'a TraceTree,
+    adjusted: &'a [Option<(i128, i128)>],
+    children: &'a mut Vec<(usize, i128, i128)>,
+    segments: &'a mut Vec<Segment>,
+}
+
+impl Walk<'_> {
+    fn push(&mut self, span: usize, from: i128, to: i128) {
+        if to > from {
+            let ns = u64::try_from(to - from).unwrap_or(u64::MAX);
+            self.segments.push(Segment { span, start_ns: from, ns });
+        }
+    }
+
+    fn walk(&mut self, span: usize, limit: i128, depth: usize) {
+        let Some((start, end)) = self.adjusted[span] else { return };
+        let mut cursor = end.min(limit);
+        if cursor <= start {
+            return;
+        }
+        if depth < MAX_DEPTH {
+            // This span's children, last-finishing first, on top of the lists of the spans above it.
+            let (from, adjusted) = (self.children.len(), self.adjusted);
+            self.children.extend(self.tree.children(span).iter().filter_map(|&c| adjusted[c].map(|(s, e)| (c, s, e))));
+            let to = self.children.len();
+            self.children[from..].sort_by_key(|&(_, _, e)| Reverse(e));
+            for at in from..to {
+                let (child, child_start, child_end) = self.children[at];
+                if child_start >= cursor || child_end <= start {
+                    continue; // ran in parallel with a later child, or outside the span (async)
+                }
+                let child_end = child_end.min(cursor);
+                self.push(span, child_end, cursor);
+                self.walk(child, child_end, depth + 1);
+                cursor = child_start.max(start);
+                if cursor <= start {
+                    break;
+                }
+            }
+            self.children.truncate(from);
+        }
+        self.push(span, start, cursor);
+    }
 }
 
 #[cfg(test)]
