@@ -152,6 +152,9 @@ pub struct KeyedStats {
     pub(crate) dropped_keys: u64,
     /// Pair and look keys up but record no samples: the benchmark's "parse+pair" stage.
     pub(crate) skip_samples: bool,
+    /// Working memory of `record_trace`: the path's keys, and its ns per key.
+    path_keys: Vec<KeyRef>,
+    path_totals: Vec<(KeyRef, u64)>,
 }
 
 fn ms(ns: u64) -> f64 {
@@ -294,7 +297,7 @@ impl KeyedStats {
     /// time order.
     pub fn record_trace(&mut self, s: &StatsSettings, root: &Arc<str>, at_ns: u64, duration_ns: u64, error: bool, path: &[(KeyRef, u64)]) {
         let watermark = self.watermark_ms();
-        let mut keys: Vec<KeyRef> = Vec::with_capacity(path.len());
+        self.path_keys.clear();
         for &(key, ns) in path {
             let share = ns as f64;
             let slot = match key {
@@ -305,8 +308,8 @@ impl KeyedStats {
                 *critical_ns += share;
             }
             self.critical_total_ns += share;
-            if keys.last() != Some(&key) && keys.len() < MAX_PATH_KEYS {
-                keys.push(key);
+            if self.path_keys.last() != Some(&key) && self.path_keys.len() < MAX_PATH_KEYS {
+                self.path_keys.push(key);
             }
         }
         let Some(root) = self.node_id(root) else { return };
@@ -320,20 +323,20 @@ impl KeyedStats {
         }
         entry_point.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
         let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
-        match entry_point.paths.iter_mut().find(|(p, _)| *p == keys) {
+        match entry_point.paths.iter_mut().find(|(p, _)| *p == self.path_keys) {
             Some((_, n)) => *n += 1,
-            None if !full => entry_point.paths.push((keys, 1)),
+            None if !full => entry_point.paths.push((self.path_keys.clone(), 1)),
             None => {}
         }
         // One sample per key and trace: a service comes back on the path after each call it makes.
-        let mut per_key: Vec<(KeyRef, u64)> = Vec::with_capacity(path.len());
+        self.path_totals.clear();
         for &(key, ns) in path {
-            match per_key.iter_mut().find(|(k, _)| *k == key) {
+            match self.path_totals.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, total)) => *total = total.saturating_add(ns),
-                None => per_key.push((key, ns)),
+                None => self.path_totals.push((key, ns)),
             }
         }
-        for (key, ns) in per_key {
+        for &(key, ns) in &self.path_totals {
             let stats = match key {
                 KeyRef::Node(id) => self.nodes.get_mut(id as usize).map(|n| &mut n.critical),
                 KeyRef::Edge(id) => self.edges.get_mut(id as usize).map(|(_, e)| &mut e.critical),
