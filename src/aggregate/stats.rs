@@ -28,6 +28,8 @@ const SKETCH_ALPHA: f64 = 0.01;
 const SKETCH_BINS: u32 = 1024;
 /// Smallest latency told apart from zero, in ms (1 ns).
 const SKETCH_MIN_MS: f64 = 1e-6;
+/// Recent samples a key makes room for with its first one (the default keeps 10).
+const RECENT_RESERVED: usize = 16;
 
 fn new_sketch() -> DDSketch {
     DDSketch::new(SketchConfig::new(SKETCH_ALPHA, SKETCH_BINS, SKETCH_MIN_MS))
@@ -132,6 +134,9 @@ impl LatencyStats {
         if settings.recent_samples > 0 {
             if self.recent.len() >= settings.recent_samples {
                 self.recent.pop_front();
+            } else if self.recent.capacity() == 0 {
+                // Room for the usual few at once rather than growing 4, 8, 16.
+                self.recent.reserve_exact(settings.recent_samples.min(RECENT_RESERVED));
             }
             self.recent.push_back(value_ms);
         }
