@@ -128,9 +128,15 @@ impl EntryPointState {
     }
 }
 
-/// Service names seen last, compared by pointer: readers share one `Arc<str>` per resource/process, so most
-/// lookups skip hashing the name.
-const NAME_CACHE: usize = 16;
+/// Service names seen lately, compared by pointer: readers share one `Arc<str>` per resource/process, so most
+/// lookups skip hashing the name. Direct-mapped by address (a power of two): one comparison per lookup.
+const NAME_CACHE: usize = 32;
+
+/// The name cache slot of `name`: the top bits of its address, Fibonacci-hashed.
+fn cache_slot(name: &Arc<str>) -> usize {
+    let address = Arc::as_ptr(name).cast::<u8>() as usize as u64;
+    (address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - NAME_CACHE.trailing_zeros())) as usize
+}
 
 /// Every key's state plus the event-time watermark. Keys are interned: nodes and edges live in vectors indexed
 /// by small integers, so recording a sample costs no string hashing in the common case.
@@ -139,7 +145,6 @@ pub struct KeyedStats {
     names: Vec<Arc<str>>,
     name_index: HashMap<Arc<str>, u32>,
     name_cache: [Option<(Arc<str>, u32)>; NAME_CACHE],
-    name_cache_next: usize,
     nodes: Vec<NodeState>,
     edge_index: HashMap<(u32, u32, EdgeKind), u32>,
     edges: Vec<(EdgeKey, EdgeState)>,
@@ -178,21 +183,10 @@ impl KeyedStats {
 
     /// The node of `service`, created (as virtual until its own spans are seen) if new; `None` when full.
     pub fn node_id(&mut self, service: &Arc<str>) -> Option<u32> {
-        // Spans of one service come in runs: try the last hit before the rest of the cache.
-        let last = (self.name_cache_next + NAME_CACHE - 1) % NAME_CACHE;
-        if let Some((name, id)) = &self.name_cache[last] {
+        let slot = cache_slot(service);
+        if let Some((name, id)) = &self.name_cache[slot] {
             if Arc::ptr_eq(name, service) {
                 return Some(*id);
-            }
-        }
-        for (slot, entry) in self.name_cache.iter().enumerate() {
-            if let Some((name, id)) = entry {
-                if Arc::ptr_eq(name, service) {
-                    let id = *id;
-                    // Make it the last hit (swap it into the most recent slot).
-                    self.name_cache.swap(slot, last);
-                    return Some(id);
-                }
             }
         }
         let id = match self.name_index.get(service) {
@@ -209,19 +203,12 @@ impl KeyedStats {
                 id
             }
         };
-        self.name_cache[self.name_cache_next] = Some((service.clone(), id));
-        self.name_cache_next = (self.name_cache_next + 1) % NAME_CACHE;
+        self.name_cache[slot] = Some((service.clone(), id));
         Some(id)
     }
 
     /// The shared name for `name` (the one nodes are keyed by, so later lookups hit the pointer cache).
     pub fn intern(&self, name: &str) -> Arc<str> {
-        // Virtual names repeat (a database per caller, `user`): compare the cached few before hashing.
-        for (cached, _) in self.name_cache.iter().flatten() {
-            if **cached == *name {
-                return cached.clone();
-            }
-        }
         match self.name_index.get_key_value(name) {
             Some((shared, _)) => shared.clone(),
             None => Arc::from(name),
