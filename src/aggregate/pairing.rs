@@ -184,16 +184,24 @@ fn call_to_virtual(caller: &Span, out: &KeyedStats) -> Option<CallObservation> {
     })
 }
 
+/// Traces up to this many spans find parents by scanning their spans; larger ones sort their ids first.
+const SCAN_FOR_PARENTS: usize = 32;
+
 /// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
 /// earlier batch), and it has a root or such a caller. `ids` is working memory.
 fn is_closed(buffer: &TraceBuffer, calls: &HashMap<(TraceId, SpanId), WaitingCall>, ids: &mut Vec<SpanId>) -> bool {
-    ids.clear();
-    ids.extend(buffer.spans.iter().map(|s| s.span_id));
-    ids.sort_unstable();
+    let spans = &buffer.spans;
+    let scan = spans.len() <= SCAN_FOR_PARENTS;
+    if !scan {
+        ids.clear();
+        ids.extend(spans.iter().map(|s| s.span_id));
+        ids.sort_unstable();
+    }
+    let present = |id: SpanId| if scan { spans.iter().any(|s| s.span_id == id) } else { ids.binary_search(&id).is_ok() };
     let mut anchored = buffer.has_root;
-    for span in &buffer.spans {
+    for span in spans {
         let Some(parent) = span.parent_id else { continue };
-        if ids.binary_search(&parent).is_ok() {
+        if present(parent) {
             continue;
         }
         if !calls.contains_key(&(span.trace_id, parent)) {
