@@ -98,6 +98,8 @@ struct Work {
     edge_of: Vec<Option<u32>>,
     /// One root's critical path as (node or edge, ns).
     keyed_path: Vec<(KeyRef, u64)>,
+    /// Per unanswered database client span: its call, made for the critical path and recorded as the span leaves.
+    database_call: Vec<Option<CallObservation>>,
     /// A buffered trace's span ids (`is_closed`).
     ids: Vec<SpanId>,
 }
@@ -240,12 +242,16 @@ fn record_entries(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
 
 /// Each root's end-to-end latency and critical path.
 fn record_critical_paths(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
-    let Work { tree, path, edge_of, keyed_path, matched, .. } = work;
+    let Work { tree, path, edge_of, keyed_path, matched, database_call, .. } = work;
     // Callers still without a partner: their time on the critical path goes to the edge they become (a
     // database now, a virtual node at expiry) rather than to their own service.
     for (i, span) in tree.spans.iter().enumerate() {
         if span.kind == SpanKind::Client && !matched[i] {
-            edge_of[i] = call_to_virtual(span, out).and_then(|call| out.edge_id(&call.key));
+            let call = call_to_virtual(span, out);
+            edge_of[i] = call.as_ref().and_then(|call| out.edge_id(&call.key));
+            if is_database(span) {
+                database_call[i] = call;
+            }
         }
     }
     for root in (0..tree.spans.len()).filter(|&i| tree.spans[i].parent_id.is_none()) {
@@ -438,11 +444,13 @@ impl Pairing {
         work.matched.resize(n, false);
         work.edge_of.clear();
         work.edge_of.resize(n, None);
+        work.database_call.clear();
+        work.database_call.resize(n, None);
         self.pair_in_trace(&mut work, settings, out);
         record_entries(&mut work, settings, out);
         record_critical_paths(&mut work, settings, out);
         let spans = std::mem::take(&mut work.tree.spans);
-        self.leave_callers(spans, &work.matched, settings, out);
+        self.leave_callers(spans, &work.matched, &mut work.database_call, settings, out);
         self.work = work;
     }
 
@@ -471,7 +479,14 @@ impl Pairing {
 
     /// Callers left without a partner: databases need none; the rest wait for a late one. Only callers are
     /// moved out of the trace (highest index first, so `swap_remove` leaves the lower indices in place).
-    fn leave_callers(&mut self, mut spans: Vec<Span>, matched: &[bool], settings: &Settings, out: &mut KeyedStats) {
+    fn leave_callers(
+        &mut self,
+        mut spans: Vec<Span>,
+        matched: &[bool],
+        database_call: &mut [Option<CallObservation>],
+        settings: &Settings,
+        out: &mut KeyedStats,
+    ) {
         for i in (0..spans.len()).rev() {
             if !matches!(spans[i].kind, SpanKind::Client | SpanKind::Producer) {
                 continue;
@@ -479,7 +494,7 @@ impl Pairing {
             let span = spans.swap_remove(i);
             match span.kind {
                 SpanKind::Client if !matched[i] && is_database(&span) => {
-                    if let Some(observation) = call_to_virtual(&span, out) {
+                    if let Some(observation) = database_call[i].take() {
                         out.record_call(&settings.stats, &observation);
                     }
                 }
