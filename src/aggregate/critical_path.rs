@@ -110,12 +110,15 @@ impl Walk<'_> {
         if cursor <= start {
             return;
         }
-        if depth < MAX_DEPTH {
+        let kids = self.tree.children(span);
+        if depth < MAX_DEPTH && !kids.is_empty() {
             // This span's children, last-finishing first, on top of the lists of the spans above it.
             let (from, adjusted) = (self.children.len(), self.adjusted);
-            self.children.extend(self.tree.children(span).iter().filter_map(|&c| adjusted[c].map(|(s, e)| (c, s, e))));
+            self.children.extend(kids.iter().filter_map(|&c| adjusted[c].map(|(s, e)| (c, s, e))));
             let to = self.children.len();
-            self.children[from..].sort_by_key(|&(_, _, e)| Reverse(e));
+            if to - from > 1 {
+                self.children[from..].sort_by_key(|&(_, _, e)| Reverse(e));
+            }
             for at in from..to {
                 let (child, child_start, child_end) = self.children[at];
                 if child_start >= cursor || child_end <= start {

@@ -38,7 +38,8 @@ fn new_sketch() -> DDSketch {
 impl StatsSettings {
     /// Width of one slice in ms (`None`: one slice for "all").
     pub fn slice_ms(&self) -> Option<f64> {
-        self.window_ms.map(|w| (w / f64::from(SLICES_PER_WINDOW)).max(1.0))
+        let window_ms = self.window_ms?;
+        Some((window_ms / f64::from(SLICES_PER_WINDOW)).max(1.0))
     }
 
     fn slice_of(&self, at_ms: f64) -> i64 {

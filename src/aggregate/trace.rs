@@ -136,8 +136,8 @@ impl TraceTree {
 
     /// The children of span `i`, in arrival order.
     pub fn children(&self, i: usize) -> &[usize] {
-        match (self.child_start.get(i), self.child_start.get(i + 1)) {
-            (Some(&from), Some(&to)) => self.child_list.get(from..to).unwrap_or(&[]),
+        match self.child_start.get(i..i + 2) {
+            Some(&[from, to]) => self.child_list.get(from..to).unwrap_or(&[]),
             _ => &[],
         }
     }
