@@ -10,7 +10,7 @@ use foldhash::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::stats::{LatencyStats, StatsSettings};
+use super::stats::{LatencyStats, SampleTime, StatsSettings};
 
 /// Most nodes, edges and entry points kept (each); observations of further new keys are counted and dropped.
 pub const MAX_KEYS: usize = 10_000;
@@ -252,8 +252,9 @@ impl KeyedStats {
         if self.skip_samples {
             return;
         }
-        node.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
-        node.self_time.record(s, ms(at_ns), ms(self_ns), error, watermark);
+        let time = SampleTime::new(s, ms(at_ns), watermark);
+        node.latency.record_at(s, &time, ms(duration_ns), error);
+        node.self_time.record_at(s, &time, ms(self_ns), error);
     }
 
     /// Records one call; returns its edge.
@@ -270,11 +271,11 @@ impl KeyedStats {
         if self.skip_samples {
             return Some(id);
         }
-        let at = ms(call.at_ns);
-        edge.latency.record(s, at, ms(call.latency_ns), call.error, watermark);
+        let time = SampleTime::new(s, ms(call.at_ns), watermark);
+        edge.latency.record_at(s, &time, ms(call.latency_ns), call.error);
         for (stats, value) in [(&mut edge.server, call.server_ns), (&mut edge.gap, call.gap_ns), (&mut edge.queue_delay, call.queue_ns)] {
             if let Some(ns) = value {
-                stats.record(s, at, ms(ns), call.error, watermark);
+                stats.record_at(s, &time, ms(ns), call.error);
             }
         }
         Some(id)
@@ -308,7 +309,8 @@ impl KeyedStats {
         if self.skip_samples {
             return;
         }
-        entry_point.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
+        let time = SampleTime::new(s, ms(at_ns), watermark);
+        entry_point.latency.record_at(s, &time, ms(duration_ns), error);
         let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
         match entry_point.paths.iter_mut().find(|(p, _)| *p == self.path_keys) {
             Some((_, n)) => *n += 1,
@@ -329,7 +331,7 @@ impl KeyedStats {
                 KeyRef::Edge(id) => self.edges.get_mut(id as usize).map(|(_, e)| &mut e.critical),
             };
             if let Some(stats) = stats {
-                stats.record(s, ms(at_ns), ms(ns), false, watermark);
+                stats.record_at(s, &time, ms(ns), false);
             }
         }
     }
