@@ -286,6 +286,8 @@ impl KeyedStats {
     pub fn record_trace(&mut self, s: &StatsSettings, root: &Arc<str>, at_ns: u64, duration_ns: u64, error: bool, path: &[(KeyRef, u64)]) {
         let watermark = self.watermark_ms();
         self.path_keys.clear();
+        // One critical-path sample per key and trace: a service comes back on the path after each call it makes.
+        self.path_totals.clear();
         for &(key, ns) in path {
             let share = ns as f64;
             let slot = match key {
@@ -298,6 +300,10 @@ impl KeyedStats {
             self.critical_total_ns += share;
             if self.path_keys.last() != Some(&key) && self.path_keys.len() < MAX_PATH_KEYS {
                 self.path_keys.push(key);
+            }
+            match self.path_totals.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, total)) => *total = total.saturating_add(ns),
+                None => self.path_totals.push((key, ns)),
             }
         }
         let Some(root) = self.node_id(root) else { return };
@@ -316,14 +322,6 @@ impl KeyedStats {
             Some((_, n)) => *n += 1,
             None if !full => entry_point.paths.push((self.path_keys.clone(), 1)),
             None => {}
-        }
-        // One sample per key and trace: a service comes back on the path after each call it makes.
-        self.path_totals.clear();
-        for &(key, ns) in path {
-            match self.path_totals.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, total)) => *total = total.saturating_add(ns),
-                None => self.path_totals.push((key, ns)),
-            }
         }
         for &(key, ns) in &self.path_totals {
             let stats = match key {
