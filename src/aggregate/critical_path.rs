@@ -24,12 +24,18 @@ pub struct Segment {
 /// Working memory of critical paths, kept across roots and traces: once grown, a walk allocates nothing.
 #[derive(Default)]
 pub struct CriticalPath {
-    /// Skew-adjusted interval of each span reachable from the root (`None` for the others).
-    adjusted: Vec<Option<(i128, i128)>>,
-    stack: Vec<(usize, i128)>,
-    /// (child, start, end) lists of the spans the walk is in, each level's after its parent's.
-    children: Vec<(usize, i128, i128)>,
+    /// The children of the spans the walk is in, each level's after its parent's.
+    children: Vec<Placed>,
     segments: Vec<Segment>,
+}
+
+/// A span with its skew-adjusted interval and the clock offset its children inherit.
+#[derive(Clone, Copy)]
+struct Placed {
+    span: usize,
+    start: i128,
+    end: i128,
+    offset: i128,
 }
 
 /// The critical path from `root`, as segments in time order.
@@ -42,57 +48,36 @@ pub fn critical_path(tree: &TraceTree, root: usize) -> Vec<Segment> {
 impl CriticalPath {
     /// The critical path from `root`, as segments in time order (valid until the next call).
     pub fn compute(&mut self, tree: &TraceTree, root: usize) -> &[Segment] {
-        self.adjust_intervals(tree, root);
         self.segments.clear();
         self.children.clear();
-        if let Some((_, end)) = self.adjusted[root] {
-            let (adjusted, children, segments) = (&self.adjusted, &mut self.children, &mut self.segments);
-            Walk { tree, adjusted, children, segments }.walk(root, end, 0);
-        }
+        let span = &tree.spans[root];
+        let root = Placed { span: root, start: i128::from(span.start_ns), end: i128::from(span.end_ns), offset: 0 };
+        Walk { tree, children: &mut self.children, segments: &mut self.segments }.walk(root, root.end, 0);
         // `walk` emits segments latest first (each before the ones it recursed into, each child's before the
         // earlier children's): reversed, they are in time order.
         self.segments.reverse();
         &self.segments
     }
-
-    /// Skew-adjusted intervals of the spans reachable from `root`.
-    fn adjust_intervals(&mut self, tree: &TraceTree, root: usize) {
-        let adjusted = &mut self.adjusted;
-        adjusted.clear();
-        adjusted.resize(tree.spans.len(), None);
-        let interval = |i: usize, offset: i128| {
-            let s = &tree.spans[i];
-            (i128::from(s.start_ns) + offset, i128::from(s.end_ns) + offset)
-        };
-        adjusted[root] = Some(interval(root, 0));
-        self.stack.clear();
-        self.stack.push((root, 0i128));
-        while let Some((parent, offset)) = self.stack.pop() {
-            let Some((ps, pe)) = adjusted[parent] else { continue };
-            for &child in tree.children(parent) {
-                if adjusted[child].is_some() {
-                    continue; // reached twice only through a cycle
-                }
-                let (cs, ce) = interval(child, offset);
-                let (p, c) = (&tree.spans[parent], &tree.spans[child]);
-                let other_clock =
-                    p.service != c.service && c.kind != SpanKind::Consumer && p.kind != SpanKind::Producer;
-                let mut shift = 0;
-                if other_clock && (cs < ps || ce > pe) && ce - cs <= pe - ps {
-                    shift = ps + ((pe - ps) - (ce - cs)) / 2 - cs;
-                }
-                adjusted[child] = Some((cs + shift, ce + shift));
-                self.stack.push((child, offset + shift));
-            }
-        }
-    }
 }
 
-/// One walk down a trace's adjusted intervals.
+/// Span `child` of `parent` with its interval on the parent's clock: shifted by the parent's offset and, when it
+/// runs in another service outside the parent's interval, centred inside it.
+fn adjusted(tree: &TraceTree, parent: &Placed, child: usize) -> Placed {
+    let (p, c) = (&tree.spans[parent.span], &tree.spans[child]);
+    let (cs, ce) = (i128::from(c.start_ns) + parent.offset, i128::from(c.end_ns) + parent.offset);
+    let (ps, pe) = (parent.start, parent.end);
+    let other_clock = p.service != c.service && c.kind != SpanKind::Consumer && p.kind != SpanKind::Producer;
+    let mut shift = 0;
+    if other_clock && (cs < ps || ce > pe) && ce - cs <= pe - ps {
+        shift = ps + ((pe - ps) - (ce - cs)) / 2 - cs;
+    }
+    Placed { span: child, start: cs + shift, end: ce + shift, offset: parent.offset + shift }
+}
+
+/// One walk down a trace, adjusting the intervals of the children it considers.
 struct Walk<'a> {
     tree: &'a TraceTree,
-    adjusted: &'a [Option<(i128, i128)>],
-    children: &'a mut Vec<(usize, i128, i128)>,
+    children: &'a mut Vec<Placed>,
     segments: &'a mut Vec<Segment>,
 }
 
@@ -104,37 +89,37 @@ impl Walk<'_> {
         }
     }
 
-    fn walk(&mut self, span: usize, limit: i128, depth: usize) {
-        let Some((start, end)) = self.adjusted[span] else { return };
-        let mut cursor = end.min(limit);
+    fn walk(&mut self, node: Placed, limit: i128, depth: usize) {
+        let start = node.start;
+        let mut cursor = node.end.min(limit);
         if cursor <= start {
             return;
         }
-        let kids = self.tree.children(span);
+        let kids = self.tree.children(node.span);
         if depth < MAX_DEPTH && !kids.is_empty() {
             // This span's children, last-finishing first, on top of the lists of the spans above it.
-            let (from, adjusted) = (self.children.len(), self.adjusted);
-            self.children.extend(kids.iter().filter_map(|&c| adjusted[c].map(|(s, e)| (c, s, e))));
+            let from = self.children.len();
+            self.children.extend(kids.iter().map(|&c| adjusted(self.tree, &node, c)));
             let to = self.children.len();
             if to - from > 1 {
-                self.children[from..].sort_by_key(|&(_, _, e)| Reverse(e));
+                self.children[from..].sort_by_key(|c| Reverse(c.end));
             }
             for at in from..to {
-                let (child, child_start, child_end) = self.children[at];
-                if child_start >= cursor || child_end <= start {
+                let child = self.children[at];
+                if child.start >= cursor || child.end <= start {
                     continue; // ran in parallel with a later child, or outside the span (async)
                 }
-                let child_end = child_end.min(cursor);
-                self.push(span, child_end, cursor);
+                let child_end = child.end.min(cursor);
+                self.push(node.span, child_end, cursor);
                 self.walk(child, child_end, depth + 1);
-                cursor = child_start.max(start);
+                cursor = child.start.max(start);
                 if cursor <= start {
                     break;
                 }
             }
             self.children.truncate(from);
         }
-        self.push(span, start, cursor);
+        self.push(node.span, start, cursor);
     }
 }
 
@@ -170,6 +155,14 @@ mod tests {
             span(4, Some(3), "b", Client, 1040, 1060),
         ]);
         assert_eq!(path(&tree), vec![(1, 20), (2, 10), (3, 10), (4, 20), (3, 10), (2, 10), (1, 20)]);
+        let total: u64 = critical_path(&tree, 0).iter().map(|s| s.ns).sum();
+        assert_eq!(total, 100_000_000);
+    }
+
+    #[test]
+    fn a_cycle_in_parent_links_stays_bounded() {
+        // Not reachable from a root (a root has no parent), but the walk still ends when started inside one.
+        let tree = TraceTree::build(vec![span(1, Some(2), "a", Server, 0, 100), span(2, Some(1), "b", Client, 0, 100)]);
         let total: u64 = critical_path(&tree, 0).iter().map(|s| s.ns).sum();
         assert_eq!(total, 100_000_000);
     }
