@@ -35,7 +35,7 @@ pub struct SelfTimeScratch {
 
 /// The index of the span with id `id` in `by_id` (sorted by id).
 fn find_in(by_id: &[(SpanId, usize)], id: SpanId) -> Option<usize> {
-    by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|at| by_id[at].1)
+    by_id.binary_search_by(|&(probe, _)| probe.cmp(&id)).ok().map(|at| by_id[at].1)
 }
 
 impl TraceTree {
@@ -82,7 +82,9 @@ impl TraceTree {
     fn resolve_parents(&mut self) {
         let TraceTree { spans, parent, by_id, server_of_client, .. } = self;
         parent.clear();
-        parent.extend(spans.iter().map(|s| s.parent_id.and_then(|id| find_in(by_id, id))));
+        for span in spans.iter() {
+            parent.push(span.parent_id.and_then(|id| find_in(by_id, id)));
+        }
 
         // A child of a CLIENT span that runs in another service, and is no SERVER itself, belongs under the SERVER
         // span of its own service: B3 shared spans (Zipkin) name the client's id as everyone's parent.
@@ -117,8 +119,10 @@ impl TraceTree {
         // where they end, which is where span p + 1's begin.
         start.clear();
         start.resize(n + 2, 0);
-        for p in self.parent.iter().flatten() {
-            start[p + 2] += 1;
+        for &p in &self.parent {
+            if let Some(p) = p {
+                start[p + 2] += 1;
+            }
         }
         for i in 2..start.len() {
             start[i] += start[i - 1];
