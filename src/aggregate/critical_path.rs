@@ -21,103 +21,106 @@ pub struct Segment {
     pub ns: u64,
 }
 
-/// Skew-adjusted intervals of the spans reachable from `root` (`None` for the others).
-fn adjusted_intervals(tree: &TraceTree, root: usize) -> Vec<Option<(i128, i128)>> {
-    let mut adjusted = vec![None; tree.spans.len()];
-    let interval = |i: usize, offset: i128| {
-        let s = &tree.spans[i];
-        (i128::from(s.start_ns) + offset, i128::from(s.end_ns) + offset)
-    };
-    adjusted[root] = Some(interval(root, 0));
-    let mut stack = vec![(root, 0i128)];
-    while let Some((parent, offset)) = stack.pop() {
-        let Some((ps, pe)) = adjusted[parent] else { continue };
-        for &child in tree.children(parent) {
-            if adjusted[child].is_some() {
-                continue; // reached twice only through a cycle
-            }
-            let (cs, ce) = interval(child, offset);
-            let (p, c) = (&tree.spans[parent], &tree.spans[child]);
-            let other_clock = p.service != c.service && c.kind != SpanKind::Consumer && p.kind != SpanKind::Producer;
-            let mut shift = 0;
-            if other_clock && (cs < ps || ce > pe) && ce - cs <= pe - ps {
-                shift = ps + ((pe - ps) - (ce - cs)) / 2 - cs;
-            }
-            adjusted[child] = Some((cs + shift, ce + shift));
-            stack.push((child, offset + shift));
-        }
-    }
-    adjusted
+/// Working memory of critical paths, kept across roots and traces: once grown, a walk allocates nothing.
+#[derive(Default)]
+pub struct CriticalPath {
+    /// The children of the spans the walk is in, each level's after its parent's.
+    children: Vec<Placed>,
+    segments: Vec<Segment>,
+}
+
+/// A span with its skew-adjusted interval and the clock offset its children inherit.
+#[derive(Clone, Copy)]
+struct Placed {
+    span: usize,
+    start: i128,
+    end: i128,
+    offset: i128,
 }
 
 /// The critical path from `root`, as segments in time order.
 pub fn critical_path(tree: &TraceTree, root: usize) -> Vec<Segment> {
-    let adjusted = adjusted_intervals(tree, root);
-    let mut segments = Vec::new();
-    if let Some((_, end)) = adjusted[root] {
-        walk(tree, &adjusted, root, end, 0, &mut segments);
-    }
-    // `walk` emits segments latest first (each before the ones it recursed into, each child's before the
-    // earlier children's): reversed, they are in time order.
-    segments.reverse();
-    segments
+    let mut path = CriticalPath::default();
+    path.compute(tree, root);
+    path.segments
 }
 
-fn push(segments: &mut Vec<Segment>, span: usize, from: i128, to: i128) {
-    if to > from {
-        let ns = u64::try_from(to - from).unwrap_or(u64::MAX);
-        segments.push(Segment { span, start_ns: from, ns });
+impl CriticalPath {
+    /// The critical path from `root`, as segments in time order (valid until the next call).
+    pub fn compute(&mut self, tree: &TraceTree, root: usize) -> &[Segment] {
+        self.segments.clear();
+        self.children.clear();
+        let span = &tree.spans[root];
+        let root = Placed { span: root, start: i128::from(span.start_ns), end: i128::from(span.end_ns), offset: 0 };
+        Walk { tree, children: &mut self.children, segments: &mut self.segments }.walk(root, root.end, 0);
+        // `walk` emits segments latest first (each before the ones it recursed into, each child's before the
+        // earlier children's): reversed, they are in time order.
+        self.segments.reverse();
+        &self.segments
     }
 }
 
-fn walk(
-    tree: &TraceTree,
-    adjusted: &[Option<(i128, i128)>],
-    span: usize,
-    limit: i128,
-    depth: usize,
-    segments: &mut Vec<Segment>,
-) {
-    let Some((start, end)) = adjusted[span] else { return };
-    let mut cursor = end.min(limit);
-    if cursor <= start {
-        return;
+/// Span `child` of `parent` with its interval on the parent's clock: shifted by the parent's offset and, when it
+/// runs in another service outside the parent's interval, centred inside it.
+fn adjusted(tree: &TraceTree, parent: &Placed, child: usize) -> Placed {
+    let (p, c) = (&tree.spans[parent.span], &tree.spans[child]);
+    let (cs, ce) = (i128::from(c.start_ns) + parent.offset, i128::from(c.end_ns) + parent.offset);
+    let (ps, pe) = (parent.start, parent.end);
+    let other_clock = p.service != c.service && c.kind != SpanKind::Consumer && p.kind != SpanKind::Producer;
+    let mut shift = 0;
+    if other_clock && (cs < ps || ce > pe) && ce - cs <= pe - ps {
+        shift = ps + ((pe - ps) - (ce - cs)) / 2 - cs;
     }
-    if depth < MAX_DEPTH {
-        let with_interval = |&c: &usize| adjusted[c].map(|(s, e)| (c, s, e));
-        let kids = tree.children(span);
-        // Leaves and single children (most spans) need no list of their own.
-        let mut single = [(0, 0, 0)];
-        let mut several = Vec::new();
-        let children: &[(usize, i128, i128)] = match kids {
-            [] => &[],
-            [only] => match with_interval(only) {
-                Some(found) => {
-                    single[0] = found;
-                    &single
-                }
-                None => &[],
-            },
-            _ => {
-                several.extend(kids.iter().filter_map(with_interval));
-                several.sort_by_key(|&(_, _, e)| Reverse(e));
-                &several
-            }
-        };
-        for &(child, child_start, child_end) in children {
-            if child_start >= cursor || child_end <= start {
-                continue; // ran in parallel with a later child, or outside the span (async)
-            }
-            let child_end = child_end.min(cursor);
-            push(segments, span, child_end, cursor);
-            walk(tree, adjusted, child, child_end, depth + 1, segments);
-            cursor = child_start.max(start);
-            if cursor <= start {
-                break;
-            }
+    Placed { span: child, start: cs + shift, end: ce + shift, offset: parent.offset + shift }
+}
+
+/// One walk down a trace, adjusting the intervals of the children it considers.
+struct Walk<'a> {
+    tree: &'a TraceTree,
+    children: &'a mut Vec<Placed>,
+    segments: &'a mut Vec<Segment>,
+}
+
+impl Walk<'_> {
+    fn push(&mut self, span: usize, from: i128, to: i128) {
+        if to > from {
+            let ns = u64::try_from(to - from).unwrap_or(u64::MAX);
+            self.segments.push(Segment { span, start_ns: from, ns });
         }
     }
-    push(segments, span, start, cursor);
+
+    fn walk(&mut self, node: Placed, limit: i128, depth: usize) {
+        let start = node.start;
+        let mut cursor = node.end.min(limit);
+        if cursor <= start {
+            return;
+        }
+        let kids = self.tree.children(node.span);
+        if depth < MAX_DEPTH && !kids.is_empty() {
+            // This span's children, last-finishing first, on top of the lists of the spans above it.
+            let from = self.children.len();
+            self.children.extend(kids.iter().map(|&c| adjusted(self.tree, &node, c)));
+            let to = self.children.len();
+            if to - from > 1 {
+                self.children[from..].sort_by_key(|c| Reverse(c.end));
+            }
+            for at in from..to {
+                let child = self.children[at];
+                if child.start >= cursor || child.end <= start {
+                    continue; // ran in parallel with a later child, or outside the span (async)
+                }
+                let child_end = child.end.min(cursor);
+                self.push(node.span, child_end, cursor);
+                self.walk(child, child_end, depth + 1);
+                cursor = child.start.max(start);
+                if cursor <= start {
+                    break;
+                }
+            }
+            self.children.truncate(from);
+        }
+        self.push(node.span, start, cursor);
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +155,14 @@ mod tests {
             span(4, Some(3), "b", Client, 1040, 1060),
         ]);
         assert_eq!(path(&tree), vec![(1, 20), (2, 10), (3, 10), (4, 20), (3, 10), (2, 10), (1, 20)]);
+        let total: u64 = critical_path(&tree, 0).iter().map(|s| s.ns).sum();
+        assert_eq!(total, 100_000_000);
+    }
+
+    #[test]
+    fn a_cycle_in_parent_links_stays_bounded() {
+        // Not reachable from a root (a root has no parent), but the walk still ends when started inside one.
+        let tree = TraceTree::build(vec![span(1, Some(2), "a", Server, 0, 100), span(2, Some(1), "b", Client, 0, 100)]);
         let total: u64 = critical_path(&tree, 0).iter().map(|s| s.ns).sum();
         assert_eq!(total, 100_000_000);
     }

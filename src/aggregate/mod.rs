@@ -124,7 +124,9 @@ impl LatencyState {
     /// Records spans handed over directly (tests, benchmarks, other readers), as one batch.
     pub fn ingest_spans(&mut self, spans: impl IntoIterator<Item = Span>) -> IngestReport {
         self.batch(None, |sink| {
-            spans.into_iter().for_each(|span| sink.span(span));
+            for span in spans {
+                sink.span(span);
+            }
             None
         })
     }

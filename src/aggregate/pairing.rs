@@ -10,12 +10,13 @@
 //! expiry a CLIENT/PRODUCER becomes an edge to a virtual node named from its attributes. Both stores are capped at
 //! `maxPending` spans; what is forced out early is counted as dropped, what times out as expired.
 
-use std::collections::{HashMap, VecDeque};
+use foldhash::HashMap;
+use std::collections::VecDeque;
 
 use super::config::Settings;
-use super::critical_path::critical_path;
+use super::critical_path::CriticalPath;
 use super::state::{CallObservation, EdgeKey, EdgeKind, KeyRef, KeyedStats};
-use super::trace::TraceTree;
+use super::trace::{SelfTimeScratch, TraceTree};
 use crate::telemetry::{Span, SpanId, SpanKind, TraceId};
 
 /// The client of root SERVER spans (requests from outside the traced system).
@@ -80,6 +81,27 @@ pub struct Pairing {
     consumers: HashMap<(TraceId, SpanId), Vec<WaitingConsumer>>,
     waiting_consumers: usize,
     pub counts: PairingCounts,
+    /// Working memory of `analyse` and `is_closed`, kept across traces.
+    work: Work,
+}
+
+/// What analysing a trace needs besides its spans, kept across traces so that, once grown, analysing one
+/// allocates nothing.
+#[derive(Default)]
+struct Work {
+    tree: TraceTree,
+    self_time: SelfTimeScratch,
+    path: CriticalPath,
+    /// Per span: a callee answered it (so it needs no virtual node).
+    matched: Vec<bool>,
+    /// Per caller span: the edge it formed, to attribute its critical-path time.
+    edge_of: Vec<Option<u32>>,
+    /// One root's critical path as (node or edge, ns).
+    keyed_path: Vec<(KeyRef, u64)>,
+    /// Per unanswered database client span: its call, made for the critical path and recorded as the span leaves.
+    database_call: Vec<Option<CallObservation>>,
+    /// A buffered trace's span ids (`is_closed`).
+    ids: Vec<SpanId>,
 }
 
 fn virtual_name(span: &Span) -> Option<&str> {
@@ -164,6 +186,91 @@ fn call_to_virtual(caller: &Span, out: &KeyedStats) -> Option<CallObservation> {
     })
 }
 
+/// Traces up to this many spans find parents by scanning their spans; larger ones sort their ids first.
+const SCAN_FOR_PARENTS: usize = 32;
+
+/// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
+/// earlier batch), and it has a root or such a caller. `ids` is working memory.
+fn is_closed(buffer: &TraceBuffer, calls: &HashMap<(TraceId, SpanId), WaitingCall>, ids: &mut Vec<SpanId>) -> bool {
+    let spans = &buffer.spans;
+    let scan = spans.len() <= SCAN_FOR_PARENTS;
+    if !scan {
+        ids.clear();
+        ids.extend(spans.iter().map(|s| s.span_id));
+        ids.sort_unstable();
+    }
+    let present = |id: SpanId| if scan { spans.iter().any(|s| s.span_id == id) } else { ids.binary_search(&id).is_ok() };
+    let mut anchored = buffer.has_root;
+    for span in spans {
+        let Some(parent) = span.parent_id else { continue };
+        if present(parent) {
+            continue;
+        }
+        if !calls.contains_key(&(span.trace_id, parent)) {
+            return false;
+        }
+        anchored = true;
+    }
+    anchored
+}
+
+/// `user` → root SERVER calls, and every service entry span with its self time.
+fn record_entries(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
+    let tree = &work.tree;
+    for (i, span) in tree.spans.iter().enumerate() {
+        if span.parent_id.is_none() && span.kind == SpanKind::Server {
+            let call = CallObservation {
+                key: EdgeKey { from: out.intern(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
+                virtual_target: true,
+                inferred: false,
+                latency_ns: span.duration_ns(),
+                server_ns: None,
+                gap_ns: None,
+                queue_ns: None,
+                error: span.is_error(),
+                at_ns: span.end_ns,
+            };
+            out.record_call(&settings.stats, &call);
+        }
+        if tree.is_entry(i) {
+            let self_ns = tree.self_time_ns_with(i, &mut work.self_time);
+            let (at_ns, duration_ns, error) = (span.end_ns, span.duration_ns(), span.is_error());
+            out.record_service(&settings.stats, &span.service, at_ns, duration_ns, self_ns, error);
+        }
+    }
+}
+
+/// Each root's end-to-end latency and critical path.
+fn record_critical_paths(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
+    let Work { tree, path, edge_of, keyed_path, matched, database_call, .. } = work;
+    // Callers still without a partner: their time on the critical path goes to the edge they become (a
+    // database now, a virtual node at expiry) rather than to their own service.
+    for (i, span) in tree.spans.iter().enumerate() {
+        if span.kind == SpanKind::Client && !matched[i] {
+            let call = call_to_virtual(span, out);
+            edge_of[i] = call.as_ref().and_then(|call| out.edge_id(&call.key));
+            if is_database(span) {
+                database_call[i] = call;
+            }
+        }
+    }
+    for root in (0..tree.spans.len()).filter(|&i| tree.spans[i].parent_id.is_none()) {
+        keyed_path.clear();
+        for segment in path.compute(tree, root) {
+            let key = match edge_of[segment.span] {
+                Some(edge) => KeyRef::Edge(edge),
+                None => match out.node_id(&tree.spans[segment.span].service) {
+                    Some(node) => KeyRef::Node(node),
+                    None => continue,
+                },
+            };
+            keyed_path.push((key, segment.ns));
+        }
+        let span = &tree.spans[root];
+        out.record_trace(&settings.stats, &span.service, span.end_ns, span.duration_ns(), span.is_error(), keyed_path);
+    }
+}
+
 impl Pairing {
     /// Spans held in any store.
     pub fn pending(&self) -> usize {
@@ -201,7 +308,9 @@ impl Pairing {
             buffer.has_root |= span.parent_id.is_none();
         }
         if buffer.spans.is_empty() {
-            std::mem::swap(&mut buffer.spans, &mut self.staging);
+            // The run becomes the buffer; the next run likely has as many spans.
+            let next = Vec::with_capacity(self.staging.len());
+            buffer.spans = std::mem::replace(&mut self.staging, next);
         } else {
             buffer.spans.append(&mut self.staging);
         }
@@ -210,12 +319,13 @@ impl Pairing {
     /// Ends a batch: analyses the traces it closed (in arrival order), then expires what waited past the TTL.
     pub fn end_batch(&mut self, settings: &Settings, out: &mut KeyedStats) {
         self.unstage();
-        let closed: Vec<TraceId> = self
-            .arrival
-            .iter()
-            .filter(|id| self.traces.get(id).is_some_and(|b| b.touched && self.is_closed(b)))
-            .copied()
-            .collect();
+        let mut closed: Vec<TraceId> = Vec::new();
+        for trace_id in &self.arrival {
+            let Some(buffer) = self.traces.get(trace_id) else { continue };
+            if buffer.touched && is_closed(buffer, &self.calls, &mut self.work.ids) {
+                closed.push(*trace_id);
+            }
+        }
         for trace_id in closed {
             self.analyse_buffered(trace_id, settings, out, None);
         }
@@ -230,25 +340,6 @@ impl Pairing {
     pub fn flush(&mut self, settings: &Settings, out: &mut KeyedStats) {
         self.end_batch(settings, out);
         self.expire(settings, out, u64::MAX);
-    }
-
-    /// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
-    /// earlier batch), and it has a root or such a caller.
-    fn is_closed(&self, buffer: &TraceBuffer) -> bool {
-        let mut ids: Vec<SpanId> = buffer.spans.iter().map(|s| s.span_id).collect();
-        ids.sort_unstable();
-        let mut anchored = buffer.has_root;
-        for span in &buffer.spans {
-            let Some(parent) = span.parent_id else { continue };
-            if ids.binary_search(&parent).is_ok() {
-                continue;
-            }
-            if !self.calls.contains_key(&(span.trace_id, parent)) {
-                return false;
-            }
-            anchored = true;
-        }
-        anchored
     }
 
     /// Removes a buffered trace and analyses it; `cause` counts its spans as expired or dropped.
@@ -345,88 +436,65 @@ impl Pairing {
 
     /// Everything one trace's spans say.
     fn analyse(&mut self, spans: Vec<Span>, settings: &Settings, out: &mut KeyedStats) {
-        let tree = TraceTree::build(spans);
-        self.counts.duplicates += tree.duplicates as u64;
-        let n = tree.spans.len();
-        let mut matched = vec![false; n];
-        // The edge each caller span formed, to attribute its critical-path time.
-        let mut edge_of: Vec<Option<u32>> = vec![None; n];
+        let mut work = std::mem::take(&mut self.work);
+        work.tree.rebuild(spans);
+        self.counts.duplicates += work.tree.duplicates as u64;
+        let n = work.tree.spans.len();
+        work.matched.clear();
+        work.matched.resize(n, false);
+        work.edge_of.clear();
+        work.edge_of.resize(n, None);
+        work.database_call.clear();
+        work.database_call.resize(n, None);
+        self.pair_in_trace(&mut work, settings, out);
+        record_entries(&mut work, settings, out);
+        record_critical_paths(&mut work, settings, out);
+        let spans = std::mem::take(&mut work.tree.spans);
+        self.leave_callers(spans, &work.matched, &mut work.database_call, settings, out);
+        self.work = work;
+    }
 
-        for i in 0..n {
+    /// Calls between the trace's spans, and from callers waiting in the store.
+    fn pair_in_trace(&mut self, work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
+        let tree = &work.tree;
+        for i in 0..tree.spans.len() {
             let span = &tree.spans[i];
             match tree.parent[i] {
                 Some(p) if tree.spans[p].service != span.service => {
                     let key = self.record_pair(&tree.spans[p], span, settings, out);
-                    matched[p] = true;
+                    work.matched[p] = true;
                     if matches!(tree.spans[p].kind, SpanKind::Client | SpanKind::Producer) {
-                        edge_of[p] = key;
+                        work.edge_of[p] = key;
                     }
                 }
                 // A call within one service is no edge, but its caller was answered (no virtual node for it).
-                Some(p) => matched[p] |= matches!(span.kind, SpanKind::Server | SpanKind::Consumer),
+                Some(p) => work.matched[p] |= matches!(span.kind, SpanKind::Server | SpanKind::Consumer),
                 None => self.pair_with_waiting_parent(span, settings, out),
             }
             if span.kind == SpanKind::Consumer {
-                self.pair_links(&tree, i, settings, out);
+                self.pair_links(tree, i, settings, out);
             }
         }
+    }
 
-        for (i, span) in tree.spans.iter().enumerate() {
-            if span.parent_id.is_none() && span.kind == SpanKind::Server {
-                let call = CallObservation {
-                    key: EdgeKey { from: out.intern(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
-                    virtual_target: true,
-                    inferred: false,
-                    latency_ns: span.duration_ns(),
-                    server_ns: None,
-                    gap_ns: None,
-                    queue_ns: None,
-                    error: span.is_error(),
-                    at_ns: span.end_ns,
-                };
-                out.record_call(&settings.stats, &call);
+    /// Callers left without a partner: databases need none; the rest wait for a late one. Only callers are
+    /// moved out of the trace (highest index first, so `swap_remove` leaves the lower indices in place).
+    fn leave_callers(
+        &mut self,
+        mut spans: Vec<Span>,
+        matched: &[bool],
+        database_call: &mut [Option<CallObservation>],
+        settings: &Settings,
+        out: &mut KeyedStats,
+    ) {
+        for i in (0..spans.len()).rev() {
+            if !matches!(spans[i].kind, SpanKind::Client | SpanKind::Producer) {
+                continue;
             }
-            if tree.is_entry(i) {
-                let self_ns = tree.self_time_ns(i);
-                out.record_service(&settings.stats, &span.service, span.end_ns, span.duration_ns(), self_ns, span.is_error());
-            }
-        }
-
-        // Callers still without a partner: their time on the critical path goes to the edge they become (a
-        // database now, a virtual node at expiry) rather than to their own service.
-        for (i, span) in tree.spans.iter().enumerate() {
-            if span.kind == SpanKind::Client && !matched[i] {
-                edge_of[i] = call_to_virtual(span, out).and_then(|call| out.edge_id(&call.key));
-            }
-        }
-
-        for root in (0..n).filter(|&i| tree.spans[i].parent_id.is_none()) {
-            let segments = critical_path(&tree, root);
-            let path: Vec<(KeyRef, u64)> = segments
-                .iter()
-                .filter_map(|s| {
-                    let key = match edge_of[s.span] {
-                        Some(edge) => KeyRef::Edge(edge),
-                        None => KeyRef::Node(out.node_id(&tree.spans[s.span].service)?),
-                    };
-                    Some((key, s.ns))
-                })
-                .collect();
-            let span = &tree.spans[root];
-            out.record_trace(&settings.stats, &span.service, span.end_ns, span.duration_ns(), span.is_error(), &path);
-        }
-
-        // Callers left without a partner: databases need none; the rest wait for a late one. Only callers are
-        // moved out of the trace (highest index first, so `swap_remove` leaves the lower indices in place).
-        let callers: Vec<usize> = (0..n)
-            .filter(|&i| matches!(tree.spans[i].kind, SpanKind::Client | SpanKind::Producer))
-            .collect();
-        let mut spans = tree.spans;
-        for &i in callers.iter().rev() {
             let span = spans.swap_remove(i);
             match span.kind {
                 SpanKind::Client if !matched[i] && is_database(&span) => {
-                    if let Some(observation) = call_to_virtual(&span, out) {
+                    if let Some(observation) = database_call[i].take() {
                         out.record_call(&settings.stats, &observation);
                     }
                 }

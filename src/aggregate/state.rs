@@ -6,11 +6,11 @@
 //! finished observations.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::stats::{LatencyStats, StatsSettings};
+use super::stats::{LatencyStats, SampleTime, StatsSettings};
 
 /// Most nodes, edges and entry points kept (each); observations of further new keys are counted and dropped.
 pub const MAX_KEYS: usize = 10_000;
@@ -128,9 +128,15 @@ impl EntryPointState {
     }
 }
 
-/// Service names seen last, compared by pointer: readers share one `Arc<str>` per resource/process, so most
-/// lookups skip hashing the name.
-const NAME_CACHE: usize = 16;
+/// Service names seen lately, compared by pointer: readers share one `Arc<str>` per resource/process, so most
+/// lookups skip hashing the name. Direct-mapped by address (a power of two): one comparison per lookup.
+const NAME_CACHE: usize = 32;
+
+/// The name cache slot of `name`: the top bits of its address, Fibonacci-hashed.
+fn cache_slot(name: &Arc<str>) -> usize {
+    let address = Arc::as_ptr(name).cast::<u8>() as usize as u64;
+    (address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - NAME_CACHE.trailing_zeros())) as usize
+}
 
 /// Every key's state plus the event-time watermark. Keys are interned: nodes and edges live in vectors indexed
 /// by small integers, so recording a sample costs no string hashing in the common case.
@@ -139,7 +145,6 @@ pub struct KeyedStats {
     names: Vec<Arc<str>>,
     name_index: HashMap<Arc<str>, u32>,
     name_cache: [Option<(Arc<str>, u32)>; NAME_CACHE],
-    name_cache_next: usize,
     nodes: Vec<NodeState>,
     edge_index: HashMap<(u32, u32, EdgeKind), u32>,
     edges: Vec<(EdgeKey, EdgeState)>,
@@ -152,6 +157,9 @@ pub struct KeyedStats {
     pub(crate) dropped_keys: u64,
     /// Pair and look keys up but record no samples: the benchmark's "parse+pair" stage.
     pub(crate) skip_samples: bool,
+    /// Working memory of `record_trace`: the path's keys, and its ns per key.
+    path_keys: Vec<KeyRef>,
+    path_totals: Vec<(KeyRef, u64)>,
 }
 
 fn ms(ns: u64) -> f64 {
@@ -175,21 +183,10 @@ impl KeyedStats {
 
     /// The node of `service`, created (as virtual until its own spans are seen) if new; `None` when full.
     pub fn node_id(&mut self, service: &Arc<str>) -> Option<u32> {
-        // Spans of one service come in runs: try the last hit before the rest of the cache.
-        let last = (self.name_cache_next + NAME_CACHE - 1) % NAME_CACHE;
-        if let Some((name, id)) = &self.name_cache[last] {
+        let slot = cache_slot(service);
+        if let Some((name, id)) = &self.name_cache[slot] {
             if Arc::ptr_eq(name, service) {
                 return Some(*id);
-            }
-        }
-        for (slot, entry) in self.name_cache.iter().enumerate() {
-            if let Some((name, id)) = entry {
-                if Arc::ptr_eq(name, service) {
-                    let id = *id;
-                    // Make it the last hit (swap it into the most recent slot).
-                    self.name_cache.swap(slot, last);
-                    return Some(id);
-                }
             }
         }
         let id = match self.name_index.get(service) {
@@ -206,19 +203,12 @@ impl KeyedStats {
                 id
             }
         };
-        self.name_cache[self.name_cache_next] = Some((service.clone(), id));
-        self.name_cache_next = (self.name_cache_next + 1) % NAME_CACHE;
+        self.name_cache[slot] = Some((service.clone(), id));
         Some(id)
     }
 
     /// The shared name for `name` (the one nodes are keyed by, so later lookups hit the pointer cache).
     pub fn intern(&self, name: &str) -> Arc<str> {
-        // Virtual names repeat (a database per caller, `user`): compare the cached few before hashing.
-        for (cached, _) in self.name_cache.iter().flatten() {
-            if **cached == *name {
-                return cached.clone();
-            }
-        }
         match self.name_index.get_key_value(name) {
             Some((shared, _)) => shared.clone(),
             None => Arc::from(name),
@@ -262,8 +252,9 @@ impl KeyedStats {
         if self.skip_samples {
             return;
         }
-        node.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
-        node.self_time.record(s, ms(at_ns), ms(self_ns), error, watermark);
+        let time = SampleTime::new(s, ms(at_ns), watermark);
+        node.latency.record_at(s, &time, ms(duration_ns), error);
+        node.self_time.record_at(s, &time, ms(self_ns), error);
     }
 
     /// Records one call; returns its edge.
@@ -280,11 +271,11 @@ impl KeyedStats {
         if self.skip_samples {
             return Some(id);
         }
-        let at = ms(call.at_ns);
-        edge.latency.record(s, at, ms(call.latency_ns), call.error, watermark);
+        let time = SampleTime::new(s, ms(call.at_ns), watermark);
+        edge.latency.record_at(s, &time, ms(call.latency_ns), call.error);
         for (stats, value) in [(&mut edge.server, call.server_ns), (&mut edge.gap, call.gap_ns), (&mut edge.queue_delay, call.queue_ns)] {
             if let Some(ns) = value {
-                stats.record(s, at, ms(ns), call.error, watermark);
+                stats.record_at(s, &time, ms(ns), call.error);
             }
         }
         Some(id)
@@ -294,7 +285,9 @@ impl KeyedStats {
     /// time order.
     pub fn record_trace(&mut self, s: &StatsSettings, root: &Arc<str>, at_ns: u64, duration_ns: u64, error: bool, path: &[(KeyRef, u64)]) {
         let watermark = self.watermark_ms();
-        let mut keys: Vec<KeyRef> = Vec::with_capacity(path.len());
+        self.path_keys.clear();
+        // One critical-path sample per key and trace: a service comes back on the path after each call it makes.
+        self.path_totals.clear();
         for &(key, ns) in path {
             let share = ns as f64;
             let slot = match key {
@@ -305,8 +298,12 @@ impl KeyedStats {
                 *critical_ns += share;
             }
             self.critical_total_ns += share;
-            if keys.last() != Some(&key) && keys.len() < MAX_PATH_KEYS {
-                keys.push(key);
+            if self.path_keys.last() != Some(&key) && self.path_keys.len() < MAX_PATH_KEYS {
+                self.path_keys.push(key);
+            }
+            match self.path_totals.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, total)) => *total = total.saturating_add(ns),
+                None => self.path_totals.push((key, ns)),
             }
         }
         let Some(root) = self.node_id(root) else { return };
@@ -318,28 +315,21 @@ impl KeyedStats {
         if self.skip_samples {
             return;
         }
-        entry_point.latency.record(s, ms(at_ns), ms(duration_ns), error, watermark);
+        let time = SampleTime::new(s, ms(at_ns), watermark);
+        entry_point.latency.record_at(s, &time, ms(duration_ns), error);
         let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
-        match entry_point.paths.iter_mut().find(|(p, _)| *p == keys) {
+        match entry_point.paths.iter_mut().find(|(p, _)| *p == self.path_keys) {
             Some((_, n)) => *n += 1,
-            None if !full => entry_point.paths.push((keys, 1)),
+            None if !full => entry_point.paths.push((self.path_keys.clone(), 1)),
             None => {}
         }
-        // One sample per key and trace: a service comes back on the path after each call it makes.
-        let mut per_key: Vec<(KeyRef, u64)> = Vec::with_capacity(path.len());
-        for &(key, ns) in path {
-            match per_key.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, total)) => *total = total.saturating_add(ns),
-                None => per_key.push((key, ns)),
-            }
-        }
-        for (key, ns) in per_key {
+        for &(key, ns) in &self.path_totals {
             let stats = match key {
                 KeyRef::Node(id) => self.nodes.get_mut(id as usize).map(|n| &mut n.critical),
                 KeyRef::Edge(id) => self.edges.get_mut(id as usize).map(|(_, e)| &mut e.critical),
             };
             if let Some(stats) = stats {
-                stats.record(s, ms(at_ns), ms(ns), false, watermark);
+                stats.record_at(s, &time, ms(ns), false);
             }
         }
     }

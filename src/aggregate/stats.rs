@@ -28,6 +28,8 @@ const SKETCH_ALPHA: f64 = 0.01;
 const SKETCH_BINS: u32 = 1024;
 /// Smallest latency told apart from zero, in ms (1 ns).
 const SKETCH_MIN_MS: f64 = 1e-6;
+/// Recent samples a key makes room for with its first one (the default keeps 10).
+const RECENT_RESERVED: usize = 16;
 
 fn new_sketch() -> DDSketch {
     DDSketch::new(SketchConfig::new(SKETCH_ALPHA, SKETCH_BINS, SKETCH_MIN_MS))
@@ -36,7 +38,8 @@ fn new_sketch() -> DDSketch {
 impl StatsSettings {
     /// Width of one slice in ms (`None`: one slice for "all").
     pub fn slice_ms(&self) -> Option<f64> {
-        self.window_ms.map(|w| (w / f64::from(SLICES_PER_WINDOW)).max(1.0))
+        let window_ms = self.window_ms?;
+        Some((window_ms / f64::from(SLICES_PER_WINDOW)).max(1.0))
     }
 
     fn slice_of(&self, at_ms: f64) -> i64 {
@@ -53,6 +56,21 @@ impl StatsSettings {
             Some(window) => self.slice_of(watermark_ms - window) + 1,
             None => i64::MIN,
         }
+    }
+}
+
+/// When a sample happened, placed in the window: worked out once for all the stats one observation updates.
+#[derive(Debug, Clone, Copy)]
+pub struct SampleTime {
+    at_ms: f64,
+    slice: i64,
+    first_live_slice: i64,
+}
+
+impl SampleTime {
+    /// A sample ending at event time `at_ms`, with the window ending at `watermark_ms`.
+    pub fn new(settings: &StatsSettings, at_ms: f64, watermark_ms: f64) -> Self {
+        SampleTime { at_ms, slice: settings.slice_of(at_ms), first_live_slice: settings.first_live_slice(watermark_ms) }
     }
 }
 
@@ -121,6 +139,12 @@ fn decay(age_ms: f64, half_life_ms: f64) -> f64 {
 impl LatencyStats {
     /// Records one sample of `value_ms` that ended at event time `at_ms`, pruning against `watermark_ms`.
     pub fn record(&mut self, settings: &StatsSettings, at_ms: f64, value_ms: f64, error: bool, watermark_ms: f64) {
+        self.record_at(settings, &SampleTime::new(settings, at_ms, watermark_ms), value_ms, error);
+    }
+
+    /// [`LatencyStats::record`] at a time already placed in the window.
+    pub fn record_at(&mut self, settings: &StatsSettings, time: &SampleTime, value_ms: f64, error: bool) {
+        let at_ms = time.at_ms;
         if !value_ms.is_finite() || value_ms < 0.0 || !at_ms.is_finite() {
             self.malformed += 1;
             return;
@@ -132,21 +156,23 @@ impl LatencyStats {
         if settings.recent_samples > 0 {
             if self.recent.len() >= settings.recent_samples {
                 self.recent.pop_front();
+            } else if self.recent.capacity() == 0 {
+                // Room for the usual few at once rather than growing 4, 8, 16.
+                self.recent.reserve_exact(settings.recent_samples.min(RECENT_RESERVED));
             }
             self.recent.push_back(value_ms);
         }
         self.newest_at_ms = self.newest_at_ms.max(at_ms);
-        let index = settings.slice_of(at_ms);
-        if index < settings.first_live_slice(watermark_ms) {
+        if time.slice < time.first_live_slice {
             return; // Late: already outside the window; counted above, not in the window's quantiles.
         }
-        let slice = self.slice_mut(index);
+        let slice = self.slice_mut(time.slice);
         slice.count += 1;
         slice.errors += u64::from(error);
         slice.sketch.add(value_ms);
         // Only a new slice can take the count past the window's; older ones leave then (and at every batch end).
         if self.slices.len() > SLICES_PER_WINDOW as usize + 1 {
-            self.prune(settings, watermark_ms);
+            self.drop_slices_before(time.first_live_slice);
         }
     }
 
@@ -178,7 +204,10 @@ impl LatencyStats {
 
     /// Drops slices that left the window ending at `watermark_ms`.
     pub fn prune(&mut self, settings: &StatsSettings, watermark_ms: f64) {
-        let first = settings.first_live_slice(watermark_ms);
+        self.drop_slices_before(settings.first_live_slice(watermark_ms));
+    }
+
+    fn drop_slices_before(&mut self, first: i64) {
         while self.slices.front().is_some_and(|s| s.index < first) {
             self.slices.pop_front();
         }

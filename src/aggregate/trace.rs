@@ -7,47 +7,89 @@
 
 use crate::telemetry::{Span, SpanId, SpanKind};
 
+/// A trace's spans and their parent/child links. [`TraceTree::rebuild`] reuses the index vectors of the previous
+/// trace, so pairing builds one tree after another without allocating once they have grown.
+#[derive(Default)]
 pub struct TraceTree {
     pub spans: Vec<Span>,
     /// Index of each span's parent within this trace (`None`: a root, or a parent not (yet) seen).
     pub parent: Vec<Option<usize>>,
     /// Children of every span, grouped by parent: span `i`'s are `child_list[child_start[i]..child_start[i + 1]]`
-    /// (two allocations per trace instead of one per parent).
+    /// (two vectors per trace instead of one per parent).
     child_list: Vec<usize>,
     child_start: Vec<usize>,
     /// (span id, index) sorted by id: lookups by binary search, no hashing.
     by_id: Vec<(SpanId, usize)>,
+    /// The first SERVER child of each CLIENT span (working memory of `rebuild`).
+    server_of_client: Vec<Option<usize>>,
     /// Spans dropped because an earlier span of the trace had the same id.
     pub duplicates: usize,
 }
 
+/// Working memory of [`TraceTree::self_time_ns_with`], kept across spans and traces.
+#[derive(Default)]
+pub struct SelfTimeScratch {
+    calls: Vec<(u64, u64)>,
+    stack: Vec<usize>,
+}
+
+/// The index of the span with id `id` in `by_id` (sorted by id).
+fn find_in(by_id: &[(SpanId, usize)], id: SpanId) -> Option<usize> {
+    by_id.binary_search_by(|&(probe, _)| probe.cmp(&id)).ok().map(|at| by_id[at].1)
+}
+
 impl TraceTree {
-    pub fn build(mut spans: Vec<Span>) -> Self {
-        // Duplicate ids: keep the first of each (sorting by (id, index) puts it first among equal ids).
-        let mut by_id: Vec<(SpanId, usize)> = spans.iter().enumerate().map(|(i, s)| (s.span_id, i)).collect();
-        by_id.sort_unstable();
-        let before = spans.len();
-        by_id.dedup_by_key(|&mut (id, _)| id);
-        let duplicates = before - by_id.len();
-        if duplicates > 0 {
+    pub fn build(spans: Vec<Span>) -> Self {
+        let mut tree = TraceTree::default();
+        tree.rebuild(spans);
+        tree
+    }
+
+    /// Makes this the tree of `spans` (the previous spans are dropped; take them out first to keep them).
+    pub fn rebuild(&mut self, spans: Vec<Span>) {
+        self.spans = spans;
+        self.remove_duplicates();
+        self.resolve_parents();
+        self.group_children();
+    }
+
+    fn index_ids(&mut self) {
+        self.by_id.clear();
+        self.by_id.extend(self.spans.iter().enumerate().map(|(i, s)| (s.span_id, i)));
+        self.by_id.sort_unstable();
+    }
+
+    /// Duplicate ids: keeps the first of each (sorting by (id, index) puts it first among equal ids).
+    fn remove_duplicates(&mut self) {
+        self.index_ids();
+        let before = self.spans.len();
+        self.by_id.dedup_by_key(|&mut (id, _)| id);
+        self.duplicates = before - self.by_id.len();
+        if self.duplicates > 0 {
             let mut keep = vec![false; before];
-            for &(_, i) in &by_id {
+            for &(_, i) in &self.by_id {
                 keep[i] = true;
             }
             let mut position = 0;
-            spans.retain(|_| {
+            self.spans.retain(|_| {
                 position += 1;
                 keep[position - 1]
             });
-            by_id = spans.iter().enumerate().map(|(i, s)| (s.span_id, i)).collect();
-            by_id.sort_unstable();
+            self.index_ids();
         }
-        let find = |id: SpanId| by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|at| by_id[at].1);
-        let mut parent: Vec<Option<usize>> = spans.iter().map(|s| s.parent_id.and_then(find)).collect();
+    }
+
+    fn resolve_parents(&mut self) {
+        let TraceTree { spans, parent, by_id, server_of_client, .. } = self;
+        parent.clear();
+        for span in spans.iter() {
+            parent.push(span.parent_id.and_then(|id| find_in(by_id, id)));
+        }
 
         // A child of a CLIENT span that runs in another service, and is no SERVER itself, belongs under the SERVER
         // span of its own service: B3 shared spans (Zipkin) name the client's id as everyone's parent.
-        let mut server_of_client: Vec<Option<usize>> = vec![None; spans.len()];
+        server_of_client.clear();
+        server_of_client.resize(spans.len(), None);
         for (i, span) in spans.iter().enumerate() {
             if let Some(p) = parent[i] {
                 if span.kind == SpanKind::Server && spans[p].kind == SpanKind::Client && server_of_client[p].is_none() {
@@ -67,36 +109,46 @@ impl TraceTree {
                 }
             }
         }
-        // Counting sort of spans by parent.
-        let mut child_start = vec![0usize; spans.len() + 1];
-        for p in parent.iter().flatten() {
-            child_start[p + 1] += 1;
-        }
-        for i in 1..child_start.len() {
-            child_start[i] += child_start[i - 1];
-        }
-        let mut fill = child_start.clone();
-        let mut child_list = vec![0usize; child_start[spans.len()]];
-        for (i, p) in parent.iter().enumerate() {
+    }
+
+    /// Counting sort of spans by parent, in arrival order.
+    fn group_children(&mut self) {
+        let n = self.spans.len();
+        let start = &mut self.child_start;
+        // Counts shifted by two, summed: `start[p + 1]` is where span p's children begin. Filling advances it to
+        // where they end, which is where span p + 1's begin.
+        start.clear();
+        start.resize(n + 2, 0);
+        for &p in &self.parent {
             if let Some(p) = p {
-                child_list[fill[*p]] = i;
-                fill[*p] += 1;
+                start[p + 2] += 1;
             }
         }
-        TraceTree { spans, parent, child_list, child_start, by_id, duplicates }
+        for i in 2..start.len() {
+            start[i] += start[i - 1];
+        }
+        self.child_list.clear();
+        self.child_list.resize(start[n + 1], 0);
+        for (i, p) in self.parent.iter().enumerate() {
+            if let Some(p) = p {
+                self.child_list[start[p + 1]] = i;
+                start[p + 1] += 1;
+            }
+        }
+        start.truncate(n + 1);
     }
 
     /// The children of span `i`, in arrival order.
     pub fn children(&self, i: usize) -> &[usize] {
-        match (self.child_start.get(i), self.child_start.get(i + 1)) {
-            (Some(&from), Some(&to)) => self.child_list.get(from..to).unwrap_or(&[]),
+        match self.child_start.get(i..i + 2) {
+            Some(&[from, to]) => self.child_list.get(from..to).unwrap_or(&[]),
             _ => &[],
         }
     }
 
     /// The index of the span with id `id`.
     pub fn find(&self, id: SpanId) -> Option<usize> {
-        self.by_id.binary_search_by_key(&id, |&(id, _)| id).ok().map(|at| self.by_id[at].1)
+        find_in(&self.by_id, id)
     }
 
     /// Whether span `i` is where a request enters its service: a SERVER/CONSUMER span, or a span with no parent in
@@ -115,9 +167,16 @@ impl TraceTree {
     /// Self time of entry span `entry`: its duration minus the union of its service's outgoing calls under it
     /// (CLIENT/PRODUCER spans of the service, and direct children in other services), clipped to the span.
     pub fn self_time_ns(&self, entry: usize) -> u64 {
+        self.self_time_ns_with(entry, &mut SelfTimeScratch::default())
+    }
+
+    /// [`TraceTree::self_time_ns`] with working memory kept by the caller.
+    pub fn self_time_ns_with(&self, entry: usize, scratch: &mut SelfTimeScratch) -> u64 {
         let span = &self.spans[entry];
-        let mut calls: Vec<(u64, u64)> = Vec::new();
-        let mut stack: Vec<usize> = self.children(entry).to_vec();
+        let SelfTimeScratch { calls, stack } = scratch;
+        calls.clear();
+        stack.clear();
+        stack.extend_from_slice(self.children(entry));
         let mut steps = 0usize;
         while let Some(i) = stack.pop() {
             steps += 1;
@@ -134,7 +193,7 @@ impl TraceTree {
                 stack.extend_from_slice(self.children(i));
             }
         }
-        span.duration_ns().saturating_sub(union_ns(&mut calls))
+        span.duration_ns().saturating_sub(union_ns(calls))
     }
 }
 
