@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use sketches_ddsketch::{Config as SketchConfig, DDSketch};
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 /// How stats are kept; the same for every key of one `LatencyState`, so it is passed in rather than stored per key.
@@ -60,17 +61,39 @@ impl StatsSettings {
 }
 
 /// When a sample happened, placed in the window: worked out once for all the stats one observation updates.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SampleTime {
     at_ms: f64,
     slice: i64,
     first_live_slice: i64,
+    /// The last (age, half-life, decay factor): stats recorded together (a node's latency and self time; an
+    /// edge's latency, server time and gap) usually decay by the same age, and `exp` is costly in wasm.
+    last_decay: Cell<(f64, f64, f64)>,
 }
 
 impl SampleTime {
     /// A sample ending at event time `at_ms`, with the window ending at `watermark_ms`.
     pub fn new(settings: &StatsSettings, at_ms: f64, watermark_ms: f64) -> Self {
-        SampleTime { at_ms, slice: settings.slice_of(at_ms), first_live_slice: settings.first_live_slice(watermark_ms) }
+        SampleTime {
+            at_ms,
+            slice: settings.slice_of(at_ms),
+            first_live_slice: settings.first_live_slice(watermark_ms),
+            last_decay: Cell::new((f64::NAN, f64::NAN, f64::NAN)),
+        }
+    }
+
+    /// `decay(age_ms, half_life_ms)`, remembered for the next stats of the observation.
+    fn decay(&self, age_ms: f64, half_life_ms: f64) -> f64 {
+        if age_ms == 0.0 {
+            return 1.0; // what `decay` gives, and the common case of the newest sample
+        }
+        let (age, half_life, factor) = self.last_decay.get();
+        if age == age_ms && half_life == half_life_ms {
+            return factor;
+        }
+        let factor = decay(age_ms, half_life_ms);
+        self.last_decay.set((age_ms, half_life_ms, factor));
+        factor
     }
 }
 
@@ -152,7 +175,7 @@ impl LatencyStats {
         self.count += 1;
         self.errors += u64::from(error);
         self.mean_ms += (value_ms - self.mean_ms) / self.count as f64;
-        self.add_ewma(settings.half_life_ms, at_ms, value_ms, 1.0);
+        self.add_ewma(at_ms, value_ms, 1.0, |age| time.decay(age, settings.half_life_ms));
         if settings.recent_samples > 0 {
             if self.recent.len() >= settings.recent_samples {
                 self.recent.pop_front();
@@ -176,14 +199,14 @@ impl LatencyStats {
         }
     }
 
-    fn add_ewma(&mut self, half_life_ms: f64, at_ms: f64, value_ms: f64, weight: f64) {
+    fn add_ewma(&mut self, at_ms: f64, value_ms: f64, weight: f64, decay: impl Fn(f64) -> f64) {
         if self.ewma_weight == 0.0 || at_ms > self.ewma_at_ms {
-            let factor = if self.ewma_weight == 0.0 { 0.0 } else { decay(at_ms - self.ewma_at_ms, half_life_ms) };
+            let factor = if self.ewma_weight == 0.0 { 0.0 } else { decay(at_ms - self.ewma_at_ms) };
             self.ewma_sum *= factor;
             self.ewma_weight *= factor;
             self.ewma_at_ms = at_ms;
         }
-        let w = weight * decay(self.ewma_at_ms - at_ms, half_life_ms);
+        let w = weight * decay(self.ewma_at_ms - at_ms);
         self.ewma_sum += w * value_ms;
         self.ewma_weight += w;
     }
@@ -225,7 +248,7 @@ impl LatencyStats {
         self.malformed += other.malformed;
         if other.ewma_weight > 0.0 {
             let scale = other.ewma_weight;
-            self.add_ewma(settings.half_life_ms, other.ewma_at_ms, other.ewma_sum / scale, scale);
+            self.add_ewma(other.ewma_at_ms, other.ewma_sum / scale, scale, |age| decay(age, settings.half_life_ms));
         }
         self.recent.extend(other.recent.iter().copied());
         while self.recent.len() > settings.recent_samples {
