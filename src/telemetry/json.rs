@@ -165,42 +165,43 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Enters the next value if it is an object (then read it to its end with [`Reader::next_key`]).
+    /// Enters the next value if it is a `container` (`Kind::Object` or `Kind::Array`).
     #[inline]
-    pub fn begin_object(&mut self) -> Result<bool> {
-        if self.peek()? != Kind::Object {
+    fn begin(&mut self, container: Kind) -> Result<bool> {
+        if self.peek()? != container {
             return Ok(false);
         }
-        self.open(true)?;
+        self.open(container == Kind::Object)?;
         Ok(true)
     }
 
+    /// Enters the next value if it is an object (then read it to its end with [`Reader::next_key`]).
+    pub fn begin_object(&mut self) -> Result<bool> {
+        self.begin(Kind::Object)
+    }
+
     /// Enters the next value if it is an array (then read it to its end with [`Reader::next_element`]).
-    #[inline]
     pub fn begin_array(&mut self) -> Result<bool> {
-        if self.peek()? != Kind::Array {
-            return Ok(false);
+        self.begin(Kind::Array)
+    }
+
+    /// Enters the next value if it is a `container`; skips it otherwise.
+    fn begin_or_skip(&mut self, container: Kind) -> Result<bool> {
+        let entered = self.begin(container)?;
+        if !entered {
+            self.skip()?;
         }
-        self.open(false)?;
-        Ok(true)
+        Ok(entered)
     }
 
     /// Enters the next value if it is an object; skips it otherwise.
     pub fn object_or_skip(&mut self) -> Result<bool> {
-        let entered = self.begin_object()?;
-        if !entered {
-            self.skip()?;
-        }
-        Ok(entered)
+        self.begin_or_skip(Kind::Object)
     }
 
     /// Enters the next value if it is an array; skips it otherwise.
     pub fn array_or_skip(&mut self) -> Result<bool> {
-        let entered = self.begin_array()?;
-        if !entered {
-            self.skip()?;
-        }
-        Ok(entered)
+        self.begin_or_skip(Kind::Array)
     }
 
     /// Inside an object: the next key (escapes decoded), with the cursor on its value; `None` after the closing
