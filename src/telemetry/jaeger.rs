@@ -28,16 +28,8 @@ pub(crate) fn read(json: &mut Reader<'_>, sink: &mut dyn SpanSink) -> json::Resu
     match json.peek()? {
         Kind::Array => read_trace_list(json, sink, &mut names, "")?,
         Kind::Object => {
-            json.begin_object()?;
             let mut trace = TraceState::default();
-            while let Some(key) = json.next_key()? {
-                match &*key {
-                    b"data" => read_trace_list(json, sink, &mut names, "data")?,
-                    b"spans" => read_span_list(json, &mut trace, sink, &mut names)?,
-                    b"processes" => read_processes(json, &mut trace, &mut names)?,
-                    _ => json.skip()?,
-                }
-            }
+            read_trace_object(json, &mut trace, sink, &mut names, true)?;
             trace.flush(sink);
         }
         _ => return Err(json.shape("a Jaeger response {\"data\": [...]}, an array of traces or one trace")),
@@ -59,7 +51,7 @@ fn read_trace_list(
     let mut index = 0;
     while json.next_element()? {
         trace.prefix = Some((name, index));
-        read_trace_object(json, &mut trace, sink, names)?;
+        read_trace_object(json, &mut trace, sink, names, false)?;
         trace.flush(sink);
         index += 1;
     }
@@ -99,11 +91,14 @@ impl TraceState {
     }
 }
 
+/// A trace object (`spans`, `processes`); anything but an object is skipped. The document itself (`top`) may
+/// instead be the query response, whose `data` lists the traces.
 fn read_trace_object(
     json: &mut Reader<'_>,
     trace: &mut TraceState,
     sink: &mut dyn SpanSink,
     names: &mut ServiceNames,
+    top: bool,
 ) -> json::Result<()> {
     if !json.object_or_skip()? {
         return Ok(());
@@ -112,6 +107,7 @@ fn read_trace_object(
         match &*key {
             b"spans" => read_span_list(json, trace, sink, names)?,
             b"processes" => read_processes(json, trace, names)?,
+            b"data" if top => read_trace_list(json, sink, names, "data")?,
             _ => json.skip()?,
         }
     }
