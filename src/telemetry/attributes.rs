@@ -123,11 +123,11 @@ impl SpanAttributes {
             Attribute::GrpcStatus => self.grpc_status = value.as_i64(),
             Attribute::Error => {
                 self.status_error |= match value {
-                    Scalar::Str(s) => !s.eq_ignore_ascii_case("false"),
+                    Scalar::Str(s) => !s.as_bytes().eq_ignore_ascii_case(b"false"),
                     other => other.truthy(),
                 }
             }
-            Attribute::OtelStatus => self.status_error |= value.as_str() == Some("ERROR"),
+            Attribute::OtelStatus => self.status_error |= value.is_text("ERROR"),
             Attribute::ServerAddress | Attribute::ServiceName | Attribute::SpanKind => {}
         }
     }
@@ -141,8 +141,8 @@ impl SpanAttributes {
 }
 
 /// A kind name in any of the spellings we meet: OTLP `SPAN_KIND_SERVER`, Zipkin `SERVER`, Jaeger `server`.
-pub(crate) fn kind_from_name(name: &str) -> SpanKind {
-    let bare = name.strip_prefix("SPAN_KIND_").unwrap_or(name);
+pub(crate) fn kind_from_name(name: &[u8]) -> SpanKind {
+    let bare = name.strip_prefix(b"SPAN_KIND_").unwrap_or(name);
     [
         ("server", SpanKind::Server),
         ("client", SpanKind::Client),
@@ -151,7 +151,7 @@ pub(crate) fn kind_from_name(name: &str) -> SpanKind {
         ("internal", SpanKind::Internal),
     ]
     .into_iter()
-    .find_map(|(spelling, kind)| bare.eq_ignore_ascii_case(spelling).then_some(kind))
+    .find_map(|(spelling, kind)| bare.eq_ignore_ascii_case(spelling.as_bytes()).then_some(kind))
     .unwrap_or(SpanKind::Unspecified)
 }
 
@@ -168,12 +168,12 @@ impl Targets<'_> {
     fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>) {
         match attribute {
             Attribute::ServiceName => {
-                if let (Some(slot), Some(name)) = (self.service.as_deref_mut(), value.as_str()) {
-                    *slot = Some(name.to_owned());
+                if let (Some(slot), Scalar::Str(name)) = (self.service.as_deref_mut(), value) {
+                    *slot = Some(name.to_str().into_owned());
                 }
             }
             Attribute::SpanKind => {
-                if let (Some(slot), Some(name)) = (self.kind.as_deref_mut(), value.as_str()) {
+                if let (Some(slot), Some(name)) = (self.kind.as_deref_mut(), value.as_bytes()) {
                     *slot = kind_from_name(name);
                 }
             }
@@ -245,7 +245,7 @@ pub(crate) fn read_service_name_object<'a>(json: &mut Reader<'a>) -> json::Resul
         while let Some(field) = json.next_key()? {
             match &*field {
                 b"serviceName" => match Scalar::read(json)? {
-                    Scalar::Str(name) if !name.is_empty() => service = Some(name),
+                    Scalar::Str(name) if !name.is_empty() => service = Some(name.into_str()),
                     _ => service = None,
                 },
                 _ => json.skip()?,

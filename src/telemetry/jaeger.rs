@@ -196,7 +196,7 @@ fn read_span<'a>(json: &mut Reader<'a>, names: &mut ServiceNames) -> json::Resul
             b"tags" => Targets { attributes: &mut fields.attributes, kind: Some(&mut kind), service: None }.read(json).map(Ok)?,
             b"processID" => {
                 process_id = match Scalar::read(json)? {
-                    Scalar::Str(id) => Some(id),
+                    Scalar::Str(id) => Some(id.into_str()),
                     _ => None,
                 };
                 Ok(())
@@ -256,7 +256,7 @@ fn read_reference(json: &mut Reader<'_>) -> json::Result<Option<(bool, super::Tr
     if json.object_or_skip()? {
         while let Some(key) = json.next_key()? {
             match &*key {
-                b"refType" => child_of = Scalar::read(json)?.as_str() != Some("FOLLOWS_FROM"),
+                b"refType" => child_of = !Scalar::read(json)?.is_text("FOLLOWS_FROM"),
                 b"traceID" => trace = scalar::trace_id(&Scalar::read(json)?).ok().flatten(),
                 b"spanID" => span = scalar::span_id(&Scalar::read(json)?).ok().flatten(),
                 _ => json.skip()?,

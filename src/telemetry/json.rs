@@ -76,8 +76,29 @@ const STRING_STOP: [bool; 256] = {
 };
 
 /// Where the fast scan through a string starting at `i` stops: the first [`STRING_STOP`] byte, or the end.
+///
+/// Eight bytes at a time (SWAR on a `u64`, which wasm has natively): for each byte, "equals `"`", "equals `\\`"
+/// and "below 0x20" set its high bit. These tests can also flag a byte above a true match (a borrow carries
+/// upwards), never one below it, so the lowest flagged byte is the first stop.
 #[inline]
 fn string_stop(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH_BITS: u64 = ONES << 7;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    const BACKSLASHES: u64 = ONES * b'\\' as u64;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        let stops = (quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash
+            | word.wrapping_sub(ONES * 0x20) & !word)
+            & HIGH_BITS;
+        if stops != 0 {
+            return i + stops.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
     while i < bytes.len() && !STRING_STOP[usize::from(bytes[i])] {
         i += 1;
     }
@@ -278,20 +299,6 @@ impl<'a> Reader<'a> {
                 Err(self.syntax("control character in a string"))
             }
         }
-    }
-
-    /// The string at the cursor, unescaped, as UTF-8 (invalid sequences replaced).
-    pub fn str(&mut self) -> Result<Cow<'a, str>> {
-        Ok(match self.string_bytes()? {
-            Cow::Borrowed(raw) => match std::str::from_utf8(raw) {
-                Ok(text) => Cow::Borrowed(text),
-                Err(_) => String::from_utf8_lossy(raw),
-            },
-            Cow::Owned(decoded) => match String::from_utf8(decoded) {
-                Ok(text) => Cow::Owned(text),
-                Err(error) => Cow::Owned(String::from_utf8_lossy(error.as_bytes()).into_owned()),
-            },
-        })
     }
 
     /// Decodes a string with escapes; `i` is the first backslash, `start` the first byte after the quote.
@@ -520,15 +527,33 @@ impl<'a> Reader<'a> {
 
 /// A whole number in ASCII decimal digits (an optional leading `+`). Without the 128-bit multiply that an
 /// overflow-checked parse costs in wasm for every digit: up to 19 digits cannot overflow.
+#[inline]
 pub(crate) fn decimal_u64(text: &[u8]) -> Option<u64> {
     let digits = text.strip_prefix(b"+").unwrap_or(text);
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() {
         return None;
     }
-    if digits.len() <= 19 {
-        return Some(digits.iter().fold(0, |value, digit| value * 10 + u64::from(digit - b'0')));
+    if digits.len() > 19 {
+        // Still possible: leading zeros. (`parse` alone would accept a second `+`.)
+        return digits.iter().all(u8::is_ascii_digit).then(|| std::str::from_utf8(digits).ok()?.parse().ok())?;
     }
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    // Branch-free: one check at the end tells whether any byte was not a digit.
+    let (value, all_digits) = digits.iter().fold((0u64, true), |(value, all_digits), &byte| {
+        let digit = byte.wrapping_sub(b'0');
+        (value.wrapping_mul(10).wrapping_add(u64::from(digit)), all_digits & (digit < 10))
+    });
+    all_digits.then_some(value)
+}
+
+/// Unescaped string bytes as UTF-8, invalid sequences replaced by U+FFFD; borrowed stays borrowed when valid.
+pub(crate) fn utf8_lossy(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
+    match bytes {
+        Cow::Borrowed(raw) => String::from_utf8_lossy(raw),
+        Cow::Owned(decoded) => match String::from_utf8(decoded) {
+            Ok(text) => Cow::Owned(text),
+            Err(error) => Cow::Owned(String::from_utf8_lossy(error.as_bytes()).into_owned()),
+        },
+    }
 }
 
 /// The 1-based line and column of byte `at`, for error messages.
@@ -647,11 +672,11 @@ mod tests {
         assert_eq!(json.begin_array(), Ok(true));
         let mut out = Vec::new();
         while json.next_element().unwrap_or(false) {
-            out.push(json.str().unwrap_or_default().into_owned());
+            out.push(json.string_bytes().map(utf8_lossy).unwrap_or_default().into_owned());
         }
         assert_eq!(out, ["plain", "a\"b\\c/d\n\té😀", "\u{fffd}x", "café"]);
         let mut bad = Reader::new(b"\"\xff\"");
-        assert_eq!(bad.str().map(Cow::into_owned), Ok("\u{fffd}".to_owned()));
+        assert_eq!(bad.string_bytes().map(utf8_lossy).map(Cow::into_owned), Ok("\u{fffd}".to_owned()));
     }
 
     #[test]
@@ -687,7 +712,8 @@ mod tests {
         assert_eq!(decimal_u64(b"18446744073709551615"), Some(u64::MAX));
         assert_eq!(decimal_u64(b"18446744073709551616"), None);
         assert_eq!(decimal_u64(b"+7"), Some(7));
-        for bad in [&b""[..], b"+", b"-1", b"1 2", b"0x10", b"1.5"] {
+        assert_eq!(decimal_u64(b"000000000000000000000007"), Some(7));
+        for bad in [&b""[..], b"+", b"-1", b"1 2", b"0x10", b"1.5", b"++7", b"++1234567890123456789"] {
             assert_eq!(decimal_u64(bad), None, "{bad:?}");
         }
     }
@@ -740,7 +766,7 @@ mod tests {
                 }
                 Value::Array(items)
             }
-            Kind::String => Value::String(json.str()?.into_owned()),
+            Kind::String => Value::String(utf8_lossy(json.string_bytes()?).into_owned()),
             Kind::Number => match json.number()? {
                 Number::U64(v) => Value::from(v),
                 Number::I64(v) => Value::from(v),
@@ -760,6 +786,25 @@ mod tests {
             let mut json = Reader::new(text.as_bytes());
             proptest::prop_assert_eq!(to_value(&mut json), Ok(value));
             proptest::prop_assert!(!json.more());
+        }
+
+        /// The eight-bytes-at-a-time scan stops where a byte-by-byte one does: stop bytes, bytes next to them
+        /// (`!`, `#`, `[`, `]`, 0x1f, 0x20, 0x7f-0x80) and anything else, at every alignment.
+        #[test]
+        fn string_scan_stops_at_the_first_stop_byte(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(&b"\"\\!#[]\x1f\x20\x7f\x80\x00"[..]),
+                    proptest::num::u8::ANY,
+                    proptest::sample::select(&b"abc"[..]),
+                ],
+                0..48,
+            ),
+            start in 0usize..48,
+        ) {
+            let start = start.min(bytes.len());
+            let expected = start + bytes[start..].iter().position(|&b| STRING_STOP[usize::from(b)]).unwrap_or(bytes.len() - start);
+            proptest::prop_assert_eq!(string_stop(&bytes, start), expected);
         }
 
         /// Any prefix of a document that is cut inside it is the end of input, never a panic or a value.

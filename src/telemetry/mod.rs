@@ -209,6 +209,7 @@ impl SpanFields {
     }
 
     /// Keeps the first problem met while reading the span's fields.
+    #[inline]
     pub fn note(&mut self, outcome: Result<(), RejectReason>) {
         if let Err(reason) = outcome {
             self.problem.get_or_insert(reason);

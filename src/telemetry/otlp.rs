@@ -184,9 +184,9 @@ const FIELD_NAMES: [&str; 4] = ["traceId", "spanId", "startTimeUnixNano", "endTi
 
 fn kind_from_scalar(value: &Scalar<'_>) -> Result<SpanKind, RejectReason> {
     match value {
-        Scalar::Str(name) => match kind_from_name(name) {
-            SpanKind::Unspecified if !name.ends_with("UNSPECIFIED") && !name.is_empty() => {
-                Err(RejectReason::BadKind(scalar::truncate(name).to_owned()))
+        Scalar::Str(name) => match kind_from_name(name.as_bytes()) {
+            SpanKind::Unspecified if !name.as_bytes().ends_with(b"UNSPECIFIED") && !name.is_empty() => {
+                Err(RejectReason::BadKind(scalar::truncate(&name.to_str()).to_owned()))
             }
             kind => Ok(kind),
         },
@@ -243,7 +243,7 @@ fn read_status_is_error(json: &mut Reader<'_>) -> json::Result<bool> {
             match &*key {
                 b"code" => {
                     let code = Scalar::read(json)?;
-                    error = code.as_i64() == Some(2) || code.as_str() == Some("STATUS_CODE_ERROR");
+                    error = code.as_i64() == Some(2) || code.is_text("STATUS_CODE_ERROR");
                 }
                 _ => json.skip()?,
             }

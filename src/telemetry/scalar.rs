@@ -11,7 +11,7 @@ use super::{SpanId, TraceId};
 /// Any JSON value; arrays and objects are skipped (checked, bounded by the reader's depth limit) and not kept.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Scalar<'de> {
-    Str(Cow<'de, str>),
+    Str(Text<'de>),
     U64(u64),
     I64(i64),
     F64(f64),
@@ -24,7 +24,7 @@ impl<'a> Scalar<'a> {
     /// Reads the next value, whatever its type.
     pub fn read(json: &mut Reader<'a>) -> json::Result<Self> {
         Ok(match json.peek()? {
-            Kind::String => Scalar::Str(json.str()?),
+            Kind::String => Scalar::Str(Text(json.string_bytes()?)),
             Kind::Number => match json.number()? {
                 Number::U64(v) => Scalar::U64(v),
                 Number::I64(v) => Scalar::I64(v),
@@ -55,12 +55,47 @@ impl<'a> Scalar<'a> {
     }
 }
 
+/// A JSON string, unescaped but not yet checked as UTF-8: ids and numbers are read from the bytes, and only text
+/// that is kept (names, kinds) is decoded, invalid sequences becoming U+FFFD.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Text<'de>(pub Cow<'de, [u8]>);
+
+impl<'de> Text<'de> {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn to_str(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+
+    pub fn into_str(self) -> Cow<'de, str> {
+        json::utf8_lossy(self.0)
+    }
+}
+
+impl std::fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.to_str())
+    }
+}
+
 impl Scalar<'_> {
-    pub fn as_str(&self) -> Option<&str> {
+    /// The string's bytes, if the value is a string.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
-            Scalar::Str(s) => Some(s),
+            Scalar::Str(s) => Some(s.as_bytes()),
             _ => None,
         }
+    }
+
+    /// Whether the value is the string `text`.
+    pub fn is_text(&self, text: &str) -> bool {
+        self.as_bytes() == Some(text.as_bytes())
     }
 
     /// A whole number, from a JSON number or a decimal string (OTLP writes int64 as strings).
@@ -70,10 +105,10 @@ impl Scalar<'_> {
             Scalar::I64(v) => Some(*v),
             Scalar::F64(v) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.2e18 => Some(*v as i64),
             Scalar::Str(s) => {
-                let t = s.trim();
-                match t.strip_prefix('-') {
-                    Some(magnitude) => 0i64.checked_sub_unsigned(json::decimal_u64(magnitude.as_bytes())?),
-                    None => i64::try_from(json::decimal_u64(t.as_bytes())?).ok(),
+                let t = s.as_bytes().trim_ascii();
+                match t.strip_prefix(b"-") {
+                    Some(magnitude) => 0i64.checked_sub_unsigned(json::decimal_u64(magnitude)?),
+                    None => i64::try_from(json::decimal_u64(t)?).ok(),
                 }
             }
             _ => None,
@@ -88,12 +123,13 @@ impl Scalar<'_> {
             Scalar::F64(v) if v.is_finite() && *v >= 0.0 && *v < 1.8e19 => Ok(*v as u64),
             Scalar::F64(v) => Err(format!("{v} is out of range")),
             Scalar::Str(s) => {
-                let t = s.trim();
-                json::decimal_u64(t.as_bytes()).ok_or_else(|| {
+                let t = s.as_bytes().trim_ascii();
+                json::decimal_u64(t).ok_or_else(|| {
+                    let t = String::from_utf8_lossy(t);
                     if t.starts_with('-') {
                         format!("negative value {t:?}")
                     } else {
-                        format!("{:?} is not a non-negative integer", truncate(t))
+                        format!("{:?} is not a non-negative integer", truncate(&t))
                     }
                 })
             }
@@ -106,7 +142,7 @@ impl Scalar<'_> {
     /// The value as text for attributes: strings as they are, numbers and booleans printed.
     pub fn to_text(&self) -> Option<Cow<'_, str>> {
         match self {
-            Scalar::Str(s) => Some(Cow::Borrowed(s)),
+            Scalar::Str(s) => Some(s.to_str()),
             Scalar::U64(v) => Some(Cow::Owned(v.to_string())),
             Scalar::I64(v) => Some(Cow::Owned(v.to_string())),
             Scalar::F64(v) if v.is_finite() => Some(Cow::Owned(v.to_string())),
@@ -118,7 +154,7 @@ impl Scalar<'_> {
     pub fn truthy(&self) -> bool {
         match self {
             Scalar::Bool(b) => *b,
-            Scalar::Str(s) => !s.is_empty() && !s.eq_ignore_ascii_case("false") && s.as_ref() != "0",
+            Scalar::Str(s) => !s.is_empty() && !s.as_bytes().eq_ignore_ascii_case(b"false") && s.as_bytes() != b"0",
             Scalar::U64(v) => *v != 0,
             Scalar::I64(v) => *v != 0,
             _ => false,
@@ -144,26 +180,57 @@ pub(crate) fn to_ns(value: u64, unit_ns: u64) -> Result<u64, String> {
     }
 }
 
-fn hex_value(text: &str, max_digits: usize) -> Result<u128, String> {
+/// The value of each byte as a hex digit, or [`NOT_HEX`].
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+const NOT_HEX: u8 = 0xff;
+
+/// Up to 16 hex digits (all of them checked) as a `u64`: shifts, not `from_str_radix`, whose overflow check is a
+/// 128-bit multiply in wasm, and `u64` halves, since every `u128` shift is a library call there. Branch-free:
+/// every digit is looked up, and one check at the end tells whether any was not hex.
+fn hex_u64(digits: &[u8]) -> Option<u64> {
+    let (value, seen) = digits.iter().fold((0u64, 0u8), |(value, seen), &b| {
+        let digit = HEX_DIGITS[usize::from(b)];
+        (value << 4 | u64::from(digit & 0xf), seen | digit)
+    });
+    (seen & 0xf0 == 0).then_some(value)
+}
+
+fn hex_value(text: &[u8], max_digits: usize) -> Result<u128, String> {
     if text.is_empty() {
         return Err("empty".into());
     }
     if text.len() > max_digits {
         return Err(format!("{} hex digits, at most {max_digits} allowed", text.len()));
     }
-    // Shifts, not `from_str_radix`: its u128 multiply is a library call in wasm, and ids are on the hot path.
-    text.bytes().try_fold(0u128, |value, b| Some((value << 4) | u128::from(char::from(b).to_digit(16)?)))
-        .ok_or_else(|| format!("{:?} is not hex", truncate(text)))
+    let (high, low) = text.split_at(text.len().saturating_sub(16));
+    hex_u64(high)
+        .zip(hex_u64(low))
+        .map(|(high, low)| u128::from(high) << 64 | u128::from(low))
+        .ok_or_else(|| format!("{} is not hex", quoted(text)))
 }
 
 /// Standard base64 (as protobuf's JSON mapping writes `bytes`, e.g. Tempo's API) of exactly `len` bytes.
-fn base64_bytes(text: &str, len: usize) -> Option<u128> {
-    let trimmed = text.trim_end_matches('=');
+fn base64_bytes(text: &[u8], len: usize) -> Option<u128> {
+    let trimmed = &text[..text.iter().rposition(|&c| c != b'=').map_or(0, |last| last + 1)];
     let mut bits: u32 = 0;
     let mut nbits = 0;
     let mut out: u128 = 0;
     let mut produced = 0;
-    for c in trimmed.bytes() {
+    for &c in trimmed {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
@@ -186,11 +253,16 @@ fn base64_bytes(text: &str, len: usize) -> Option<u128> {
     (produced == len).then_some(out)
 }
 
-fn id_text<'a>(value: &'a Scalar<'_>) -> Result<Option<&'a str>, String> {
+/// Text from the input, cut and quoted for a reason.
+fn quoted(text: &[u8]) -> String {
+    format!("{:?}", truncate(&String::from_utf8_lossy(text)))
+}
+
+fn id_text<'a>(value: &'a Scalar<'_>) -> Result<Option<&'a [u8]>, String> {
     match value {
         Scalar::Null => Ok(None),
         Scalar::Str(s) if s.is_empty() => Ok(None),
-        Scalar::Str(s) => Ok(Some(s)),
+        Scalar::Str(s) => Ok(Some(s.as_bytes())),
         _ => Err("not a string".into()),
     }
 }
@@ -198,8 +270,8 @@ fn id_text<'a>(value: &'a Scalar<'_>) -> Result<Option<&'a str>, String> {
 /// A trace id: 32 (or 16, zero-extended) hex digits, or 24 base64 characters. `Ok(None)` for empty or all-zero.
 pub(crate) fn trace_id(value: &Scalar<'_>) -> Result<Option<TraceId>, String> {
     let Some(text) = id_text(value)? else { return Ok(None) };
-    let v = if text.len() == 24 && text.ends_with("==") {
-        base64_bytes(text, 16).ok_or_else(|| format!("{:?} is not hex or base64", truncate(text)))?
+    let v = if text.len() == 24 && text.ends_with(b"==") {
+        base64_bytes(text, 16).ok_or_else(|| format!("{} is not hex or base64", quoted(text)))?
     } else {
         hex_value(text, 32)?
     };
@@ -209,8 +281,8 @@ pub(crate) fn trace_id(value: &Scalar<'_>) -> Result<Option<TraceId>, String> {
 /// A span id: up to 16 hex digits, or 12 base64 characters. `Ok(None)` for empty or all-zero.
 pub(crate) fn span_id(value: &Scalar<'_>) -> Result<Option<SpanId>, String> {
     let Some(text) = id_text(value)? else { return Ok(None) };
-    let v = if text.len() == 12 && text.ends_with('=') {
-        base64_bytes(text, 8).ok_or_else(|| format!("{:?} is not hex or base64", truncate(text)))?
+    let v = if text.len() == 12 && text.ends_with(b"=") {
+        base64_bytes(text, 8).ok_or_else(|| format!("{} is not hex or base64", quoted(text)))?
     } else {
         hex_value(text, 16)?
     };
@@ -223,7 +295,7 @@ mod tests {
     use super::*;
 
     fn s(text: &str) -> Scalar<'_> {
-        Scalar::Str(Cow::Borrowed(text))
+        Scalar::Str(Text(Cow::Borrowed(text.as_bytes())))
     }
 
     #[test]

@@ -81,7 +81,7 @@ fn read_span(json: &mut Reader<'_>, names: &mut ServiceNames) -> json::Result<Re
             b"parentId" => fields.read_parent_id("parentId", &Scalar::read(json)?),
             b"kind" => {
                 let kind = Scalar::read(json)?;
-                match kind.as_str().map(kind_from_name) {
+                match kind.as_bytes().map(kind_from_name) {
                     Some(SpanKind::Unspecified) | None if !matches!(kind, Scalar::Null) => {
                         Err(RejectReason::BadKind(format!("{kind:?}")))
                     }
