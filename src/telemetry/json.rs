@@ -227,7 +227,7 @@ impl<'a> Reader<'a> {
 
     /// Inside an object: the next key (escapes decoded), with the cursor on its value; `None` after the closing
     /// brace. Every value must be read or skipped before the next key is asked for.
-    #[inline]
+    #[inline(always)]
     pub fn next_key(&mut self) -> Result<Option<Cow<'a, [u8]>>> {
         if !self.next_member(b'}')? {
             return Ok(None);
@@ -241,7 +241,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Inside an array: whether another element follows (the cursor is then on it).
-    #[inline]
+    #[inline(always)]
     pub fn next_element(&mut self) -> Result<bool> {
         self.next_member(b']')
     }
@@ -256,7 +256,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes the comma before a member, or the closing `close` (and returns false).
-    #[inline]
+    #[inline(always)]
     fn next_member(&mut self, close: u8) -> Result<bool> {
         self.skip_whitespace();
         let byte = self.bytes.get(self.pos).copied();
@@ -280,7 +280,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The string at the cursor as bytes, escapes decoded (borrowed when it has none), not checked as UTF-8.
-    #[inline]
+    #[inline(always)]
     pub fn string_bytes(&mut self) -> Result<Cow<'a, [u8]>> {
         let bytes = self.bytes;
         if bytes.get(self.pos) != Some(&b'"') {
