@@ -7,8 +7,9 @@
 //! process is already known; the hold is bounded by the trace object in the input.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use super::attributes::{read_service_name_object, Targets};
 use super::json::{self, Kind, Reader};

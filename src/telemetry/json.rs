@@ -379,6 +379,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves past the string at the cursor, checking its escapes, decoding nothing.
+    #[inline(always)]
     fn skip_string(&mut self) -> Result<()> {
         let bytes = self.bytes;
         let mut i = self.pos + 1;

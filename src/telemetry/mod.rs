@@ -288,7 +288,7 @@ pub(crate) fn unknown_service() -> Arc<str> {
 /// Shares one `Arc<str>` per distinct service name within a document, capped so hostile input cannot grow it.
 #[derive(Default)]
 pub(crate) struct ServiceNames {
-    names: std::collections::HashMap<String, Arc<str>>,
+    names: foldhash::HashMap<String, Arc<str>>,
 }
 
 impl ServiceNames {
