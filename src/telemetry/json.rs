@@ -109,15 +109,16 @@ pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: u32,
-    /// Bit `d` is set when the container at depth `d + 1` is an object (for skipping).
-    objects: u128,
+    /// Bit `d % 64` of word `d / 64` is set when the container at depth `d + 1` is an object (for skipping). Two
+    /// words, not a `u128`: every `u128` shift is a library call in wasm.
+    objects: [u64; 2],
     /// The last token opened a container: its first key or element has no comma before it.
     after_open: bool,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, pos: 0, depth: 0, objects: 0, after_open: false }
+        Reader { bytes, pos: 0, depth: 0, objects: [0; 2], after_open: false }
     }
 
     /// Skips whitespace; whether any input is left.
@@ -178,8 +179,8 @@ impl<'a> Reader<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(JsonError::Syntax { at: self.pos, message: "nesting deeper than 128 levels" });
         }
-        let bit = 1u128 << self.depth;
-        self.objects = if object { self.objects | bit } else { self.objects & !bit };
+        let (word, bit) = (&mut self.objects[self.depth as usize / 64], 1u64 << (self.depth % 64));
+        *word = if object { *word | bit } else { *word & !bit };
         self.depth += 1;
         self.pos += 1;
         self.after_open = true;
@@ -509,7 +510,8 @@ impl<'a> Reader<'a> {
                 b'"' => self.skip_string()?,
                 b'{' | b'[' => self.open(byte == b'{')?,
                 b'}' | b']' => {
-                    let in_object = (self.objects >> (self.depth - 1)) & 1 == 1;
+                    let inner = self.depth - 1;
+                    let in_object = (self.objects[inner as usize / 64] >> (inner % 64)) & 1 == 1;
                     if in_object != (byte == b'}') {
                         return Err(self.syntax("mismatched bracket"));
                     }
