@@ -75,6 +75,9 @@ const STRING_STOP: [bool; 256] = {
     table
 };
 
+/// A one in every byte of a `u64`, for the eight-bytes-at-a-time (SWAR) scans below.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+
 /// Where the fast scan through a string starting at `i` stops: the first [`STRING_STOP`] byte, or the end.
 ///
 /// Eight bytes at a time (SWAR on a `u64`, which wasm has natively): for each byte, "equals `"`", "equals `\\`"
@@ -82,7 +85,6 @@ const STRING_STOP: [bool; 256] = {
 /// upwards), never one below it, so the lowest flagged byte is the first stop.
 #[inline]
 fn string_stop(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH_BITS: u64 = ONES << 7;
     const QUOTES: u64 = ONES * b'"' as u64;
     const BACKSLASHES: u64 = ONES * b'\\' as u64;
@@ -556,7 +558,6 @@ pub(crate) fn decimal_u64(text: &[u8]) -> Option<u64> {
 /// pairs, then pairs of pairs, combined by multiplies (the well-known 8-digit parse); `None` if any byte is not
 /// a digit (high nibble 3, and low nibble at most 9).
 fn eight_digits(word: u64) -> Option<u64> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH_NIBBLES: u64 = ONES * 0xf0;
     const ZEROS: u64 = ONES * 0x30;
     if word & HIGH_NIBBLES != ZEROS || word.wrapping_add(ONES * 6) & HIGH_NIBBLES != ZEROS {

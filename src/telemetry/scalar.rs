@@ -125,11 +125,10 @@ impl Scalar<'_> {
             Scalar::Str(s) => {
                 let t = s.as_bytes().trim_ascii();
                 json::decimal_u64(t).ok_or_else(|| {
-                    let t = String::from_utf8_lossy(t);
-                    if t.starts_with('-') {
-                        format!("negative value {t:?}")
+                    if t.starts_with(b"-") {
+                        format!("negative value {:?}", String::from_utf8_lossy(t))
                     } else {
-                        format!("{:?} is not a non-negative integer", truncate(&t))
+                        format!("{} is not a non-negative integer", quoted(t))
                     }
                 })
             }
