@@ -320,7 +320,8 @@ impl HeatMap {
         let collapsed = collapse(&self.state, &self.catalog, level);
         let settings = &self.state.settings().stats;
         let (watermark, observed) = (self.state.watermark_ms(), self.state.observed_ms());
-        let critical_total = self.state.critical_total_ms();
+        // What each group's critical-path share is a share of: the same total as at component level.
+        let total = self.state.critical_total_ms();
         let edge_ends: HashMap<&str, (&str, &str)> =
             latency.edges.iter().map(|e| (e.id.as_str(), (e.from.as_str(), e.to.as_str()))).collect();
         let nodes = collapsed
@@ -328,14 +329,8 @@ impl HeatMap {
             .iter()
             .map(|group| {
                 let id = group.placement.node_id.as_str();
-                let snapshot = NodeSnapshot::from_state(
-                    id.to_owned(),
-                    &group.state,
-                    settings,
-                    watermark,
-                    observed,
-                    critical_total,
-                );
+                let snapshot =
+                    NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, total);
                 let entity = group.placement.entity.as_ref();
                 self.heat_node(snapshot, entity, Some(&group.state), group.members.clone(), findings)
             })
@@ -344,8 +339,7 @@ impl HeatMap {
             .edges
             .iter()
             .map(|group| {
-                let snapshot =
-                    EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, critical_total);
+                let snapshot = EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, total);
                 let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
                     self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
                 });
