@@ -81,43 +81,35 @@ pub fn is_database(span: &Span) -> bool {
 
 /// The call formed by `caller` (CLIENT/PRODUCER or any parent) and `callee` in another service.
 pub fn call_between(caller: &Span, callee: &Span) -> CallObservation {
-    let key = |kind| EdgeKey { from: caller.service.clone(), to: callee.service.clone(), kind };
-    let call = CallObservation {
-        key: key(CallKind::Sync),
-        virtual_target: false,
-        external_caller: false,
-        inferred: false,
-        latency_ns: 0,
-        server_ns: None,
-        gap_ns: None,
-        queue_ns: None,
-        error: caller.is_error() || callee.is_error(),
-        at_ns: caller.end_ns.max(callee.end_ns),
-    };
-    match (caller.kind, callee.kind) {
-        (SpanKind::Client, SpanKind::Server) => CallObservation {
-            key: key(if is_database(caller) { CallKind::Database } else { CallKind::Sync }),
-            latency_ns: caller.duration_ns(),
-            server_ns: Some(callee.duration_ns()),
-            gap_ns: Some(caller.duration_ns().saturating_sub(callee.duration_ns())),
-            ..call
-        },
-        (SpanKind::Producer, SpanKind::Consumer) => CallObservation {
-            key: key(CallKind::Async),
-            latency_ns: callee.end_ns.saturating_sub(caller.start_ns),
-            server_ns: Some(callee.duration_ns()),
-            queue_ns: Some(callee.start_ns.saturating_sub(caller.end_ns)),
-            ..call
-        },
+    // (kind, inferred, latency, server, gap, queue delay)
+    let (kind, inferred, latency_ns, server_ns, gap_ns, queue_ns) = match (caller.kind, callee.kind) {
+        (SpanKind::Client, SpanKind::Server) => {
+            let kind = if is_database(caller) { CallKind::Database } else { CallKind::Sync };
+            let gap_ns = caller.duration_ns().saturating_sub(callee.duration_ns());
+            (kind, false, caller.duration_ns(), Some(callee.duration_ns()), Some(gap_ns), None)
+        }
+        (SpanKind::Producer, SpanKind::Consumer) => {
+            let queue_ns = callee.start_ns.saturating_sub(caller.end_ns);
+            let latency_ns = callee.end_ns.saturating_sub(caller.start_ns);
+            (CallKind::Async, false, latency_ns, Some(callee.duration_ns()), None, Some(queue_ns))
+        }
         (caller_kind, callee_kind) => {
             let asynchronous = caller_kind == SpanKind::Producer || callee_kind == SpanKind::Consumer;
-            CallObservation {
-                key: key(if asynchronous { CallKind::Async } else { CallKind::Sync }),
-                inferred: true,
-                latency_ns: callee.duration_ns(),
-                ..call
-            }
+            let kind = if asynchronous { CallKind::Async } else { CallKind::Sync };
+            (kind, true, callee.duration_ns(), None, None, None)
         }
+    };
+    CallObservation {
+        key: EdgeKey { from: caller.service.clone(), to: callee.service.clone(), kind },
+        virtual_target: false,
+        external_caller: false,
+        inferred,
+        latency_ns,
+        server_ns,
+        gap_ns,
+        queue_ns,
+        error: caller.is_error() || callee.is_error(),
+        at_ns: caller.end_ns.max(callee.end_ns),
     }
 }
 

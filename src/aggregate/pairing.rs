@@ -40,6 +40,7 @@ enum Cause {
     Dropped,
 }
 
+/// Pairing across batches: the stores of what waits, the counts so far, and the analysis' working memory.
 #[derive(Default)]
 pub struct Pairing {
     traces: TraceStore,
