@@ -1,5 +1,5 @@
 //! Ingest throughput in spans/s (criterion's "thrpt" line, elements = spans) for the stages of `LatencyState`:
-//! parse only, parse + pair, parse + pair + stats, and pair + stats on already-parsed spans. Inputs are
+//! parse only, parse + pair + stats, and pair + stats on already-parsed spans. Inputs are
 //! synthetic traces shaped like real ones (10 spans: 2 services, a call, a database query, internal work),
 //! written as OTLP/JSON and Jaeger JSON the way exporters write them.
 //!
@@ -144,13 +144,6 @@ fn stages(c: &mut Criterion) {
                 let _ = telemetry::read(format, &bytes, &mut count);
                 assert_eq!(count.0, spans);
             })
-        });
-        group.bench_function("parse+pair", |b| {
-            b.iter_batched(
-                || LatencyState::new_pairing_only(config()).unwrap_or_else(|e| panic!("{e}")),
-                |mut state| assert_eq!(state.ingest(format, &bytes).accepted, spans),
-                BatchSize::LargeInput,
-            )
         });
         group.bench_function("parse+pair+stats", |b| {
             b.iter_batched(

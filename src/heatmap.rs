@@ -248,7 +248,7 @@ impl HeatMap {
         let now_ms = self.state.watermark_ms();
         let mut findings = Findings { warnings: self.catalog_warnings.iter().cloned().collect(), breaches: Vec::new() };
         findings.warnings.extend(
-            latency.warnings.iter().map(|message| Warning { code: "telemetry".into(), message: message.clone() }),
+            latency.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }),
         );
         let edge_index: EdgeIndex<'_> = self.state.edges().map(|(key, edge)| (key.id(), (key, edge))).collect();
         let drift = self.drift(&latency);
@@ -320,27 +320,17 @@ impl HeatMap {
         let collapsed = collapse(&self.state, &self.catalog, level);
         let settings = &self.state.settings().stats;
         let (watermark, observed) = (self.state.watermark_ms(), self.state.observed_ms());
-        let node_shares: HashMap<&str, f64> =
-            latency.nodes.iter().filter_map(|n| Some((n.id.as_str(), n.critical_path_share?))).collect();
-        let edge_shares: HashMap<&str, f64> =
-            latency.edges.iter().filter_map(|e| Some((e.id.as_str(), e.critical_path_share?))).collect();
+        // What each group's critical-path share is a share of: the same total as at component level.
+        let total = self.state.critical_total_ms();
         let edge_ends: HashMap<&str, (&str, &str)> =
             latency.edges.iter().map(|e| (e.id.as_str(), (e.from.as_str(), e.to.as_str()))).collect();
-        // Critical-path shares add up: a group's is its members', plus the calls inside it (time in the group).
-        let sum = |ids: &[String], shares: &HashMap<&str, f64>| {
-            ids.iter().filter_map(|id| shares.get(id.as_str()).copied()).reduce(|a, b| a + b)
-        };
         let nodes = collapsed
             .nodes
             .iter()
             .map(|group| {
                 let id = group.placement.node_id.as_str();
-                let share = [sum(&group.members, &node_shares), sum(&group.internal_edges, &edge_shares)]
-                    .into_iter()
-                    .flatten()
-                    .reduce(|a, b| a + b);
                 let snapshot =
-                    NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, share);
+                    NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, total);
                 let entity = group.placement.entity.as_ref();
                 self.heat_node(snapshot, entity, Some(&group.state), group.members.clone(), findings)
             })
@@ -349,8 +339,7 @@ impl HeatMap {
             .edges
             .iter()
             .map(|group| {
-                let share = sum(&group.members, &edge_shares);
-                let snapshot = EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, share);
+                let snapshot = EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, total);
                 let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
                     self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
                 });

@@ -2,8 +2,7 @@
 //! straight into the aggregator (no JSON, so the test measures the state, not the parser), asserting on the
 //! state's own sizes rather than the process's RSS.
 
-use latency_heatmap::aggregate::{AggregateConfig, DurationValue, LatencyState};
-use latency_heatmap::aggregate::stats::SLICES_PER_WINDOW;
+use latency_heatmap::aggregate::{AggregateConfig, DurationValue, LatencyState, SLICES_PER_WINDOW};
 use latency_heatmap::telemetry::{Span, SpanAttributes, SpanId, SpanKind, TraceId};
 use std::sync::Arc;
 

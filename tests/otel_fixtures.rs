@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use latency_heatmap::aggregate::{AggregateConfig, DurationValue, EdgeKind, LatencySnapshot, LatencyState, SnapshotWindow};
+use latency_heatmap::aggregate::{AggregateConfig, DurationValue, CallKind, LatencySnapshot, LatencyState, SnapshotWindow};
 use latency_heatmap::telemetry::Format;
 use std::collections::HashMap;
 
@@ -56,21 +56,21 @@ fn every_format_reads_all_608_spans_and_pairs_the_same_calls() {
         );
 
         let mut expected = vec![
-            ("cart→redis:database", EdgeKind::Database, false, 40, 0),
-            ("checkout→email:async", EdgeKind::Async, false, 40, 0),
-            ("checkout→orders:database", EdgeKind::Database, false, 40, 0),
-            ("checkout→payment:sync", EdgeKind::Sync, false, 40, 5),
-            ("checkout→shipping:async", EdgeKind::Async, false, 40, 0),
-            ("frontend→cart:sync", EdgeKind::Sync, false, 40, 0),
-            ("frontend→checkout:sync", EdgeKind::Sync, false, 40, 5),
-            ("frontend→currency-api:sync", EdgeKind::Sync, false, 40, 0),
-            ("shipping→inventory:sync", EdgeKind::Sync, true, 40, 0),
-            ("user→frontend:sync", EdgeKind::Sync, false, 40, 5),
+            ("cart→redis:database", CallKind::Database, false, 40, 0),
+            ("checkout→email:async", CallKind::Async, false, 40, 0),
+            ("checkout→orders:database", CallKind::Database, false, 40, 0),
+            ("checkout→payment:sync", CallKind::Sync, false, 40, 5),
+            ("checkout→shipping:async", CallKind::Async, false, 40, 0),
+            ("frontend→cart:sync", CallKind::Sync, false, 40, 0),
+            ("frontend→checkout:sync", CallKind::Sync, false, 40, 5),
+            ("frontend→currency-api:sync", CallKind::Sync, false, 40, 0),
+            ("shipping→inventory:sync", CallKind::Sync, true, 40, 0),
+            ("user→frontend:sync", CallKind::Sync, false, 40, 5),
         ];
         if format == Format::Zipkin {
             expected.retain(|e| e.0 != "checkout→email:async");
         }
-        let edges: Vec<(&str, EdgeKind, bool, u64, u64)> = snapshot
+        let edges: Vec<(&str, CallKind, bool, u64, u64)> = snapshot
             .edges
             .iter()
             .map(|e| (e.id.as_str(), e.kind, e.inferred, e.stats.count, e.stats.errors))

@@ -1,7 +1,7 @@
 //! Property tests for the three readers: spans written in each format (in the spellings real exporters use) read
 //! back to the same normalised spans; arbitrary and mutated input never panics.
 
-use latency_heatmap::aggregate::{AggregateConfig, LatencyState};
+use latency_heatmap::aggregate::{AggregateConfig, AggregateWarning, LatencyState};
 use latency_heatmap::telemetry::{self, Format, Link, RejectReason, Span, SpanId, SpanKind, SpanSink, TraceId};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -331,7 +331,12 @@ fn hostile_inputs_are_rejections_not_failures() {
     let nodes: Vec<(&str, u64)> = snapshot.nodes.iter().map(|n| (n.id.as_str(), n.stats.count)).collect();
     // 0a once (its duplicate ignored). The 08↔09 cycle has no entry span: each has a parent in its service.
     assert_eq!(nodes, vec![("7", 1), ("user", 0)]);
-    assert!(snapshot.warnings.iter().any(|w| w.contains("same id")), "{:?}", snapshot.warnings);
+    let duplicates = snapshot.warnings.iter().find(|w| w.code() == "aggregate.duplicate-spans");
+    assert_eq!(duplicates, Some(&AggregateWarning::DuplicateSpans { spans: 1 }), "{:?}", snapshot.warnings);
+    assert_eq!(
+        duplicates.map(ToString::to_string).as_deref(),
+        Some("1 spans were ignored: their trace already had a span with the same id")
+    );
 }
 
 #[test]
@@ -365,5 +370,7 @@ fn parents_in_other_batches_pair_and_a_full_store_drops_with_a_count() {
     let report = small.ingest(Format::Otlp, &batch(orphans));
     assert!(report.pending <= 3, "{report:?}");
     assert_eq!(report.dropped + report.pending, 5);
-    assert!(small.snapshot().warnings.iter().any(|w| w.contains("maxPending 3")));
+    let warnings = small.snapshot().warnings;
+    assert_eq!(warnings, [AggregateWarning::DroppedSpans { spans: report.dropped, max_pending: 3 }]);
+    assert!(warnings[0].to_string().contains("more were waiting than maxPending 3 allows"), "{warnings:?}");
 }

@@ -38,13 +38,6 @@ struct Placed {
     offset: i128,
 }
 
-/// The critical path from `root`, as segments in time order.
-pub fn critical_path(tree: &TraceTree, root: usize) -> Vec<Segment> {
-    let mut path = CriticalPath::default();
-    path.compute(tree, root);
-    path.segments
-}
-
 impl CriticalPath {
     /// The critical path from `root`, as segments in time order (valid until the next call).
     pub fn compute(&mut self, tree: &TraceTree, root: usize) -> &[Segment] {
@@ -128,6 +121,12 @@ mod tests {
     use super::*;
     use crate::aggregate::trace::tests::span;
     use SpanKind::*;
+
+    fn critical_path(tree: &TraceTree, root: usize) -> Vec<Segment> {
+        let mut path = CriticalPath::default();
+        path.compute(tree, root);
+        path.segments
+    }
 
     fn path(tree: &TraceTree) -> Vec<(u64, u64)> {
         critical_path(tree, 0).iter().map(|s| (tree.spans[s.span].span_id.0, s.ns / 1_000_000)).collect()

@@ -6,23 +6,28 @@
 //! newest span end seen), never reading a clock, so it behaves the same on wasm32 and in recorded replays.
 //! Knows nothing of the catalog, thresholds, colours, layout or wasm.
 
+mod calls;
 mod config;
-pub mod critical_path;
-pub mod pairing;
-pub mod snapshot;
-pub mod state;
-pub mod stats;
-pub mod trace;
+mod critical_path;
+mod pairing;
+mod pending;
+mod snapshot;
+mod state;
+mod stats;
+mod trace;
+mod warning;
 
 use serde::{Deserialize, Serialize};
 
 use crate::telemetry::{self, Format, RejectReason, Span, SpanSink};
 
+pub use calls::{CallKind, CallObservation, EdgeKey, USER_NODE};
 pub use config::{AggregateConfig, ConfigError, DurationValue, Settings};
-pub use pairing::{PairingCounts, USER_NODE};
+pub use pairing::PairingCounts;
 pub use snapshot::{EdgeSnapshot, EntryPointSnapshot, LatencySnapshot, NodeSnapshot, SnapshotWindow};
-pub use state::{CallObservation, EdgeKey, EdgeKind, EdgeState, EntryPointState, KeyRef, NodeState, MAX_KEYS};
-pub use stats::{LatencyStats, StatsSettings, StatsView};
+pub use state::{EdgeState, EntryPointState, KeyRef, NodeState, MAX_KEYS};
+pub use stats::{LatencyStats, StatsSettings, StatsView, SLICES_PER_WINDOW};
+pub use warning::AggregateWarning;
 
 /// Rejections listed in one report (all are counted).
 pub const MAX_REPORTED_REJECTIONS: usize = 20;
@@ -107,14 +112,6 @@ impl LatencyState {
         Ok(LatencyState { settings, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
     }
 
-    /// A state that parses and pairs (trace buffers, trees, critical paths, key lookups) but records no
-    /// samples: what the benchmark's "parse+pair" stage measures. Its snapshot has keys without figures.
-    pub fn new_pairing_only(config: AggregateConfig) -> Result<Self, ConfigError> {
-        let mut state = Self::new(config)?;
-        state.keys.skip_samples = true;
-        Ok(state)
-    }
-
     /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
     /// `error`, with everything read before the break kept.
     pub fn ingest(&mut self, format: Format, bytes: &[u8]) -> IngestReport {
@@ -163,31 +160,22 @@ impl LatencyState {
     }
 
     pub fn reset(&mut self) {
-        let skip_samples = self.keys.skip_samples;
         self.pairing = pairing::Pairing::default();
         self.keys = state::KeyedStats::default();
-        self.keys.skip_samples = skip_samples;
     }
 
     pub fn snapshot(&self) -> LatencySnapshot {
         let counts = self.pairing.counts;
         let mut warnings = Vec::new();
         if counts.dropped > 0 {
-            warnings.push(format!(
-                "{} spans were analysed before their trace could be known complete: more were waiting than \
-                 maxPending {} allows, so calls whose other side came later may be missing (raise maxPending or \
-                 ingest smaller documents)",
-                counts.dropped, self.settings.max_pending
-            ));
+            let max_pending = self.settings.max_pending;
+            warnings.push(AggregateWarning::DroppedSpans { spans: counts.dropped, max_pending });
         }
         if counts.duplicates > 0 {
-            warnings.push(format!("{} spans were ignored: their trace already had a span with the same id", counts.duplicates));
+            warnings.push(AggregateWarning::DuplicateSpans { spans: counts.duplicates });
         }
         if self.keys.dropped_keys > 0 {
-            warnings.push(format!(
-                "{} observations of new services or edges were ignored: more than {MAX_KEYS} keys",
-                self.keys.dropped_keys
-            ));
+            warnings.push(AggregateWarning::KeyLimit { observations: self.keys.dropped_keys, max_keys: MAX_KEYS });
         }
         LatencySnapshot::build(&self.keys, &self.settings.stats, warnings)
     }
@@ -206,6 +194,12 @@ impl LatencyState {
     /// Event time covered so far in ms (newest − oldest span end): what a rate over the `"all"` window divides by.
     pub fn observed_ms(&self) -> f64 {
         self.keys.observed_ms()
+    }
+
+    /// Critical-path time in the window over every service and call, in ms: what a `criticalPathShare` is a
+    /// share of (also for System/Domain groups, whose merged state is divided by the same total).
+    pub fn critical_total_ms(&self) -> f64 {
+        self.keys.critical_total_ms(&self.settings.stats)
     }
 
     /// Pairing counts since creation or the last reset.

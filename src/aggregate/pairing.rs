@@ -1,26 +1,22 @@
-//! Pairing spans into calls between services, and the bounded store of what still waits for its other side.
+//! Per-trace analysis: what one trace's spans say once it can be analysed, and the pairing of callers that waited
+//! across batches.
 //!
-//! Spans are buffered per trace until the end of the batch finds the trace *closed* (every parent it names is in
-//! it or waits in the call store below, and it has a root or such a caller), its TTL passes in event time, or the
-//! store is full; then the trace is analysed at once: CLIENT↔SERVER (sync),
-//! PRODUCER↔CONSUMER by parent and by span links (async), inferred edges for any other parent→child pair in
-//! different services, database edges, `user` → root SERVER spans, service entry spans with self time, and the
-//! critical path. CLIENT spans left without a server, and every PRODUCER (batch consumers may still link to it),
-//! wait in a second store keyed by (trace id, span id) until a late server/consumer arrives or the TTL passes; on
-//! expiry a CLIENT/PRODUCER becomes an edge to a virtual node named from its attributes. Both stores are capped at
-//! `maxPending` spans; what is forced out early is counted as dropped, what times out as expired.
+//! Spans are buffered per trace (`pending.rs`) until the end of the batch finds the trace closed, its TTL passes in
+//! event time, or the store is full; then the trace is analysed at once: parent→child pairs in different services
+//! and PRODUCER↔CONSUMER span links become calls (`calls.rs` says which kind), root SERVER spans are called by
+//! `user`, service entry spans are recorded with their self time, and each root's critical path is attributed to
+//! the nodes and edges it ran through. CLIENT spans left without a server, and every PRODUCER (batch consumers may
+//! still link to it), wait in the call store until a late server/consumer arrives or the TTL passes; on expiry a
+//! CLIENT/PRODUCER becomes a call to a virtual node. What is forced out of a full store early is counted as dropped,
+//! what times out as expired.
 
-use foldhash::HashMap;
-use std::collections::VecDeque;
-
+use super::calls::{call_between, call_from_user, call_to_virtual, is_database, CallObservation};
 use super::config::Settings;
 use super::critical_path::CriticalPath;
-use super::state::{CallObservation, EdgeKey, EdgeKind, KeyRef, KeyedStats};
+use super::pending::{CallStore, ConsumerStore, TraceStore, WaitingCall};
+use super::state::{KeyRef, KeyedStats};
 use super::trace::{SelfTimeScratch, TraceTree};
-use crate::telemetry::{Span, SpanId, SpanKind, TraceId};
-
-/// The client of root SERVER spans (requests from outside the traced system).
-pub const USER_NODE: &str = "user";
+use crate::telemetry::{Span, SpanKind};
 
 /// Counts since the state was created or reset.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,15 +33,6 @@ pub struct PairingCounts {
     pub duplicates: u64,
 }
 
-struct TraceBuffer {
-    spans: Vec<Span>,
-    newest_end_ns: u64,
-    /// The trace has a span without parent (so it may be closed once every named parent is here).
-    has_root: bool,
-    /// Received spans in the current batch: checked for closure at its end.
-    touched: bool,
-}
-
 /// Why something left a store before its partner came.
 #[derive(Clone, Copy)]
 enum Cause {
@@ -53,42 +40,20 @@ enum Cause {
     Dropped,
 }
 
-/// A CLIENT or PRODUCER span waiting for its server/consumer (or, for producers, for links to it).
-struct WaitingCall {
-    span: Span,
-    /// Already paired at least once (a producer kept only for links).
-    matched: bool,
-    expires_at_ns: u64,
-}
-
-/// A batch CONSUMER whose linked producer was not seen yet.
-struct WaitingConsumer {
-    span: Span,
-    expires_at_ns: u64,
-}
-
+/// Pairing across batches: the stores of what waits, the counts so far, and the analysis' working memory.
 #[derive(Default)]
 pub struct Pairing {
-    traces: HashMap<TraceId, TraceBuffer>,
-    /// Trace ids in arrival order: eviction order when the store is full (stale ids are skipped).
-    arrival: VecDeque<TraceId>,
-    /// Spans in `traces` and `staging`.
-    buffered_spans: usize,
-    /// The latest run of consecutive spans of one trace, not yet moved into `traces`.
-    staging: Vec<Span>,
-    calls: HashMap<(TraceId, SpanId), WaitingCall>,
-    call_arrival: VecDeque<(TraceId, SpanId)>,
-    consumers: HashMap<(TraceId, SpanId), Vec<WaitingConsumer>>,
-    waiting_consumers: usize,
+    traces: TraceStore,
+    calls: CallStore,
+    consumers: ConsumerStore,
     pub counts: PairingCounts,
-    /// Working memory of `analyse` and `is_closed`, kept across traces.
-    work: Work,
+    scratch: AnalysisScratch,
 }
 
 /// What analysing a trace needs besides its spans, kept across traces so that, once grown, analysing one
 /// allocates nothing.
 #[derive(Default)]
-struct Work {
+struct AnalysisScratch {
     tree: TraceTree,
     self_time: SelfTimeScratch,
     path: CriticalPath,
@@ -100,140 +65,17 @@ struct Work {
     keyed_path: Vec<(KeyRef, u64)>,
     /// Per unanswered database client span: its call, made for the critical path and recorded as the span leaves.
     database_call: Vec<Option<CallObservation>>,
-    /// A buffered trace's span ids (`is_closed`).
-    ids: Vec<SpanId>,
-}
-
-fn virtual_name(span: &Span) -> Option<&str> {
-    let a = &span.attributes;
-    a.peer_service()
-        .or(a.db_name())
-        .or(a.db_system())
-        .or(a.server_address())
-        .or(a.messaging_destination())
-}
-
-fn is_database(span: &Span) -> bool {
-    span.attributes.db_system().is_some() || span.attributes.db_query
-}
-
-/// The call formed by `caller` (CLIENT/PRODUCER or any parent) and `callee` in another service.
-fn call_between(caller: &Span, callee: &Span) -> (CallObservation, bool) {
-    let at_ns = caller.end_ns.max(callee.end_ns);
-    let error = caller.is_error() || callee.is_error();
-    let key = |kind| EdgeKey { from: caller.service.clone(), to: callee.service.clone(), kind };
-    let observation = match (caller.kind, callee.kind) {
-        (SpanKind::Client, SpanKind::Server) => CallObservation {
-            key: key(if is_database(caller) { EdgeKind::Database } else { EdgeKind::Sync }),
-            virtual_target: false,
-            inferred: false,
-            latency_ns: caller.duration_ns(),
-            server_ns: Some(callee.duration_ns()),
-            gap_ns: Some(caller.duration_ns().saturating_sub(callee.duration_ns())),
-            queue_ns: None,
-            error,
-            at_ns,
-        },
-        (SpanKind::Producer, SpanKind::Consumer) => CallObservation {
-            key: key(EdgeKind::Async),
-            virtual_target: false,
-            inferred: false,
-            latency_ns: callee.end_ns.saturating_sub(caller.start_ns),
-            server_ns: Some(callee.duration_ns()),
-            gap_ns: None,
-            queue_ns: Some(callee.start_ns.saturating_sub(caller.end_ns)),
-            error,
-            at_ns,
-        },
-        (caller_kind, callee_kind) => {
-            let asynchronous = caller_kind == SpanKind::Producer || callee_kind == SpanKind::Consumer;
-            CallObservation {
-                key: key(if asynchronous { EdgeKind::Async } else { EdgeKind::Sync }),
-                virtual_target: false,
-                inferred: true,
-                latency_ns: callee.duration_ns(),
-                server_ns: None,
-                gap_ns: None,
-                queue_ns: None,
-                error,
-                at_ns,
-            }
-        }
-    };
-    let inferred = observation.inferred;
-    (observation, inferred)
-}
-
-/// The edge a CLIENT/PRODUCER that never met its partner becomes: to a virtual node named from its attributes.
-fn call_to_virtual(caller: &Span, out: &KeyedStats) -> Option<CallObservation> {
-    // A peer named like the caller's own service is a call within it, not an edge.
-    let to = out.intern(virtual_name(caller).filter(|name| *name != &*caller.service)?);
-    let kind = match caller.kind {
-        SpanKind::Producer => EdgeKind::Async,
-        _ if is_database(caller) => EdgeKind::Database,
-        _ => EdgeKind::Sync,
-    };
-    Some(CallObservation {
-        key: EdgeKey { from: caller.service.clone(), to, kind },
-        virtual_target: true,
-        inferred: false,
-        latency_ns: caller.duration_ns(),
-        server_ns: None,
-        gap_ns: None,
-        queue_ns: None,
-        error: caller.is_error(),
-        at_ns: caller.end_ns,
-    })
-}
-
-/// Traces up to this many spans find parents by scanning their spans; larger ones sort their ids first.
-const SCAN_FOR_PARENTS: usize = 32;
-
-/// A trace can be analysed once every parent it names is in it or waits in the call store (a caller from an
-/// earlier batch), and it has a root or such a caller. `ids` is working memory.
-fn is_closed(buffer: &TraceBuffer, calls: &HashMap<(TraceId, SpanId), WaitingCall>, ids: &mut Vec<SpanId>) -> bool {
-    let spans = &buffer.spans;
-    let scan = spans.len() <= SCAN_FOR_PARENTS;
-    if !scan {
-        ids.clear();
-        ids.extend(spans.iter().map(|s| s.span_id));
-        ids.sort_unstable();
-    }
-    let present = |id: SpanId| if scan { spans.iter().any(|s| s.span_id == id) } else { ids.binary_search(&id).is_ok() };
-    let mut anchored = buffer.has_root;
-    for span in spans {
-        let Some(parent) = span.parent_id else { continue };
-        if present(parent) {
-            continue;
-        }
-        if !calls.contains_key(&(span.trace_id, parent)) {
-            return false;
-        }
-        anchored = true;
-    }
-    anchored
 }
 
 /// `user` → root SERVER calls, and every service entry span with its self time.
-fn record_entries(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
-    let tree = &work.tree;
+fn record_entries(scratch: &mut AnalysisScratch, settings: &Settings, out: &mut KeyedStats) {
+    let tree = &scratch.tree;
     for (i, span) in tree.spans.iter().enumerate() {
-        if span.parent_id.is_none() && span.kind == SpanKind::Server {
-            let call = CallObservation {
-                key: EdgeKey { from: out.intern(USER_NODE), to: span.service.clone(), kind: EdgeKind::Sync },
-                virtual_target: true,
-                inferred: false,
-                latency_ns: span.duration_ns(),
-                server_ns: None,
-                gap_ns: None,
-                queue_ns: None,
-                error: span.is_error(),
-                at_ns: span.end_ns,
-            };
+        if let Some(call) = call_from_user(span, |name| out.intern(name)) {
             out.record_call(&settings.stats, &call);
         }
         if tree.is_entry(i) {
-            let self_ns = tree.self_time_ns_with(i, &mut work.self_time);
+            let self_ns = tree.self_time_ns_with(i, &mut scratch.self_time);
             let (at_ns, duration_ns, error) = (span.end_ns, span.duration_ns(), span.is_error());
             out.record_service(&settings.stats, &span.service, at_ns, duration_ns, self_ns, error);
         }
@@ -241,13 +83,13 @@ fn record_entries(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
 }
 
 /// Each root's end-to-end latency and critical path.
-fn record_critical_paths(work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
-    let Work { tree, path, edge_of, keyed_path, matched, database_call, .. } = work;
+fn record_critical_paths(scratch: &mut AnalysisScratch, settings: &Settings, out: &mut KeyedStats) {
+    let AnalysisScratch { tree, path, edge_of, keyed_path, matched, database_call, .. } = scratch;
     // Callers still without a partner: their time on the critical path goes to the edge they become (a
     // database now, a virtual node at expiry) rather than to their own service.
     for (i, span) in tree.spans.iter().enumerate() {
         if span.kind == SpanKind::Client && !matched[i] {
-            let call = call_to_virtual(span, out);
+            let call = call_to_virtual(span, |name| out.intern(name));
             edge_of[i] = call.as_ref().and_then(|call| out.edge_id(&call.key));
             if is_database(span) {
                 database_call[i] = call;
@@ -274,64 +116,25 @@ fn record_critical_paths(work: &mut Work, settings: &Settings, out: &mut KeyedSt
 impl Pairing {
     /// Spans held in any store.
     pub fn pending(&self) -> usize {
-        self.buffered_spans + self.calls.len() + self.waiting_consumers
+        self.traces.len() + self.calls.len() + self.consumers.len()
     }
 
     /// Takes one span.
     pub fn add(&mut self, span: Span, settings: &Settings, out: &mut KeyedStats) {
         out.observe_time(span.end_ns);
-        if self.staging.last().is_some_and(|last| last.trace_id != span.trace_id) {
-            self.unstage();
-        }
-        self.staging.push(span);
-        self.buffered_spans += 1;
-        while self.buffered_spans > settings.max_pending {
-            if self.arrival.is_empty() {
-                self.unstage();
-            }
-            let Some(oldest) = self.arrival.pop_front() else { break };
+        self.traces.push(span);
+        while self.traces.len() > settings.max_pending {
+            let Some(oldest) = self.traces.evict_oldest() else { break };
             // Forced out early: still analysed for what it holds, so a full store loses pairs, not spans.
-            self.analyse_buffered(oldest, settings, out, Some(Cause::Dropped));
-        }
-    }
-
-    /// Moves the staged run of one trace's spans into its buffer: one map lookup per run, not per span.
-    fn unstage(&mut self) {
-        let Some(trace_id) = self.staging.first().map(|s| s.trace_id) else { return };
-        let buffer = self.traces.entry(trace_id).or_insert_with(|| {
-            self.arrival.push_back(trace_id);
-            TraceBuffer { spans: Vec::new(), newest_end_ns: 0, has_root: false, touched: false }
-        });
-        buffer.touched = true;
-        for span in &self.staging {
-            buffer.newest_end_ns = buffer.newest_end_ns.max(span.end_ns);
-            buffer.has_root |= span.parent_id.is_none();
-        }
-        if buffer.spans.is_empty() {
-            // The run becomes the buffer; the next run likely has as many spans.
-            let next = Vec::with_capacity(self.staging.len());
-            buffer.spans = std::mem::replace(&mut self.staging, next);
-        } else {
-            buffer.spans.append(&mut self.staging);
+            self.counts.dropped += oldest.len() as u64;
+            self.analyse(oldest, settings, out);
         }
     }
 
     /// Ends a batch: analyses the traces it closed (in arrival order), then expires what waited past the TTL.
     pub fn end_batch(&mut self, settings: &Settings, out: &mut KeyedStats) {
-        self.unstage();
-        let mut closed: Vec<TraceId> = Vec::new();
-        for trace_id in &self.arrival {
-            let Some(buffer) = self.traces.get(trace_id) else { continue };
-            if buffer.touched && is_closed(buffer, &self.calls, &mut self.work.ids) {
-                closed.push(*trace_id);
-            }
-        }
-        for trace_id in closed {
-            self.analyse_buffered(trace_id, settings, out, None);
-        }
-        self.arrival.retain(|id| self.traces.contains_key(id));
-        for buffer in self.traces.values_mut() {
-            buffer.touched = false;
+        for spans in self.traces.take_closed(&self.calls) {
+            self.analyse(spans, settings, out);
         }
         self.expire(settings, out, out.watermark_ns);
     }
@@ -342,58 +145,16 @@ impl Pairing {
         self.expire(settings, out, u64::MAX);
     }
 
-    /// Removes a buffered trace and analyses it; `cause` counts its spans as expired or dropped.
-    fn analyse_buffered(&mut self, trace_id: TraceId, settings: &Settings, out: &mut KeyedStats, cause: Option<Cause>) {
-        let Some(buffer) = self.traces.remove(&trace_id) else { return };
-        let n = buffer.spans.len();
-        self.buffered_spans -= n;
-        match cause {
-            Some(Cause::Expired) => self.counts.expired += n as u64,
-            Some(Cause::Dropped) => self.counts.dropped += n as u64,
-            None => {}
-        }
-        self.analyse(buffer.spans, settings, out);
-    }
-
     /// Everything whose TTL ended before `now_ns` (`u64::MAX`: everything) leaves the stores.
     fn expire(&mut self, settings: &Settings, out: &mut KeyedStats, now_ns: u64) {
-        let due = |expires_at_ns: u64| expires_at_ns < now_ns || now_ns == u64::MAX;
-        let ttl = settings.ttl_ns;
-        let mut stale: Vec<TraceId> = self
-            .traces
-            .iter()
-            .filter(|(_, b)| due(b.newest_end_ns.saturating_add(ttl)))
-            .map(|(id, _)| *id)
-            .collect();
-        if !stale.is_empty() {
-            // In arrival order, so expiry is deterministic.
-            stale.sort_unstable();
-            let stale_ids: Vec<TraceId> =
-                self.arrival.iter().filter(|id| stale.binary_search(id).is_ok()).copied().collect();
-            for trace_id in stale_ids {
-                self.analyse_buffered(trace_id, settings, out, Some(Cause::Expired));
-            }
-            self.arrival.retain(|id| self.traces.contains_key(id));
+        for spans in self.traces.take_expired(now_ns, settings.ttl_ns) {
+            self.counts.expired += spans.len() as u64;
+            self.analyse(spans, settings, out);
         }
-
-        let calls: Vec<(TraceId, SpanId)> =
-            self.call_arrival.iter().filter(|k| self.calls.get(k).is_some_and(|c| due(c.expires_at_ns))).copied().collect();
-        for key in calls {
-            if let Some(call) = self.calls.remove(&key) {
-                self.finish_call(call, settings, out, Cause::Expired);
-            }
+        for call in self.calls.take_expired(now_ns) {
+            self.finish_call(call, settings, out, Cause::Expired);
         }
-        self.call_arrival.retain(|k| self.calls.contains_key(k));
-
-        let mut expired_consumers = 0u64;
-        self.consumers.retain(|_, waiting| {
-            let before = waiting.len();
-            waiting.retain(|c| !due(c.expires_at_ns));
-            expired_consumers += (before - waiting.len()) as u64;
-            !waiting.is_empty()
-        });
-        self.waiting_consumers -= expired_consumers as usize;
-        self.counts.expired += expired_consumers;
+        self.counts.expired += self.consumers.expire(now_ns) as u64;
     }
 
     /// A waiting call leaves the store: unmatched, it becomes an edge to a virtual node.
@@ -405,70 +166,62 @@ impl Pairing {
             Cause::Expired => self.counts.expired += 1,
             Cause::Dropped => self.counts.dropped += 1,
         }
-        if let Some(observation) = call_to_virtual(&call.span, out) {
+        if let Some(observation) = call_to_virtual(&call.span, |name| out.intern(name)) {
             out.record_call(&settings.stats, &observation);
         }
     }
 
     fn wait_for_partner(&mut self, span: Span, matched: bool, settings: &Settings, out: &mut KeyedStats) {
-        let key = (span.trace_id, span.span_id);
-        let expires_at_ns = span.end_ns.saturating_add(settings.ttl_ns);
-        if self.calls.insert(key, WaitingCall { span, matched, expires_at_ns }).is_none() {
-            self.call_arrival.push_back(key);
-        }
-        while self.calls.len() > settings.max_pending {
-            let Some(oldest) = self.call_arrival.pop_front() else { break };
-            if let Some(call) = self.calls.remove(&oldest) {
-                self.finish_call(call, settings, out, Cause::Dropped);
-            }
+        if let Some(oldest) = self.calls.insert(span, matched, settings.ttl_ns, settings.max_pending) {
+            self.finish_call(oldest, settings, out, Cause::Dropped);
         }
     }
 
     fn record_pair(&mut self, caller: &Span, callee: &Span, settings: &Settings, out: &mut KeyedStats) -> Option<u32> {
-        let (observation, inferred) = call_between(caller, callee);
-        if inferred {
+        let call = call_between(caller, callee);
+        if call.inferred {
             self.counts.inferred += 1;
         } else {
             self.counts.paired += 1;
         }
-        out.record_call(&settings.stats, &observation)
+        out.record_call(&settings.stats, &call)
     }
 
     /// Everything one trace's spans say.
     fn analyse(&mut self, spans: Vec<Span>, settings: &Settings, out: &mut KeyedStats) {
-        let mut work = std::mem::take(&mut self.work);
-        work.tree.rebuild(spans);
-        self.counts.duplicates += work.tree.duplicates as u64;
-        let n = work.tree.spans.len();
-        work.matched.clear();
-        work.matched.resize(n, false);
-        work.edge_of.clear();
-        work.edge_of.resize(n, None);
-        work.database_call.clear();
-        work.database_call.resize(n, None);
-        self.pair_in_trace(&mut work, settings, out);
-        record_entries(&mut work, settings, out);
-        record_critical_paths(&mut work, settings, out);
-        let spans = std::mem::take(&mut work.tree.spans);
-        self.leave_callers(spans, &work.matched, &mut work.database_call, settings, out);
-        self.work = work;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.tree.rebuild(spans);
+        self.counts.duplicates += scratch.tree.duplicates as u64;
+        let n = scratch.tree.spans.len();
+        scratch.matched.clear();
+        scratch.matched.resize(n, false);
+        scratch.edge_of.clear();
+        scratch.edge_of.resize(n, None);
+        scratch.database_call.clear();
+        scratch.database_call.resize(n, None);
+        self.pair_in_trace(&mut scratch, settings, out);
+        record_entries(&mut scratch, settings, out);
+        record_critical_paths(&mut scratch, settings, out);
+        let spans = std::mem::take(&mut scratch.tree.spans);
+        self.leave_callers(spans, &scratch.matched, &mut scratch.database_call, settings, out);
+        self.scratch = scratch;
     }
 
     /// Calls between the trace's spans, and from callers waiting in the store.
-    fn pair_in_trace(&mut self, work: &mut Work, settings: &Settings, out: &mut KeyedStats) {
-        let tree = &work.tree;
+    fn pair_in_trace(&mut self, scratch: &mut AnalysisScratch, settings: &Settings, out: &mut KeyedStats) {
+        let tree = &scratch.tree;
         for i in 0..tree.spans.len() {
             let span = &tree.spans[i];
             match tree.parent[i] {
                 Some(p) if tree.spans[p].service != span.service => {
                     let key = self.record_pair(&tree.spans[p], span, settings, out);
-                    work.matched[p] = true;
+                    scratch.matched[p] = true;
                     if matches!(tree.spans[p].kind, SpanKind::Client | SpanKind::Producer) {
-                        work.edge_of[p] = key;
+                        scratch.edge_of[p] = key;
                     }
                 }
                 // A call within one service is no edge, but its caller was answered (no virtual node for it).
-                Some(p) => work.matched[p] |= matches!(span.kind, SpanKind::Server | SpanKind::Consumer),
+                Some(p) => scratch.matched[p] |= matches!(span.kind, SpanKind::Server | SpanKind::Consumer),
                 None => self.pair_with_waiting_parent(span, settings, out),
             }
             if span.kind == SpanKind::Consumer {
@@ -500,8 +253,7 @@ impl Pairing {
                 }
                 SpanKind::Client if !matched[i] => self.wait_for_partner(span, false, settings, out),
                 SpanKind::Producer => {
-                    let waiting = self.consumers.remove(&(span.trace_id, span.span_id)).unwrap_or_default();
-                    self.waiting_consumers -= waiting.len();
+                    let waiting = self.consumers.take(&(span.trace_id, span.span_id));
                     let paired = matched[i] || !waiting.is_empty();
                     for consumer in waiting {
                         self.record_pair(&span, &consumer.span, settings, out);
@@ -563,13 +315,152 @@ impl Pairing {
                 }
                 continue;
             }
-            if self.waiting_consumers < settings.max_pending {
-                let expires_at_ns = consumer.end_ns.saturating_add(settings.ttl_ns);
-                self.consumers.entry(key).or_default().push(WaitingConsumer { span: consumer.clone(), expires_at_ns });
-                self.waiting_consumers += 1;
-            } else {
+            if !self.consumers.push(key, consumer.clone(), settings.ttl_ns, settings.max_pending) {
                 self.counts.dropped += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::stats::StatsSettings;
+    use crate::aggregate::trace::tests::span;
+    use crate::telemetry::{AttributeNames, Link, SpanId, SpanKind::*, TraceId};
+
+    const TTL_NS: u64 = 30_000_000_000;
+
+    fn settings(max_pending: usize) -> Settings {
+        let stats = StatsSettings { window_ms: None, half_life_ms: 60_000.0, recent_samples: 10 };
+        Settings { stats, ttl_ns: TTL_NS, max_pending }
+    }
+
+    fn in_trace(trace: u128, mut span: Span) -> Span {
+        span.trace_id = TraceId(trace);
+        span
+    }
+
+    fn naming(mut span: Span, names: AttributeNames) -> Span {
+        span.attributes.names = Some(Box::new(names));
+        span
+    }
+
+    /// Pairing and its recorded state, fed one batch at a time.
+    struct Run {
+        pairing: Pairing,
+        keys: KeyedStats,
+        settings: Settings,
+    }
+
+    impl Run {
+        fn new(max_pending: usize) -> Self {
+            Run { pairing: Pairing::default(), keys: KeyedStats::default(), settings: settings(max_pending) }
+        }
+
+        fn batch(&mut self, spans: Vec<Span>) {
+            for span in spans {
+                self.pairing.add(span, &self.settings, &mut self.keys);
+            }
+            self.pairing.end_batch(&self.settings, &mut self.keys);
+        }
+
+        /// (edge id, calls recorded), sorted.
+        fn edges(&self) -> Vec<(String, u64)> {
+            let mut edges: Vec<(String, u64)> = self.keys.edges().map(|(k, e)| (k.id(), e.latency.count())).collect();
+            edges.sort();
+            edges
+        }
+
+        fn is_virtual(&self, service: &str) -> Option<bool> {
+            self.keys.node(service).map(|n| n.is_virtual)
+        }
+    }
+
+    #[test]
+    fn a_closed_trace_yields_its_calls_entries_and_critical_path() {
+        let mut run = Run::new(100);
+        let database = AttributeNames {
+            db_system: Some("postgresql".into()),
+            db_name: Some("orders".into()),
+            ..Default::default()
+        };
+        run.batch(vec![
+            span(1, None, "front", Server, 0, 100),
+            span(2, Some(1), "front", Client, 10, 60),
+            span(3, Some(2), "back", Server, 15, 55),
+            naming(span(4, Some(3), "back", Client, 20, 30), database),
+            span(5, Some(1), "front", Internal, 60, 90),
+            span(6, Some(5), "audit", Unspecified, 65, 85),
+        ]);
+        let expected =
+            [("back→orders:database", 1), ("front→audit:sync", 1), ("front→back:sync", 1), ("user→front:sync", 1)];
+        assert_eq!(run.edges(), expected.map(|(id, n)| (id.to_owned(), n)));
+        assert_eq!((run.pairing.counts.paired, run.pairing.counts.inferred), (1, 1));
+        // The database client needs no partner: nothing waits.
+        assert_eq!(run.pairing.pending(), 0);
+        assert_eq!(
+            [run.is_virtual("front"), run.is_virtual("back"), run.is_virtual("orders"), run.is_virtual("user")],
+            [Some(false), Some(false), Some(true), Some(true)]
+        );
+        // Self time of front: 100 − (10..60 ∪ 65..85) ms; one critical-path sample for the trace it is root of.
+        let front = run.keys.node("front").expect("front");
+        assert_eq!((front.latency.count(), front.self_time.count(), front.critical.count()), (1, 1, 1));
+        assert_eq!(front.self_time.quantile(&run.settings.stats, 100.0, 0.5), Some(30.0));
+        let entry_points: Vec<&str> = run.keys.entry_points().map(|(name, _)| &**name).collect();
+        assert_eq!(entry_points, ["front"]);
+    }
+
+    #[test]
+    fn a_client_waits_for_a_server_in_a_later_batch_or_becomes_a_call_to_a_virtual_node() {
+        let mut run = Run::new(100);
+        let billing = AttributeNames { peer_service: Some("billing".into()), ..Default::default() };
+        run.batch(vec![
+            span(1, None, "a", Server, 0, 100),
+            span(2, Some(1), "a", Client, 10, 50),
+            naming(span(3, Some(1), "a", Client, 60, 80), billing),
+        ]);
+        assert_eq!(run.pairing.pending(), 2);
+        run.batch(vec![span(4, Some(2), "b", Server, 12, 48)]);
+        assert_eq!((run.pairing.counts.paired, run.pairing.pending()), (1, 1));
+        run.pairing.flush(&run.settings, &mut run.keys);
+        assert_eq!((run.pairing.counts.expired, run.pairing.pending()), (1, 0));
+        let expected = [("a→b:sync", 1), ("a→billing:sync", 1), ("user→a:sync", 1)];
+        assert_eq!(run.edges(), expected.map(|(id, n)| (id.to_owned(), n)));
+        assert_eq!(run.is_virtual("billing"), Some(true));
+    }
+
+    #[test]
+    fn consumers_pair_with_linked_producers_whichever_comes_first() {
+        let mut run = Run::new(100);
+        let link = |trace: u128, span: u64| Link { trace_id: TraceId(trace), span_id: SpanId(span) };
+        // Producer first: it waits in the call store, the consumer's link finds it.
+        run.batch(vec![in_trace(1, span(10, None, "shop", Producer, 0, 5))]);
+        let mut consumer = in_trace(2, span(20, None, "mailer", Consumer, 40, 70));
+        consumer.links.push(link(1, 10));
+        run.batch(vec![consumer]);
+        // Consumer first: it waits for the producer.
+        let mut early = in_trace(3, span(30, None, "mailer", Consumer, 140, 150));
+        early.links.push(link(4, 40));
+        run.batch(vec![early]);
+        assert_eq!(run.pairing.consumers.len(), 1);
+        run.batch(vec![in_trace(4, span(40, None, "shop", Producer, 100, 110))]);
+        assert_eq!(run.pairing.consumers.len(), 0);
+        assert_eq!(run.pairing.counts.paired, 2);
+        assert_eq!(run.edges(), [("shop→mailer:async".to_owned(), 2)]);
+        // Both producers were answered: expiring them makes no virtual node and counts nothing.
+        run.pairing.flush(&run.settings, &mut run.keys);
+        assert_eq!((run.pairing.counts.expired, run.pairing.pending()), (0, 0));
+    }
+
+    #[test]
+    fn a_full_trace_store_analyses_its_oldest_trace_early_and_counts_it_dropped() {
+        let mut run = Run::new(2);
+        // Three orphans, each in its own trace, waiting for a parent that never comes.
+        let orphans = (0..3).map(|i| in_trace(100 + i, span(i as u64 + 1, Some(99), "b", Server, 0, 10))).collect();
+        run.batch(orphans);
+        assert_eq!((run.pairing.counts.dropped, run.pairing.pending()), (1, 2));
+        // The dropped one was still analysed: its span counts.
+        assert_eq!(run.keys.node("b").map(|n| n.latency.count()), Some(1));
     }
 }

@@ -6,15 +6,18 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{EdgeKey, EdgeKind, EdgeState, KeyedStats, NodeState};
-use super::stats::{StatsSettings, StatsView};
+use super::calls::{CallKind, EdgeKey};
+use super::state::{EdgeState, KeyedStats, NodeState};
+use super::stats::{LatencyStats, StatsSettings, StatsView};
+use super::warning::AggregateWarning;
 
-/// The window as configured: milliseconds, or `"all"`.
+/// The window as configured: milliseconds (a number in JSON), or everything since the state began (`"all"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(rename_all = "camelCase")]
 pub enum SnapshotWindow {
+    All,
+    #[serde(untagged)]
     Millis(f64),
-    Named(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,7 +29,7 @@ pub struct LatencySnapshot {
     pub nodes: Vec<NodeSnapshot>,
     pub edges: Vec<EdgeSnapshot>,
     pub entry_points: Vec<EntryPointSnapshot>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<AggregateWarning>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,7 +41,9 @@ pub struct NodeSnapshot {
     #[serde(rename = "virtual", skip_serializing_if = "std::ops::Not::not", default)]
     pub is_virtual: bool,
     pub stats: StatsView,
-    /// Share of all critical-path time spent in this service's own processing (0..1).
+    /// Share of all critical-path time in the window spent in this service's own spans (for a System/Domain
+    /// group: in its services' spans and the calls between them), 0..1; `null` while no critical path is in the
+    /// window.
     pub critical_path_share: Option<f64>,
 }
 
@@ -49,7 +54,7 @@ pub struct EdgeSnapshot {
     pub id: String,
     pub from: String,
     pub to: String,
-    pub kind: EdgeKind,
+    pub kind: CallKind,
     pub inferred: bool,
     /// What the caller waits (CLIENT duration; for async, consumer end − producer start).
     pub stats: StatsView,
@@ -60,7 +65,8 @@ pub struct EdgeSnapshot {
     pub gap_p95_ms: Option<f64>,
     /// p95 of consumer start − producer end.
     pub queue_delay_p95_ms: Option<f64>,
-    /// Share of all critical-path time spent waiting on this call beyond the callee's own spans (0..1).
+    /// Share of all critical-path time in the window spent waiting on this call beyond the callee's own spans,
+    /// 0..1; `null` while no critical path is in the window.
     pub critical_path_share: Option<f64>,
 }
 
@@ -75,19 +81,31 @@ pub struct EntryPointSnapshot {
     pub stats: StatsView,
 }
 
+/// The part of `critical_total_ms` (the window's critical-path time over all nodes and edges) that `critical` holds.
+fn critical_share(
+    critical: &LatencyStats,
+    settings: &StatsSettings,
+    watermark_ms: f64,
+    critical_total_ms: f64,
+) -> Option<f64> {
+    (critical_total_ms > 0.0).then(|| critical.window_sum(settings, watermark_ms) / critical_total_ms)
+}
+
 impl NodeSnapshot {
     /// The view of one node's state; also used for System/Domain groups whose state was merged from members
-    /// (`id` and `service` are then the group's reference). `observed_ms` is the event time "all" covers.
+    /// (`id` and `service` are then the group's reference). `observed_ms` is the event time "all" covers;
+    /// `critical_total_ms` is [`super::LatencyState::critical_total_ms`].
     pub fn from_state(
         id: String,
         node: &NodeState,
         settings: &StatsSettings,
         watermark_ms: f64,
         observed_ms: f64,
-        critical_path_share: Option<f64>,
+        critical_total_ms: f64,
     ) -> Self {
         let mut stats = node.latency.view(settings, watermark_ms, observed_ms);
         stats.self_p95_ms = node.self_time.quantile(settings, watermark_ms, 0.95);
+        let critical_path_share = critical_share(&node.critical, settings, watermark_ms, critical_total_ms);
         NodeSnapshot { service: id.clone(), id, is_virtual: node.is_virtual, stats, critical_path_share }
     }
 }
@@ -100,9 +118,9 @@ impl EdgeSnapshot {
         settings: &StatsSettings,
         watermark_ms: f64,
         observed_ms: f64,
-        critical_path_share: Option<f64>,
+        critical_total_ms: f64,
     ) -> Self {
-        let view = |stats: &super::stats::LatencyStats| stats.view(settings, watermark_ms, observed_ms);
+        let view = |stats: &LatencyStats| stats.view(settings, watermark_ms, observed_ms);
         EdgeSnapshot {
             id: key.id(),
             from: key.from.to_string(),
@@ -113,26 +131,26 @@ impl EdgeSnapshot {
             server_stats: (edge.server.count() > 0).then(|| view(&edge.server)),
             gap_p95_ms: edge.gap.quantile(settings, watermark_ms, 0.95),
             queue_delay_p95_ms: edge.queue_delay.quantile(settings, watermark_ms, 0.95),
-            critical_path_share,
+            critical_path_share: critical_share(&edge.critical, settings, watermark_ms, critical_total_ms),
         }
     }
 }
 
 impl LatencySnapshot {
-    pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<String>) -> Self {
+    pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<AggregateWarning>) -> Self {
         let watermark = keys.watermark_ms();
         let observed = keys.observed_ms();
-        let share = |ns: f64| (keys.critical_total_ns > 0.0).then(|| ns / keys.critical_total_ns);
+        let total = keys.critical_total_ms(settings);
         let mut nodes: Vec<NodeSnapshot> = keys
             .nodes()
             .map(|(service, node)| {
-                NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, share(node.critical_ns))
+                NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, total)
             })
             .collect();
         nodes.sort_by(|a, b| a.id.cmp(&b.id));
         let mut edges: Vec<EdgeSnapshot> = keys
             .edges()
-            .map(|(key, edge)| EdgeSnapshot::from_state(key, edge, settings, watermark, observed, share(edge.critical_ns)))
+            .map(|(key, edge)| EdgeSnapshot::from_state(key, edge, settings, watermark, observed, total))
             .collect();
         edges.sort_by(|a, b| a.id.cmp(&b.id));
         let mut entry_points: Vec<EntryPointSnapshot> = keys
@@ -149,12 +167,71 @@ impl LatencySnapshot {
             generated_at: keys.first_ns.map(|_| watermark),
             window: match settings.window_ms {
                 Some(ms) => SnapshotWindow::Millis(ms),
-                None => SnapshotWindow::Named("all".into()),
+                None => SnapshotWindow::All,
             },
             nodes,
             edges,
             entry_points,
             warnings,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::trace::tests::span;
+    use crate::aggregate::{AggregateConfig, DurationValue, LatencyState};
+    use crate::telemetry::{SpanKind::*, TraceId};
+
+    fn new_state(window: &str) -> LatencyState {
+        let config = AggregateConfig { window: DurationValue::Text(window.into()), ..AggregateConfig::default() };
+        LatencyState::new(config).expect("a valid config")
+    }
+
+    /// One trace: `service` serving a request alone, ending at `end_ms`.
+    fn request(trace: u128, service: &str, end_ms: u64) -> Vec<crate::telemetry::Span> {
+        let mut root = span(1, None, service, Server, end_ms - 20, end_ms);
+        root.trace_id = TraceId(trace);
+        vec![root]
+    }
+
+    fn share(snapshot: &LatencySnapshot, id: &str) -> Option<f64> {
+        snapshot.nodes.iter().find(|n| n.id == id).and_then(|n| n.critical_path_share)
+    }
+
+    #[test]
+    fn a_critical_path_seen_before_the_window_no_longer_counts() {
+        let mut state = new_state("10s");
+        assert_eq!(share(&state.snapshot(), "a"), None);
+        state.ingest_spans(request(1, "a", 1_000));
+        state.flush_pending();
+        assert_eq!(share(&state.snapshot(), "a"), Some(1.0));
+        assert_eq!(state.critical_total_ms(), 20.0);
+        state.ingest_spans(request(2, "b", 5_000));
+        state.flush_pending();
+        let snapshot = state.snapshot();
+        assert_eq!((share(&snapshot, "a"), share(&snapshot, "b")), (Some(0.5), Some(0.5)));
+        // A minute later a's path has left the 10 s window; b's new one is all there is.
+        state.ingest_spans(request(3, "b", 61_000));
+        state.flush_pending();
+        let snapshot = state.snapshot();
+        assert_eq!((share(&snapshot, "a"), share(&snapshot, "b")), (Some(0.0), Some(1.0)));
+        assert_eq!(state.critical_total_ms(), 20.0);
+        // With the window "all", nothing leaves.
+        let mut all = new_state("all");
+        for (trace, service, end_ms) in [(1, "a", 1_000), (2, "b", 61_000)] {
+            all.ingest_spans(request(trace, service, end_ms));
+        }
+        all.flush_pending();
+        assert_eq!((share(&all.snapshot(), "a"), share(&all.snapshot(), "b")), (Some(0.5), Some(0.5)));
+    }
+
+    #[test]
+    fn the_window_serialises_as_milliseconds_or_all() {
+        assert_eq!(serde_json::to_string(&new_state("all").snapshot().window).expect("json"), r#""all""#);
+        assert_eq!(serde_json::to_string(&new_state("10s").snapshot().window).expect("json"), "10000.0");
+        assert_eq!(serde_json::from_str::<SnapshotWindow>(r#""all""#).expect("reads back"), SnapshotWindow::All);
+        assert_eq!(serde_json::from_str::<SnapshotWindow>("250").expect("reads back"), SnapshotWindow::Millis(250.0));
     }
 }

@@ -1,15 +1,14 @@
 //! The per-key latency state kept across polls: one entry per service (node), per `client→server` call kind
 //! (edge) and per entry point, each holding [`LatencyStats`].
 //!
-//! Owns key identity (stable ids), what each observation updates, critical-path shares and the cap on the number
-//! of keys (hostile input cannot grow the map without bound). Knows nothing of spans or formats: pairing hands it
-//! finished observations.
+//! Owns key identity (stable ids), what each observation updates, the critical-path time per key and in total (for
+//! the shares) and the cap on the number of keys (hostile input cannot grow the map without bound). Knows nothing
+//! of spans or formats: pairing hands it finished observations ([`CallObservation`] says what a call is).
 
-use serde::{Deserialize, Serialize};
 use foldhash::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
+use super::calls::{CallKind, CallObservation, EdgeKey};
 use super::stats::{LatencyStats, SampleTime, StatsSettings};
 
 /// Most nodes, edges and entry points kept (each); observations of further new keys are counted and dropped.
@@ -22,62 +21,11 @@ const MAX_PATHS_PER_ENTRY_POINT: usize = 16;
 /// every segment).
 const MAX_PATH_KEYS: usize = 256;
 
-/// What kind of call an edge is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum EdgeKind {
-    Sync,
-    Async,
-    Database,
-}
-
-impl fmt::Display for EdgeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EdgeKind::Sync => "sync",
-            EdgeKind::Async => "async",
-            EdgeKind::Database => "database",
-        })
-    }
-}
-
-/// An edge's identity: caller, callee, kind. Its id is `from→to:kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EdgeKey {
-    pub from: Arc<str>,
-    pub to: Arc<str>,
-    pub kind: EdgeKind,
-}
-
-impl EdgeKey {
-    pub fn id(&self) -> String {
-        format!("{}→{}:{}", self.from, self.to, self.kind)
-    }
-}
-
 /// A node or an edge by its index in [`KeyedStats`], as critical-path time is attributed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyRef {
     Node(u32),
     Edge(u32),
-}
-
-/// One call between services, paired (or inferred) from spans. Times in ns.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallObservation {
-    pub key: EdgeKey,
-    /// The callee is not an instrumented service but named from the caller's attributes (or is `user`).
-    pub virtual_target: bool,
-    pub inferred: bool,
-    /// What the caller waits: the CLIENT span (sync, database), consumer end − producer start (async), or the
-    /// child's duration (inferred).
-    pub latency_ns: u64,
-    pub server_ns: Option<u64>,
-    pub gap_ns: Option<u64>,
-    pub queue_ns: Option<u64>,
-    pub error: bool,
-    /// Event time of the observation (the later end).
-    pub at_ns: u64,
 }
 
 /// A service's state: its SERVER/CONSUMER (entry) span durations and their self time.
@@ -87,11 +35,25 @@ pub struct NodeState {
     pub self_time: LatencyStats,
     /// Only ever seen as the target of calls (`peer.service`, a database, `user`), never by its own spans.
     pub is_virtual: bool,
-    pub critical_ns: f64,
     /// Per trace whose critical path ran through this service: the ms the path spent in its own spans.
     pub critical: LatencyStats,
     /// (callee, kind, edge index) of this node's outgoing edges, scanned before hashing for small out-degrees.
-    out_edges: Vec<(u32, EdgeKind, u32)>,
+    out_edges: Vec<(u32, CallKind, u32)>,
+}
+
+impl NodeState {
+    /// Every [`LatencyStats`] the node keeps — latency, self time, critical — for what treats them alike (pruning,
+    /// slice counts, merging into a group). The pattern names every field, so a new one cannot be missed here.
+    pub fn stats(&self) -> [&LatencyStats; 3] {
+        let NodeState { latency, self_time, critical, is_virtual: _, out_edges: _ } = self;
+        [latency, self_time, critical]
+    }
+
+    /// [`NodeState::stats`], mutable.
+    pub fn stats_mut(&mut self) -> [&mut LatencyStats; 3] {
+        let NodeState { latency, self_time, critical, is_virtual: _, out_edges: _ } = self;
+        [latency, self_time, critical]
+    }
 }
 
 /// Outgoing edges scanned linearly per node; past this the edge index is hashed.
@@ -107,10 +69,25 @@ pub struct EdgeState {
     /// Every observation so far was inferred (no CLIENT/SERVER or PRODUCER/CONSUMER pair behind it); true
     /// before the first one.
     pub inferred: bool,
-    pub critical_ns: f64,
     /// Per trace whose critical path ran through this call: the ms the path spent in it outside the callee's spans
     /// (the client − server gap, the whole call to a database or uninstrumented peer, the publish of an async one).
     pub critical: LatencyStats,
+}
+
+impl EdgeState {
+    /// Every [`LatencyStats`] the edge keeps — latency, server, gap, queue delay, critical — for what treats them
+    /// alike (pruning, slice counts, merging into a group). The pattern names every field, so a new one cannot be
+    /// missed here.
+    pub fn stats(&self) -> [&LatencyStats; 5] {
+        let EdgeState { latency, server, gap, queue_delay, critical, inferred: _ } = self;
+        [latency, server, gap, queue_delay, critical]
+    }
+
+    /// [`EdgeState::stats`], mutable.
+    pub fn stats_mut(&mut self) -> [&mut LatencyStats; 5] {
+        let EdgeState { latency, server, gap, queue_delay, critical, inferred: _ } = self;
+        [latency, server, gap, queue_delay, critical]
+    }
 }
 
 /// An entry point (a trace's root service): end-to-end latency and its critical paths.
@@ -146,17 +123,14 @@ pub struct KeyedStats {
     name_index: HashMap<Arc<str>, u32>,
     name_cache: [Option<(Arc<str>, u32)>; NAME_CACHE],
     nodes: Vec<NodeState>,
-    edge_index: HashMap<(u32, u32, EdgeKind), u32>,
+    edge_index: HashMap<(u32, u32, CallKind), u32>,
     edges: Vec<(EdgeKey, EdgeState)>,
     entry_points: HashMap<u32, EntryPointState>,
-    pub(crate) critical_total_ns: f64,
     /// Newest span end seen (ns since the epoch): "now" for windows and TTLs.
     pub(crate) watermark_ns: u64,
     /// Oldest span end seen, for the rate when the window is "all".
     pub(crate) first_ns: Option<u64>,
     pub(crate) dropped_keys: u64,
-    /// Pair and look keys up but record no samples: the benchmark's "parse+pair" stage.
-    pub(crate) skip_samples: bool,
     /// Working memory of `record_trace`: the path's keys, and its ns per key.
     path_keys: Vec<KeyRef>,
     path_totals: Vec<(KeyRef, u64)>,
@@ -245,35 +219,30 @@ impl KeyedStats {
     }
 
     pub fn record_service(&mut self, s: &StatsSettings, service: &Arc<str>, at_ns: u64, duration_ns: u64, self_ns: u64, error: bool) {
-        let watermark = self.watermark_ms();
+        let time = SampleTime::new(s, ms(at_ns), self.watermark_ms());
         let Some(id) = self.node_id(service) else { return };
         let node = &mut self.nodes[id as usize];
         node.is_virtual = false;
-        if self.skip_samples {
-            return;
-        }
-        let time = SampleTime::new(s, ms(at_ns), watermark);
-        node.latency.record_at(s, &time, ms(duration_ns), error);
-        node.self_time.record_at(s, &time, ms(self_ns), error);
+        // Critical-path time is recorded per trace (`record_trace`).
+        let [latency, self_time, _critical] = node.stats_mut();
+        latency.record_at(s, &time, ms(duration_ns), error);
+        self_time.record_at(s, &time, ms(self_ns), error);
     }
 
     /// Records one call; returns its edge.
     pub fn record_call(&mut self, s: &StatsSettings, call: &CallObservation) -> Option<u32> {
-        let watermark = self.watermark_ms();
+        let time = SampleTime::new(s, ms(call.at_ns), self.watermark_ms());
         let (id, from, to) = self.edge_ids(&call.key)?;
-        // Both ends are nodes. The caller ran spans (a real service) unless it is `user`; the callee is real
-        // unless named from attributes, and gets its own stats from its spans.
-        let user_call = &*call.key.from == super::pairing::USER_NODE;
-        self.nodes[from as usize].is_virtual &= user_call;
-        self.nodes[to as usize].is_virtual &= call.virtual_target && !user_call;
+        // Both ends are nodes. The caller ran spans (a real service) unless it is outside the traced system; the
+        // callee is real unless named from attributes, and gets its own stats from its spans.
+        self.nodes[from as usize].is_virtual &= call.external_caller;
+        self.nodes[to as usize].is_virtual &= call.virtual_target;
         let edge = &mut self.edges[id as usize].1;
         edge.inferred &= call.inferred;
-        if self.skip_samples {
-            return Some(id);
-        }
-        let time = SampleTime::new(s, ms(call.at_ns), watermark);
-        edge.latency.record_at(s, &time, ms(call.latency_ns), call.error);
-        for (stats, value) in [(&mut edge.server, call.server_ns), (&mut edge.gap, call.gap_ns), (&mut edge.queue_delay, call.queue_ns)] {
+        // Critical-path time is recorded per trace (`record_trace`).
+        let [latency, server, gap, queue_delay, _critical] = edge.stats_mut();
+        latency.record_at(s, &time, ms(call.latency_ns), call.error);
+        for (stats, value) in [(server, call.server_ns), (gap, call.gap_ns), (queue_delay, call.queue_ns)] {
             if let Some(ns) = value {
                 stats.record_at(s, &time, ms(ns), call.error);
             }
@@ -284,20 +253,11 @@ impl KeyedStats {
     /// One trace's end-to-end latency at its root service, and its critical path as (key, ns on the path) in
     /// time order.
     pub fn record_trace(&mut self, s: &StatsSettings, root: &Arc<str>, at_ns: u64, duration_ns: u64, error: bool, path: &[(KeyRef, u64)]) {
-        let watermark = self.watermark_ms();
+        let time = SampleTime::new(s, ms(at_ns), self.watermark_ms());
         self.path_keys.clear();
         // One critical-path sample per key and trace: a service comes back on the path after each call it makes.
         self.path_totals.clear();
         for &(key, ns) in path {
-            let share = ns as f64;
-            let slot = match key {
-                KeyRef::Node(id) => self.nodes.get_mut(id as usize).map(|n| &mut n.critical_ns),
-                KeyRef::Edge(id) => self.edges.get_mut(id as usize).map(|(_, e)| &mut e.critical_ns),
-            };
-            if let Some(critical_ns) = slot {
-                *critical_ns += share;
-            }
-            self.critical_total_ns += share;
             if self.path_keys.last() != Some(&key) && self.path_keys.len() < MAX_PATH_KEYS {
                 self.path_keys.push(key);
             }
@@ -305,23 +265,6 @@ impl KeyedStats {
                 Some((_, total)) => *total = total.saturating_add(ns),
                 None => self.path_totals.push((key, ns)),
             }
-        }
-        let Some(root) = self.node_id(root) else { return };
-        if self.entry_points.len() >= MAX_KEYS && !self.entry_points.contains_key(&root) {
-            self.dropped_keys += 1;
-            return;
-        }
-        let entry_point = self.entry_points.entry(root).or_default();
-        if self.skip_samples {
-            return;
-        }
-        let time = SampleTime::new(s, ms(at_ns), watermark);
-        entry_point.latency.record_at(s, &time, ms(duration_ns), error);
-        let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
-        match entry_point.paths.iter_mut().find(|(p, _)| *p == self.path_keys) {
-            Some((_, n)) => *n += 1,
-            None if !full => entry_point.paths.push((self.path_keys.clone(), 1)),
-            None => {}
         }
         for &(key, ns) in &self.path_totals {
             let stats = match key {
@@ -332,6 +275,27 @@ impl KeyedStats {
                 stats.record_at(s, &time, ms(ns), false);
             }
         }
+        let Some(root) = self.node_id(root) else { return };
+        if self.entry_points.len() >= MAX_KEYS && !self.entry_points.contains_key(&root) {
+            self.dropped_keys += 1;
+            return;
+        }
+        let entry_point = self.entry_points.entry(root).or_default();
+        entry_point.latency.record_at(s, &time, ms(duration_ns), error);
+        let full = entry_point.paths.len() >= MAX_PATHS_PER_ENTRY_POINT;
+        match entry_point.paths.iter_mut().find(|(p, _)| *p == self.path_keys) {
+            Some((_, n)) => *n += 1,
+            None if !full => entry_point.paths.push((self.path_keys.clone(), 1)),
+            None => {}
+        }
+    }
+
+    /// Critical-path time in the window, in ms, over every node and edge: what each one's share is a part of.
+    pub fn critical_total_ms(&self, s: &StatsSettings) -> f64 {
+        let watermark = self.watermark_ms();
+        let nodes: f64 = self.nodes.iter().map(|n| n.critical.window_sum(s, watermark)).sum();
+        let edges: f64 = self.edges.iter().map(|(_, e)| e.critical.window_sum(s, watermark)).sum();
+        nodes + edges
     }
 
     /// The id a snapshot shows for a key.
@@ -361,36 +325,75 @@ impl KeyedStats {
     /// Drops window slices that fell out of the window.
     pub fn prune(&mut self, s: &StatsSettings) {
         let watermark = self.watermark_ms();
-        for node in &mut self.nodes {
-            node.latency.prune(s, watermark);
-            node.self_time.prune(s, watermark);
-        }
-        for (_, edge) in &mut self.edges {
-            for stats in [&mut edge.latency, &mut edge.server, &mut edge.gap, &mut edge.queue_delay] {
-                stats.prune(s, watermark);
-            }
-        }
-        for entry_point in self.entry_points.values_mut() {
-            entry_point.latency.prune(s, watermark);
+        let nodes = self.nodes.iter_mut().flat_map(NodeState::stats_mut);
+        let edges = self.edges.iter_mut().flat_map(|(_, e)| e.stats_mut());
+        let entry_points = self.entry_points.values_mut().map(|e| &mut e.latency);
+        for stats in nodes.chain(edges).chain(entry_points) {
+            stats.prune(s, watermark);
         }
     }
 
     /// Window slices held over all keys: what memory grows with (O(keys · slices)).
     pub fn slice_count(&self) -> usize {
-        let nodes: usize =
-            self.nodes.iter().map(|n| n.latency.slice_count() + n.self_time.slice_count() + n.critical.slice_count()).sum();
-        let edges: usize = self
-            .edges
-            .iter()
-            .map(|(_, e)| {
-                [&e.latency, &e.server, &e.gap, &e.queue_delay, &e.critical].iter().map(|s| s.slice_count()).sum::<usize>()
-            })
-            .sum();
-        let entries: usize = self.entry_points.values().map(|e| e.latency.slice_count()).sum();
-        nodes + edges + entries
+        let nodes = self.nodes.iter().flat_map(NodeState::stats);
+        let edges = self.edges.iter().flat_map(|(_, e)| e.stats());
+        let entry_points = self.entry_points.values().map(|e| &e.latency);
+        nodes.chain(edges).chain(entry_points).map(LatencyStats::slice_count).sum()
     }
 
     pub fn key_count(&self) -> usize {
         self.nodes.len() + self.edges.len() + self.entry_points.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::calls::{call_between, CallObservation};
+    use crate::aggregate::trace::tests::span;
+    use crate::telemetry::SpanKind::*;
+
+    const MS: u64 = 1_000_000;
+
+    fn settings() -> StatsSettings {
+        StatsSettings { window_ms: Some(10_000.0), half_life_ms: 60_000.0, recent_samples: 10 }
+    }
+
+    fn call(at_ms: u64) -> CallObservation {
+        let client = span(1, None, "a", Client, at_ms - 10, at_ms);
+        call_between(&client, &span(2, Some(1), "b", Server, at_ms - 8, at_ms - 2))
+    }
+
+    #[test]
+    fn prune_drops_every_stats_of_nodes_and_edges_including_the_critical_path() {
+        let s = settings();
+        let mut keys = KeyedStats::default();
+        keys.observe_time(100 * MS);
+        let edge = keys.record_call(&s, &call(100)).expect("room for the edge");
+        let a = keys.node_id(&Arc::from("a")).expect("a is a node");
+        keys.record_service(&s, &Arc::from("a"), 100 * MS, 10 * MS, 4 * MS, false);
+        let path = [(KeyRef::Node(a), 4 * MS), (KeyRef::Edge(edge), 6 * MS)];
+        keys.record_trace(&s, &Arc::from("a"), 100 * MS, 10 * MS, false, &path);
+        // Node a: latency, self time, critical; node b: none (no spans of its own); edge: latency, server, gap,
+        // critical; the entry point: latency.
+        assert_eq!(keys.slice_count(), 3 + 4 + 1);
+        assert_eq!(keys.critical_total_ms(&s), 10.0);
+        keys.observe_time(60_000 * MS);
+        keys.prune(&s);
+        assert_eq!(keys.slice_count(), 0);
+        assert_eq!(keys.node("a").map(|n| n.critical.slice_count()), Some(0));
+        assert_eq!(keys.critical_total_ms(&s), 0.0);
+    }
+
+    #[test]
+    fn the_outside_user_stays_virtual_and_so_does_a_callee_named_from_attributes() {
+        let s = settings();
+        let mut keys = KeyedStats::default();
+        let user = EdgeKey { from: Arc::from("user"), ..call(50).key };
+        keys.record_call(&s, &CallObservation { external_caller: true, key: user, ..call(50) });
+        let billing = EdgeKey { to: Arc::from("billing"), ..call(50).key };
+        keys.record_call(&s, &CallObservation { virtual_target: true, key: billing, ..call(50) });
+        let virtual_nodes: Vec<(&str, bool)> = keys.nodes().map(|(name, n)| (&**name, n.is_virtual)).collect();
+        assert_eq!(virtual_nodes, [("user", true), ("b", false), ("a", false), ("billing", true)]);
     }
 }

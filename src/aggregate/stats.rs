@@ -290,6 +290,12 @@ impl LatencyStats {
         (sketch, count, errors)
     }
 
+    /// The sum of the samples in the window ending at `watermark_ms` (each slice's sketch keeps its exact sum).
+    pub fn window_sum(&self, settings: &StatsSettings, watermark_ms: f64) -> f64 {
+        let first = settings.first_live_slice(watermark_ms);
+        self.slices.iter().filter(|s| s.index >= first).filter_map(|s| s.sketch.sum()).sum()
+    }
+
     /// The quantile `q` over the window, `None` without data.
     pub fn quantile(&self, settings: &StatsSettings, watermark_ms: f64, q: f64) -> Option<f64> {
         let (sketch, _, _) = self.window(settings, watermark_ms);
@@ -431,6 +437,21 @@ mod tests {
         stats.record(&s, 1.0, -1.0, false, 1.0);
         let json = serde_json::to_string(&stats.view(&s, 60_000.0, 0.0)).unwrap_or_default();
         assert!(json.contains("\"malformed\":2") && !json.contains("NaN"), "{json}");
+    }
+
+    #[test]
+    fn window_sum_counts_only_samples_in_the_window() {
+        let s = settings(Some(10_000.0));
+        let mut stats = LatencyStats::default();
+        stats.record(&s, 0.0, 4.0, false, 0.0);
+        stats.record(&s, 5_000.0, 2.5, false, 5_000.0);
+        assert_eq!(stats.window_sum(&s, 5_000.0), 6.5);
+        stats.record(&s, 15_000.0, 1.0, false, 15_000.0);
+        // Slices are 1 s wide. At 14 s the window keeps the slices from 5 s on: the sample at 0 s has left.
+        assert_eq!(stats.window_sum(&s, 14_000.0), 3.5);
+        // At 20 s only the slice from 11 s on count: the sample at 15 s alone.
+        assert_eq!(stats.window_sum(&s, 20_000.0), 1.0);
+        assert_eq!(LatencyStats::default().window_sum(&s, 0.0), 0.0);
     }
 
     #[test]

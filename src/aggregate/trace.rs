@@ -39,6 +39,7 @@ fn find_in(by_id: &[(SpanId, usize)], id: SpanId) -> Option<usize> {
 }
 
 impl TraceTree {
+    #[cfg(test)]
     pub fn build(spans: Vec<Span>) -> Self {
         let mut tree = TraceTree::default();
         tree.rebuild(spans);
@@ -166,6 +167,7 @@ impl TraceTree {
 
     /// Self time of entry span `entry`: its duration minus the union of its service's outgoing calls under it
     /// (CLIENT/PRODUCER spans of the service, and direct children in other services), clipped to the span.
+    #[cfg(test)]
     pub fn self_time_ns(&self, entry: usize) -> u64 {
         self.self_time_ns_with(entry, &mut SelfTimeScratch::default())
     }

@@ -2,9 +2,10 @@
 //!
 //! Owns the level names `snapshot({ level })` takes, where each telemetry service is drawn at a level, and merging
 //! the member services' and calls' [`LatencyStats`] (merged sketches and summed counts, never averaged
-//! percentiles). Calls inside one group are dropped; calls between groups merge per kind. Services the catalog
-//! does not know, and entities without a group at that level, stay as they are. Which group an entity belongs to is
-//! the catalog's `group_of`; judging and drawing the merged nodes is the pipeline's.
+//! percentiles). Calls inside one group are dropped, their critical-path time counted as the group's; calls between
+//! groups merge per kind. Services the catalog does not know, and entities without a group at that level, stay as
+//! they are. Which group an entity belongs to is the catalog's `group_of`; judging and drawing the merged nodes is
+//! the pipeline's.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -114,9 +115,10 @@ pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Co
     for (key, edge) in calls {
         let (from, to) = (place(catalog, &key.from, level), place(catalog, &key.to, level));
         if from.node_id == to.node_id {
-            // Both ends are services, so their node exists.
+            // Both ends are services, so their node exists. Time on a call inside the group is time in the group.
             if let Some(node) = nodes.get_mut(&from.node_id) {
                 node.internal_edges.push(key.id());
+                node.state.critical.merge(&edge.critical, settings);
             }
             continue;
         }
@@ -136,19 +138,15 @@ pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Co
 }
 
 fn merge_node(into: &mut NodeState, member: &NodeState, settings: &StatsSettings) {
-    into.latency.merge(&member.latency, settings);
-    into.self_time.merge(&member.self_time, settings);
+    for (into, member) in into.stats_mut().into_iter().zip(member.stats()) {
+        into.merge(member, settings);
+    }
     into.is_virtual &= member.is_virtual;
-    into.critical_ns += member.critical_ns;
-    into.critical.merge(&member.critical, settings);
 }
 
 fn merge_edge(into: &mut EdgeState, member: &EdgeState, settings: &StatsSettings) {
-    into.latency.merge(&member.latency, settings);
-    into.server.merge(&member.server, settings);
-    into.gap.merge(&member.gap, settings);
-    into.queue_delay.merge(&member.queue_delay, settings);
+    for (into, member) in into.stats_mut().into_iter().zip(member.stats()) {
+        into.merge(member, settings);
+    }
     into.inferred &= member.inferred;
-    into.critical_ns += member.critical_ns;
-    into.critical.merge(&member.critical, settings);
 }
