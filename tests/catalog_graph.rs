@@ -80,7 +80,7 @@ fn entities_without_relations_fall_back_to_spec() {
     assert!(has_edge(&catalog, "component:fraud-rules-engine", "resource:fraud-rules-cache", EdgeKind::DependsOn));
     // spec.subcomponentOf and spec.system give membership
     assert_eq!(catalog.graph().parents(&r("component:fraud-rules-engine")), [r("component:fraud-check")]);
-    assert_eq!(catalog.group_of(&r("api:recommendations-api"), Level::Context), Some(&r("system:storefront")));
+    assert_eq!(catalog.group_of(&r("api:recommendations-api"), Level::System), Some(&r("system:storefront")));
 }
 
 #[test]
@@ -103,11 +103,11 @@ fn services_map_by_annotation_else_by_name() {
 #[test]
 fn kinds_have_c4_levels() {
     let catalog = shop();
-    assert_eq!(catalog.level_of(&r("domain:commerce")), Some(Level::Landscape));
-    assert_eq!(catalog.level_of(&r("system:payments")), Some(Level::Context));
-    assert_eq!(catalog.level_of(&r("component:checkout-service")), Some(Level::Container));
-    assert_eq!(catalog.level_of(&r("api:auth-api")), Some(Level::Container));
-    assert_eq!(catalog.level_of(&r("resource:users-db")), Some(Level::Container));
+    assert_eq!(catalog.level_of(&r("domain:commerce")), Some(Level::Domain));
+    assert_eq!(catalog.level_of(&r("system:payments")), Some(Level::System));
+    assert_eq!(catalog.level_of(&r("component:checkout-service")), Some(Level::Component));
+    assert_eq!(catalog.level_of(&r("api:auth-api")), Some(Level::Component));
+    assert_eq!(catalog.level_of(&r("resource:users-db")), Some(Level::Component));
     assert_eq!(catalog.level_of(&r("group:team-web")), None);
 }
 
@@ -115,20 +115,20 @@ fn kinds_have_c4_levels() {
 fn entities_collapse_into_their_system_and_domain() {
     let catalog = shop();
     let group = |entity: &str, level| catalog.group_of(&r(entity), level).map(ToString::to_string);
-    assert_eq!(group("component:checkout-service", Level::Context).as_deref(), Some("system:default/storefront"));
-    assert_eq!(group("component:checkout-service", Level::Landscape).as_deref(), Some("domain:default/commerce"));
+    assert_eq!(group("component:checkout-service", Level::System).as_deref(), Some("system:default/storefront"));
+    assert_eq!(group("component:checkout-service", Level::Domain).as_deref(), Some("domain:default/commerce"));
     assert_eq!(
-        group("component:checkout-service", Level::Container).as_deref(),
+        group("component:checkout-service", Level::Component).as_deref(),
         Some("component:default/checkout-service")
     );
-    assert_eq!(group("resource:users-db", Level::Landscape).as_deref(), Some("domain:default/platform"));
-    assert_eq!(group("component:fraud-rules-engine", Level::Context).as_deref(), Some("system:default/payments"));
-    assert_eq!(group("system:identity", Level::Landscape).as_deref(), Some("domain:default/platform"));
-    assert_eq!(group("system:identity", Level::Context).as_deref(), Some("system:default/identity"));
-    assert_eq!(group("domain:commerce", Level::Context), None);
-    assert_eq!(group("group:team-web", Level::Context), None);
+    assert_eq!(group("resource:users-db", Level::Domain).as_deref(), Some("domain:default/platform"));
+    assert_eq!(group("component:fraud-rules-engine", Level::System).as_deref(), Some("system:default/payments"));
+    assert_eq!(group("system:identity", Level::Domain).as_deref(), Some("domain:default/platform"));
+    assert_eq!(group("system:identity", Level::System).as_deref(), Some("system:default/identity"));
+    assert_eq!(group("domain:commerce", Level::System), None);
+    assert_eq!(group("group:team-web", Level::System), None);
     let members: Vec<String> =
-        catalog.members_of(&r("system:payments"), Level::Context).into_iter().map(ToString::to_string).collect();
+        catalog.members_of(&r("system:payments"), Level::System).into_iter().map(ToString::to_string).collect();
     for expected in [
         "component:default/payment-gateway",
         "api:default/fraud-api",
@@ -138,7 +138,7 @@ fn entities_collapse_into_their_system_and_domain() {
         assert!(members.iter().any(|m| m == expected), "{expected} in {members:?}");
     }
     assert!(!members.iter().any(|m| m.contains("checkout")));
-    let commerce = catalog.members_of(&r("domain:commerce"), Level::Landscape);
+    let commerce = catalog.members_of(&r("domain:commerce"), Level::Domain);
     assert!(commerce.contains(&&r("system:storefront")) && commerce.contains(&&r("component:ledger-service")));
 }
 

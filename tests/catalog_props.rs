@@ -73,7 +73,7 @@ fn check_consistent(catalog: &Catalog) {
         assert_ne!(edge.from, edge.to);
     }
     for entity in catalog.entities() {
-        for level in [Level::Landscape, Level::Context, Level::Container] {
+        for level in [Level::Domain, Level::System, Level::Component] {
             let _ = catalog.group_of(&entity.entity_ref, level);
         }
     }

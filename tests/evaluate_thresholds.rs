@@ -25,11 +25,11 @@ fn defaults() -> EvaluateConfig {
 }
 
 fn node(catalog: &Catalog, entity: &str, metric: NodeMetric, config: &EvaluateConfig) -> ResolvedThreshold {
-    resolve_node_threshold(catalog, &r(entity), metric, config)
+    resolve_node_threshold(catalog, Some(&r(entity)), metric, config)
 }
 
 fn edge(catalog: &Catalog, from: &str, to: &str, config: &EvaluateConfig) -> ResolvedThreshold {
-    resolve_edge_threshold(catalog, &r(from), &r(to), config)
+    resolve_edge_threshold(catalog, Some(&r(from)), Some(&r(to)), config)
 }
 
 #[test]

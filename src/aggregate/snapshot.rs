@@ -118,23 +118,42 @@ impl EdgeSnapshot {
     }
 }
 
+/// Share of all critical-path time that `ns` is (none before any critical path).
+fn share(keys: &KeyedStats, ns: f64) -> Option<f64> {
+    (keys.critical_total_ns > 0.0).then(|| ns / keys.critical_total_ns)
+}
+
+/// Every service's snapshot with the state it was built from, sorted by id.
+pub(crate) fn node_views<'a>(keys: &'a KeyedStats, settings: &StatsSettings) -> Vec<(NodeSnapshot, &'a NodeState)> {
+    let (watermark, observed) = (keys.watermark_ms(), keys.observed_ms());
+    let mut nodes: Vec<(NodeSnapshot, &NodeState)> = keys
+        .nodes()
+        .map(|(service, node)| {
+            let view = NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, share(keys, node.critical_ns));
+            (view, node)
+        })
+        .collect();
+    nodes.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    nodes
+}
+
+/// Every call's snapshot with the state it was built from, sorted by id.
+pub(crate) fn edge_views<'a>(keys: &'a KeyedStats, settings: &StatsSettings) -> Vec<(EdgeSnapshot, &'a EdgeState)> {
+    let (watermark, observed) = (keys.watermark_ms(), keys.observed_ms());
+    let mut edges: Vec<(EdgeSnapshot, &EdgeState)> = keys
+        .edges()
+        .map(|(key, edge)| (EdgeSnapshot::from_state(key, edge, settings, watermark, observed, share(keys, edge.critical_ns)), edge))
+        .collect();
+    edges.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    edges
+}
+
 impl LatencySnapshot {
     pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<String>) -> Self {
         let watermark = keys.watermark_ms();
         let observed = keys.observed_ms();
-        let share = |ns: f64| (keys.critical_total_ns > 0.0).then(|| ns / keys.critical_total_ns);
-        let mut nodes: Vec<NodeSnapshot> = keys
-            .nodes()
-            .map(|(service, node)| {
-                NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, share(node.critical_ns))
-            })
-            .collect();
-        nodes.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut edges: Vec<EdgeSnapshot> = keys
-            .edges()
-            .map(|(key, edge)| EdgeSnapshot::from_state(key, edge, settings, watermark, observed, share(edge.critical_ns)))
-            .collect();
-        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        let nodes = node_views(keys, settings).into_iter().map(|(node, _)| node).collect();
+        let edges = edge_views(keys, settings).into_iter().map(|(edge, _)| edge).collect();
         let mut entry_points: Vec<EntryPointSnapshot> = keys
             .entry_points()
             .map(|(service, entry)| EntryPointSnapshot {

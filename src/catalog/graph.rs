@@ -329,7 +329,7 @@ mod tests {
         ]"#;
         let (catalog, warnings) = Catalog::from_json(json.as_bytes());
         assert!(warnings.is_empty());
-        assert_eq!(catalog.group_of(&r("component:a"), crate::catalog::Level::Context), None);
+        assert_eq!(catalog.group_of(&r("component:a"), crate::catalog::Level::System), None);
     }
 
     #[test]
