@@ -1,7 +1,7 @@
 //! The sample shop catalog (tests/fixtures/catalog/shop.json) through the public API: declared edges and their
 //! direction, the spec fallback for entities without relations, service mapping, C4 levels and groups.
 
-use latency_heatmap::catalog::{Catalog, EdgeKind, EntityRef, Kind, Level, RefContext};
+use latency_heatmap::catalog::{Catalog, RelationKind, EntityRef, Kind, Level, RefContext};
 
 fn shop() -> Catalog {
     let (catalog, warnings) = Catalog::from_json(include_bytes!("fixtures/catalog/shop.json"));
@@ -13,7 +13,7 @@ fn r(text: &str) -> EntityRef {
     EntityRef::parse(text, RefContext::default()).unwrap_or_else(|e| panic!("test ref {text}: {e}"))
 }
 
-fn has_edge(catalog: &Catalog, from: &str, to: &str, kind: EdgeKind) -> bool {
+fn has_edge(catalog: &Catalog, from: &str, to: &str, kind: RelationKind) -> bool {
     catalog.declared_edges().any(|e| e.from == r(from) && e.to == r(to) && e.kind == kind)
 }
 
@@ -33,10 +33,10 @@ fn sample_catalog_is_realistic() {
 #[test]
 fn edges_follow_call_direction_through_apis() {
     let catalog = shop();
-    assert!(has_edge(&catalog, "component:web-frontend", "api:checkout-api", EdgeKind::ConsumesApi));
-    assert!(has_edge(&catalog, "api:checkout-api", "component:checkout-service", EdgeKind::ApiProvidedBy));
-    assert!(has_edge(&catalog, "component:checkout-service", "resource:orders-db", EdgeKind::DependsOn));
-    assert!(has_edge(&catalog, "component:payment-gateway", "component:ledger-service", EdgeKind::DependsOn));
+    assert!(has_edge(&catalog, "component:web-frontend", "api:checkout-api", RelationKind::ConsumesApi));
+    assert!(has_edge(&catalog, "api:checkout-api", "component:checkout-service", RelationKind::ApiProvidedBy));
+    assert!(has_edge(&catalog, "component:checkout-service", "resource:orders-db", RelationKind::DependsOn));
+    assert!(has_edge(&catalog, "component:payment-gateway", "component:ledger-service", RelationKind::DependsOn));
     // Never the inverse direction, even though both sides of every relation pair are in the input.
     assert!(!catalog
         .declared_edges()
@@ -72,12 +72,12 @@ fn declared_calls_fold_api_hops_like_telemetry_sees_them() {
 fn entities_without_relations_fall_back_to_spec() {
     let catalog = shop();
     // spec.consumesApis (short form, kind implied) and spec.dependsOn
-    assert!(has_edge(&catalog, "component:recommendation-service", "api:catalog-api", EdgeKind::ConsumesApi));
-    assert!(has_edge(&catalog, "component:recommendation-service", "resource:search-index", EdgeKind::DependsOn));
+    assert!(has_edge(&catalog, "component:recommendation-service", "api:catalog-api", RelationKind::ConsumesApi));
+    assert!(has_edge(&catalog, "component:recommendation-service", "resource:search-index", RelationKind::DependsOn));
     // spec.providesApis points the API at its provider
-    assert!(has_edge(&catalog, "api:recommendations-api", "component:recommendation-service", EdgeKind::ApiProvidedBy));
+    assert!(has_edge(&catalog, "api:recommendations-api", "component:recommendation-service", RelationKind::ApiProvidedBy));
     assert!(catalog.is_declared(&r("component:web-frontend"), &r("component:recommendation-service")));
-    assert!(has_edge(&catalog, "component:fraud-rules-engine", "resource:fraud-rules-cache", EdgeKind::DependsOn));
+    assert!(has_edge(&catalog, "component:fraud-rules-engine", "resource:fraud-rules-cache", RelationKind::DependsOn));
     // spec.subcomponentOf and spec.system give membership
     assert_eq!(catalog.graph().parents(&r("component:fraud-rules-engine")), [r("component:fraud-check")]);
     assert_eq!(catalog.group_of(&r("api:recommendations-api"), Level::System), Some(&r("system:storefront")));
