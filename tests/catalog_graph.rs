@@ -153,9 +153,9 @@ fn short_refs_resolve_against_the_catalog() {
 #[test]
 fn from_entities_matches_from_json() {
     let value: serde_json::Value =
-        serde_json::from_slice(include_bytes!("fixtures/catalog/shop.json")).unwrap_or_default();
-    let items = value.get("items").cloned().unwrap_or_default();
-    let entities: Vec<latency_heatmap::catalog::Entity> = serde_json::from_value(items).unwrap_or_default();
+        serde_json::from_slice(include_bytes!("fixtures/catalog/shop.json")).expect("shop catalog fixture");
+    let items = value.get("items").cloned().expect("the fixture's items");
+    let entities: Vec<latency_heatmap::catalog::Entity> = serde_json::from_value(items).expect("entities of the fixture");
     let (catalog, warnings) = Catalog::from_entities(entities);
     assert!(warnings.is_empty());
     assert_eq!(catalog.declared_calls(), shop().declared_calls());

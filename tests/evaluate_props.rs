@@ -48,11 +48,11 @@ proptest! {
             "kind": "Component", "metadata": { "name": name, "annotations": annotations },
             "spec": { "dependsOn": ["component:b"] }
         });
-        let entities: Vec<Entity> = serde_json::from_value(json!([entity("a", &a), entity("b", &b)])).unwrap_or_default();
+        let entities: Vec<Entity> = serde_json::from_value(json!([entity("a", &a), entity("b", &b)])).expect("test entities");
         let (catalog, _) = Catalog::from_entities(entities);
         let config: EvaluateConfig = serde_json::from_value(json!({
             "defaults": { "latencySlo": "300ms", "processingThreshold": "50ms" }, "enforceDefaults": enforce
-        })).unwrap_or_default();
+        })).expect("test config");
         let refs: Vec<_> = catalog.entities().map(|e| e.entity_ref.clone()).collect();
         for from in &refs {
             for metric in [NodeMetric::LatencySlo, NodeMetric::ProcessingTime] {
