@@ -91,8 +91,7 @@ pub fn resolve_node_threshold(
     metric: NodeMetric,
     config: &EvaluateConfig,
 ) -> ResolvedThreshold {
-    let Some(entity) = entity else { return default_threshold(metric, config) };
-    let settings = catalog.thresholds(entity);
+    let settings = entity.and_then(|entity| catalog.thresholds(entity));
     let (annotation, default, metric) = match metric {
         NodeMetric::ProcessingTime => (
             settings.and_then(|s| s.processing_threshold.as_ref()),
@@ -103,6 +102,7 @@ pub fn resolve_node_threshold(
             (settings.and_then(|s| s.latency_slo.as_ref()), config.defaults.latency_slo, Metric::LatencySlo)
         }
     };
+    let Some(entity) = entity else { return config_default(metric, default, config) };
     let candidates = annotation
         .map(|value| Candidate { source: ThresholdSource::EntityAnnotation, owner: entity, value })
         .into_iter()
@@ -120,7 +120,7 @@ pub fn resolve_edge_threshold(
     config: &EvaluateConfig,
 ) -> ResolvedThreshold {
     let (Some(from), Some(to)) = (from, to) else {
-        return ResolvedThreshold { metric: Metric::EdgeSlo, ..default_threshold(NodeMetric::LatencySlo, config) };
+        return config_default(Metric::EdgeSlo, config.defaults.latency_slo, config);
     };
     let mut candidates: Vec<Candidate<'_>> = catalog
         .thresholds(from)
@@ -136,13 +136,9 @@ pub fn resolve_edge_threshold(
     choose(catalog, Metric::EdgeSlo, candidates, config.defaults.latency_slo, to, config)
 }
 
-/// The config default, for services and calls the catalog does not know: no annotation to read, no entity
-/// percentile, nothing to warn about.
-fn default_threshold(metric: NodeMetric, config: &EvaluateConfig) -> ResolvedThreshold {
-    let (metric, threshold_ms) = match metric {
-        NodeMetric::LatencySlo => (Metric::LatencySlo, config.defaults.latency_slo),
-        NodeMetric::ProcessingTime => (Metric::ProcessingTime, config.defaults.processing_threshold),
-    };
+/// The config default `threshold_ms` for `metric`, for services and calls the catalog does not know: no
+/// annotation to read, no entity percentile, nothing to warn about.
+fn config_default(metric: Metric, threshold_ms: Option<f64>, config: &EvaluateConfig) -> ResolvedThreshold {
     ResolvedThreshold {
         metric,
         threshold_ms,
