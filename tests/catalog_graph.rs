@@ -1,7 +1,7 @@
 //! The sample shop catalog (tests/fixtures/catalog/shop.json) through the public API: declared edges and their
 //! direction, the spec fallback for entities without relations, service mapping, C4 levels and groups.
 
-use latency_heatmap::catalog::{Catalog, EdgeKind, EntityRef, Kind, Level, RefContext};
+use latency_heatmap::catalog::{Catalog, RelationKind, EntityRef, Kind, Level, RefContext};
 
 fn shop() -> Catalog {
     let (catalog, warnings) = Catalog::from_json(include_bytes!("fixtures/catalog/shop.json"));
@@ -13,7 +13,7 @@ fn r(text: &str) -> EntityRef {
     EntityRef::parse(text, RefContext::default()).unwrap_or_else(|e| panic!("test ref {text}: {e}"))
 }
 
-fn has_edge(catalog: &Catalog, from: &str, to: &str, kind: EdgeKind) -> bool {
+fn has_edge(catalog: &Catalog, from: &str, to: &str, kind: RelationKind) -> bool {
     catalog.declared_edges().any(|e| e.from == r(from) && e.to == r(to) && e.kind == kind)
 }
 
@@ -33,10 +33,10 @@ fn sample_catalog_is_realistic() {
 #[test]
 fn edges_follow_call_direction_through_apis() {
     let catalog = shop();
-    assert!(has_edge(&catalog, "component:web-frontend", "api:checkout-api", EdgeKind::ConsumesApi));
-    assert!(has_edge(&catalog, "api:checkout-api", "component:checkout-service", EdgeKind::ApiProvidedBy));
-    assert!(has_edge(&catalog, "component:checkout-service", "resource:orders-db", EdgeKind::DependsOn));
-    assert!(has_edge(&catalog, "component:payment-gateway", "component:ledger-service", EdgeKind::DependsOn));
+    assert!(has_edge(&catalog, "component:web-frontend", "api:checkout-api", RelationKind::ConsumesApi));
+    assert!(has_edge(&catalog, "api:checkout-api", "component:checkout-service", RelationKind::ApiProvidedBy));
+    assert!(has_edge(&catalog, "component:checkout-service", "resource:orders-db", RelationKind::DependsOn));
+    assert!(has_edge(&catalog, "component:payment-gateway", "component:ledger-service", RelationKind::DependsOn));
     // Never the inverse direction, even though both sides of every relation pair are in the input.
     assert!(!catalog
         .declared_edges()
@@ -72,15 +72,15 @@ fn declared_calls_fold_api_hops_like_telemetry_sees_them() {
 fn entities_without_relations_fall_back_to_spec() {
     let catalog = shop();
     // spec.consumesApis (short form, kind implied) and spec.dependsOn
-    assert!(has_edge(&catalog, "component:recommendation-service", "api:catalog-api", EdgeKind::ConsumesApi));
-    assert!(has_edge(&catalog, "component:recommendation-service", "resource:search-index", EdgeKind::DependsOn));
+    assert!(has_edge(&catalog, "component:recommendation-service", "api:catalog-api", RelationKind::ConsumesApi));
+    assert!(has_edge(&catalog, "component:recommendation-service", "resource:search-index", RelationKind::DependsOn));
     // spec.providesApis points the API at its provider
-    assert!(has_edge(&catalog, "api:recommendations-api", "component:recommendation-service", EdgeKind::ApiProvidedBy));
+    assert!(has_edge(&catalog, "api:recommendations-api", "component:recommendation-service", RelationKind::ApiProvidedBy));
     assert!(catalog.is_declared(&r("component:web-frontend"), &r("component:recommendation-service")));
-    assert!(has_edge(&catalog, "component:fraud-rules-engine", "resource:fraud-rules-cache", EdgeKind::DependsOn));
+    assert!(has_edge(&catalog, "component:fraud-rules-engine", "resource:fraud-rules-cache", RelationKind::DependsOn));
     // spec.subcomponentOf and spec.system give membership
     assert_eq!(catalog.graph().parents(&r("component:fraud-rules-engine")), [r("component:fraud-check")]);
-    assert_eq!(catalog.group_of(&r("api:recommendations-api"), Level::Context), Some(&r("system:storefront")));
+    assert_eq!(catalog.group_of(&r("api:recommendations-api"), Level::System), Some(&r("system:storefront")));
 }
 
 #[test]
@@ -103,11 +103,11 @@ fn services_map_by_annotation_else_by_name() {
 #[test]
 fn kinds_have_c4_levels() {
     let catalog = shop();
-    assert_eq!(catalog.level_of(&r("domain:commerce")), Some(Level::Landscape));
-    assert_eq!(catalog.level_of(&r("system:payments")), Some(Level::Context));
-    assert_eq!(catalog.level_of(&r("component:checkout-service")), Some(Level::Container));
-    assert_eq!(catalog.level_of(&r("api:auth-api")), Some(Level::Container));
-    assert_eq!(catalog.level_of(&r("resource:users-db")), Some(Level::Container));
+    assert_eq!(catalog.level_of(&r("domain:commerce")), Some(Level::Domain));
+    assert_eq!(catalog.level_of(&r("system:payments")), Some(Level::System));
+    assert_eq!(catalog.level_of(&r("component:checkout-service")), Some(Level::Component));
+    assert_eq!(catalog.level_of(&r("api:auth-api")), Some(Level::Component));
+    assert_eq!(catalog.level_of(&r("resource:users-db")), Some(Level::Component));
     assert_eq!(catalog.level_of(&r("group:team-web")), None);
 }
 
@@ -115,20 +115,20 @@ fn kinds_have_c4_levels() {
 fn entities_collapse_into_their_system_and_domain() {
     let catalog = shop();
     let group = |entity: &str, level| catalog.group_of(&r(entity), level).map(ToString::to_string);
-    assert_eq!(group("component:checkout-service", Level::Context).as_deref(), Some("system:default/storefront"));
-    assert_eq!(group("component:checkout-service", Level::Landscape).as_deref(), Some("domain:default/commerce"));
+    assert_eq!(group("component:checkout-service", Level::System).as_deref(), Some("system:default/storefront"));
+    assert_eq!(group("component:checkout-service", Level::Domain).as_deref(), Some("domain:default/commerce"));
     assert_eq!(
-        group("component:checkout-service", Level::Container).as_deref(),
+        group("component:checkout-service", Level::Component).as_deref(),
         Some("component:default/checkout-service")
     );
-    assert_eq!(group("resource:users-db", Level::Landscape).as_deref(), Some("domain:default/platform"));
-    assert_eq!(group("component:fraud-rules-engine", Level::Context).as_deref(), Some("system:default/payments"));
-    assert_eq!(group("system:identity", Level::Landscape).as_deref(), Some("domain:default/platform"));
-    assert_eq!(group("system:identity", Level::Context).as_deref(), Some("system:default/identity"));
-    assert_eq!(group("domain:commerce", Level::Context), None);
-    assert_eq!(group("group:team-web", Level::Context), None);
+    assert_eq!(group("resource:users-db", Level::Domain).as_deref(), Some("domain:default/platform"));
+    assert_eq!(group("component:fraud-rules-engine", Level::System).as_deref(), Some("system:default/payments"));
+    assert_eq!(group("system:identity", Level::Domain).as_deref(), Some("domain:default/platform"));
+    assert_eq!(group("system:identity", Level::System).as_deref(), Some("system:default/identity"));
+    assert_eq!(group("domain:commerce", Level::System), None);
+    assert_eq!(group("group:team-web", Level::System), None);
     let members: Vec<String> =
-        catalog.members_of(&r("system:payments"), Level::Context).into_iter().map(ToString::to_string).collect();
+        catalog.members_of(&r("system:payments"), Level::System).into_iter().map(ToString::to_string).collect();
     for expected in [
         "component:default/payment-gateway",
         "api:default/fraud-api",
@@ -138,7 +138,7 @@ fn entities_collapse_into_their_system_and_domain() {
         assert!(members.iter().any(|m| m == expected), "{expected} in {members:?}");
     }
     assert!(!members.iter().any(|m| m.contains("checkout")));
-    let commerce = catalog.members_of(&r("domain:commerce"), Level::Landscape);
+    let commerce = catalog.members_of(&r("domain:commerce"), Level::Domain);
     assert!(commerce.contains(&&r("system:storefront")) && commerce.contains(&&r("component:ledger-service")));
 }
 
@@ -153,9 +153,9 @@ fn short_refs_resolve_against_the_catalog() {
 #[test]
 fn from_entities_matches_from_json() {
     let value: serde_json::Value =
-        serde_json::from_slice(include_bytes!("fixtures/catalog/shop.json")).unwrap_or_default();
-    let items = value.get("items").cloned().unwrap_or_default();
-    let entities: Vec<latency_heatmap::catalog::Entity> = serde_json::from_value(items).unwrap_or_default();
+        serde_json::from_slice(include_bytes!("fixtures/catalog/shop.json")).expect("shop catalog fixture");
+    let items = value.get("items").cloned().expect("the fixture's items");
+    let entities: Vec<latency_heatmap::catalog::Entity> = serde_json::from_value(items).expect("entities of the fixture");
     let (catalog, warnings) = Catalog::from_entities(entities);
     assert!(warnings.is_empty());
     assert_eq!(catalog.declared_calls(), shop().declared_calls());

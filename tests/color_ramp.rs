@@ -80,7 +80,7 @@ fn every_fill_has_aa_text_contrast() {
         Palette::named(PaletteName::Rag),
         Palette::named(PaletteName::Viridis),
         Palette::named(PaletteName::Cividis),
-        Palette::custom(&["#ff0", "#777777", "#00f"]).unwrap_or_default(),
+        Palette::custom(&["#ff0", "#777777", "#00f"]).expect("custom palette"),
     ];
     for palette in &palettes {
         for swatch in sweep(palette, Tolerance::Moderate) {
@@ -103,7 +103,7 @@ fn unknown_is_grey_and_patterns_follow_status() {
     assert_eq!(swatch(Some(0.1), Status::Green, &palette, bands).pattern, Pattern::Solid);
     assert_eq!(swatch(Some(0.9), Status::Amber, &palette, bands).pattern, Pattern::Dashed);
     assert_eq!(swatch(Some(1.5), Status::Red, &palette, bands).pattern, Pattern::Dotted);
-    let json = serde_json::to_value(swatch(Some(1.5), Status::Red, &Palette::default(), bands)).unwrap_or_default();
+    let json = serde_json::to_value(swatch(Some(1.5), Status::Red, &Palette::default(), bands)).expect("swatch as JSON");
     assert_eq!(json, serde_json::json!({ "fill": "#d93025", "text": "#ffffff", "pattern": "dotted" }));
 }
 
@@ -128,15 +128,15 @@ fn custom_colours_are_validated_before_palette_parses_them() {
         assert!(matches!(parse_hex(text), Err(ColorError::NotHex { .. })), "{text}");
     }
     assert_eq!(Palette::custom(&["#fff"]), Err(ColorError::AnchorCount(1)));
-    let error = Palette::custom(&["#fff", "#ñ00"]).err().map(|e| e.to_string()).unwrap_or_default();
+    let error = Palette::custom(&["#fff", "#ñ00"]).err().map(|e| e.to_string()).expect("an error for a non-hex anchor");
     assert!(error.contains("anchor colour #1") && error.contains("non-ASCII"), "{error}");
 }
 
 #[test]
 fn palettes_are_chosen_by_name_or_anchors_in_config() {
-    let named: PaletteChoice = serde_json::from_str("\"cividis\"").unwrap_or_default();
+    let named: PaletteChoice = serde_json::from_str("\"cividis\"").expect("named palette");
     assert_eq!(Palette::from_choice(&named), Ok(Palette::named(PaletteName::Cividis)));
-    let custom: PaletteChoice = serde_json::from_str(r##"["#0f0", "#f00"]"##).unwrap_or_default();
+    let custom: PaletteChoice = serde_json::from_str(r##"["#0f0", "#f00"]"##).expect("custom palette anchors");
     assert!(Palette::from_choice(&custom).is_ok());
     assert_eq!(Palette::from_choice(&PaletteChoice::default()), Ok(Palette::default()));
 }
@@ -158,7 +158,7 @@ proptest! {
     ) {
         let palette = Palette::custom(&anchors);
         prop_assert!(palette.is_ok());
-        let palette = palette.unwrap_or_default();
+        let palette = palette.expect("anchors written as #rrggbb make a palette");
         let bands = Tolerance::Moderate.bands();
         let swatch = swatch(Some(score), Status::from_score(Some(score), bands), &palette, bands);
         let ratio = parse_hex(&swatch.fill).and_then(|f| parse_hex(&swatch.text).map(|t| contrast_ratio(f, t)));

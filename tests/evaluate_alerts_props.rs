@@ -2,9 +2,8 @@
 //! hop past the budget whatever numbers come in; the breach log dates every alert no later than now, keeps a
 //! continuing breach's date, and sorts worst first.
 
-use latency_heatmap::evaluate::{
-    cumulative, AlertKind, Breach, BreachLog, Evaluation, Metric, Percentile, Status, ViewLevel,
-};
+use latency_heatmap::catalog::Level;
+use latency_heatmap::evaluate::{cumulative, AlertKind, Breach, BreachLog, Evaluation, Metric, Percentile, Status};
 use proptest::prelude::*;
 
 fn any_ms() -> impl Strategy<Value = Option<f64>> {
@@ -70,7 +69,7 @@ proptest! {
             breaches.sort_by(|a, b| a.id.cmp(&b.id));
             breaches.dedup_by(|a, b| a.id == b.id);
             let now = i as f64 * 1000.0;
-            let alerts = log.observe(ViewLevel::Component, breaches, now);
+            let alerts = log.observe(Level::Component, breaches, now);
             for alert in &alerts {
                 prop_assert!(alert.since <= now);
                 let before = previous.iter().find(|(id, _)| *id == alert.breach.id).map(|(_, since)| *since);

@@ -48,15 +48,15 @@ proptest! {
             "kind": "Component", "metadata": { "name": name, "annotations": annotations },
             "spec": { "dependsOn": ["component:b"] }
         });
-        let entities: Vec<Entity> = serde_json::from_value(json!([entity("a", &a), entity("b", &b)])).unwrap_or_default();
+        let entities: Vec<Entity> = serde_json::from_value(json!([entity("a", &a), entity("b", &b)])).expect("test entities");
         let (catalog, _) = Catalog::from_entities(entities);
         let config: EvaluateConfig = serde_json::from_value(json!({
             "defaults": { "latencySlo": "300ms", "processingThreshold": "50ms" }, "enforceDefaults": enforce
-        })).unwrap_or_default();
+        })).expect("test config");
         let refs: Vec<_> = catalog.entities().map(|e| e.entity_ref.clone()).collect();
         for from in &refs {
             for metric in [NodeMetric::LatencySlo, NodeMetric::ProcessingTime] {
-                let resolved = resolve_node_threshold(&catalog, from, metric, &config);
+                let resolved = resolve_node_threshold(&catalog, Some(from), metric, &config);
                 prop_assert!(resolved.threshold_ms.is_some_and(|t| t.is_finite() && t > 0.0));
                 if enforce {
                     prop_assert!(resolved.threshold_ms.is_some_and(|t| t <= 300.0));
@@ -65,7 +65,7 @@ proptest! {
                 prop_assert!(evaluation.score.is_none_or(|s| s.is_finite()));
             }
             for to in &refs {
-                let resolved = resolve_edge_threshold(&catalog, from, to, &config);
+                let resolved = resolve_edge_threshold(&catalog, Some(from), Some(to), &config);
                 prop_assert!(resolved.threshold_ms.is_some_and(|t| t.is_finite() && t > 0.0));
                 prop_assert!(serde_json::to_string(&resolved).is_ok());
             }

@@ -25,11 +25,11 @@ fn defaults() -> EvaluateConfig {
 }
 
 fn node(catalog: &Catalog, entity: &str, metric: NodeMetric, config: &EvaluateConfig) -> ResolvedThreshold {
-    resolve_node_threshold(catalog, &r(entity), metric, config)
+    resolve_node_threshold(catalog, Some(&r(entity)), metric, config)
 }
 
 fn edge(catalog: &Catalog, from: &str, to: &str, config: &EvaluateConfig) -> ResolvedThreshold {
-    resolve_edge_threshold(catalog, &r(from), &r(to), config)
+    resolve_edge_threshold(catalog, Some(&r(from)), Some(&r(to)), config)
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn bad_annotations_warn_and_fall_back_to_the_next_source() {
         assert_eq!(*entity_ref, r(entity).to_string());
         assert!(annotation.starts_with("latencyheatmap/"));
         assert_eq!((value.as_str(), *fallback), (raw, ThresholdSource::ConfigDefault));
-        let text = resolved.warnings.first().map(ToString::to_string).unwrap_or_default();
+        let text = resolved.warnings.first().map(ToString::to_string).expect("a warning");
         assert!(
             text.contains(entity_ref.as_str()) && text.contains(annotation.as_str()) && text.contains("config default"),
             "{text}"
@@ -197,7 +197,7 @@ fn error_rate_is_judged_against_its_default() {
 fn serialized_shapes_are_camel_case() {
     let catalog = shop();
     let threshold = node(&catalog, "component:checkout-service", NodeMetric::LatencySlo, &defaults());
-    let json = serde_json::to_value(&threshold).unwrap_or_default();
+    let json = serde_json::to_value(&threshold).expect("threshold as JSON");
     assert_eq!(
         json,
         serde_json::json!({
@@ -209,10 +209,10 @@ fn serialized_shapes_are_camel_case() {
             "percentile": "p99"
         })
     );
-    let evaluation = serde_json::to_value(evaluate(Some(700.0), &threshold, Tolerance::Moderate)).unwrap_or_default();
+    let evaluation = serde_json::to_value(evaluate(Some(700.0), &threshold, Tolerance::Moderate)).expect("evaluation as JSON");
     assert_eq!(evaluation, serde_json::json!({ "score": 0.875, "status": "amber" }));
     let warning = node(&catalog, "component:ledger-service", NodeMetric::LatencySlo, &defaults()).warnings;
-    let warning = serde_json::to_value(&warning).unwrap_or_default();
+    let warning = serde_json::to_value(&warning).expect("warning as JSON");
     assert_eq!(warning.pointer("/0/code").and_then(|c| c.as_str()), Some("evaluate.bad-annotation"));
     assert_eq!(warning.pointer("/0/entityRef").and_then(|c| c.as_str()), Some("component:default/ledger-service"));
     assert_eq!(warning.pointer("/0/fallback").and_then(|c| c.as_str()), Some("configDefault"));

@@ -5,7 +5,8 @@
 mod heatmap_support;
 
 use heatmap_support::{exact_quantile, Traces};
-use latency_heatmap::evaluate::{Status, ThresholdSource, ViewLevel};
+use latency_heatmap::catalog::Level;
+use latency_heatmap::evaluate::{Status, ThresholdSource};
 use latency_heatmap::heatmap::{HeatEdge, HeatMap, HeatMapConfig, HeatNode, Snapshot, SnapshotOptions};
 use latency_heatmap::telemetry::Format;
 
@@ -60,7 +61,7 @@ fn heat_map() -> (HeatMap, Recorded) {
     (map, recorded)
 }
 
-fn at(map: &mut HeatMap, level: ViewLevel) -> Snapshot {
+fn at(map: &mut HeatMap, level: Level) -> Snapshot {
     map.snapshot(&SnapshotOptions { level, ..SnapshotOptions::default() }).expect("snapshot")
 }
 
@@ -84,19 +85,19 @@ fn edge<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatEdge {
 fn component_level_is_the_default_and_one_node_per_service() {
     let (mut map, _) = heat_map();
     let snapshot = map.snapshot(&SnapshotOptions::default()).expect("snapshot");
-    assert_eq!(snapshot.level, ViewLevel::Component);
+    assert_eq!(snapshot.level, Level::Component);
     assert_eq!(node(&snapshot, "a").members, ["a"]);
     assert!(edge_ids(&snapshot).contains(&"b→a:sync"));
     let options: SnapshotOptions = serde_json::from_str(r#"{ "level": "system" }"#).expect("options");
-    assert_eq!(options.level, ViewLevel::System);
+    assert_eq!(options.level, Level::System);
     assert!(serde_json::from_str::<SnapshotOptions>(r#"{ "level": "galaxy" }"#).is_err());
 }
 
 #[test]
 fn a_system_merges_sketches_and_sums_counts_never_averaging_percentiles() {
     let (mut map, recorded) = heat_map();
-    let components = at(&mut map, ViewLevel::Component);
-    let snapshot = at(&mut map, ViewLevel::System);
+    let components = at(&mut map, Level::Component);
+    let snapshot = at(&mut map, Level::System);
     let s = node(&snapshot, "system:default/s");
     assert_eq!(s.entity_ref.as_deref(), Some("system:default/s"));
     assert_eq!(s.label, "System S");
@@ -126,8 +127,8 @@ fn a_system_merges_sketches_and_sums_counts_never_averaging_percentiles() {
 #[test]
 fn calls_between_groups_merge_and_calls_inside_a_group_are_dropped() {
     let (mut map, _) = heat_map();
-    let components = at(&mut map, ViewLevel::Component);
-    let snapshot = at(&mut map, ViewLevel::System);
+    let components = at(&mut map, Level::Component);
+    let snapshot = at(&mut map, Level::System);
     let between = edge(&snapshot, "system:default/t→system:default/s:sync");
     assert_eq!(between.members, ["c→a:sync", "c→b:sync"]);
     let member_count = |id| edge(&components, id).latency.stats.count;
@@ -156,9 +157,9 @@ fn critical_path_shares_still_add_up_when_collapsed() {
         let edges = snapshot.edges.iter().filter_map(|e| e.latency.critical_path_share);
         nodes.chain(edges).sum()
     };
-    let components = total(&at(&mut map, ViewLevel::Component));
+    let components = total(&at(&mut map, Level::Component));
     assert!((components - 1.0).abs() < 1e-9, "{components}");
-    for level in [ViewLevel::System, ViewLevel::Domain] {
+    for level in [Level::System, Level::Domain] {
         let collapsed = total(&at(&mut map, level));
         assert!((collapsed - components).abs() < 1e-9, "{level:?}: {collapsed} vs {components}");
     }
@@ -167,7 +168,7 @@ fn critical_path_shares_still_add_up_when_collapsed() {
 #[test]
 fn unknown_services_and_entities_without_a_group_stay_as_they_are() {
     let (mut map, _) = heat_map();
-    let snapshot = at(&mut map, ViewLevel::System);
+    let snapshot = at(&mut map, Level::System);
     let legacy = node(&snapshot, "legacy");
     assert_eq!((legacy.entity_ref.as_deref(), legacy.members.as_slice()), (None, ["legacy".to_owned()].as_slice()));
     let solo = node(&snapshot, "solo");
@@ -178,7 +179,7 @@ fn unknown_services_and_entities_without_a_group_stay_as_they_are() {
 #[test]
 fn a_domain_holds_everything_of_its_systems() {
     let (mut map, recorded) = heat_map();
-    let snapshot = at(&mut map, ViewLevel::Domain);
+    let snapshot = at(&mut map, Level::Domain);
     let d = node(&snapshot, "domain:default/d");
     assert_eq!(d.members, ["a", "b", "c"]);
     assert_eq!(d.latency.stats.count, (recorded.a.len() + recorded.b.len() + recorded.c.len()) as u64);

@@ -134,7 +134,7 @@ fn node_and_edge_quantiles_match_the_raw_spans_within_one_percent() {
         for (q, got) in [(0.5, e.stats.p50_ms), (0.95, e.stats.p95_ms), (0.99, e.stats.p99_ms)] {
             assert_within_1pct(got, exact_quantile(values, q), &format!("{id} p{q}"));
         }
-        let server_stats = e.server_stats.as_ref().map(|s| s.p95_ms).unwrap_or_default();
+        let server_stats = e.server_stats.as_ref().map(|s| s.p95_ms).expect("server stats of a paired call");
         assert_within_1pct(server_stats, exact_quantile(&server[id], 0.95), &format!("{id} server p95"));
         assert_within_1pct(e.gap_p95_ms, exact_quantile(&gap[id], 0.95), &format!("{id} gap p95"));
     }
@@ -188,7 +188,7 @@ fn critical_path_walks_through_the_skewed_payment_service() {
     let (_, _, snapshot) = replay(Format::Otlp, &fixture(OTLP));
     let frontend = snapshot.entry_points.iter().find(|e| e.id == "frontend").map(|e| e.critical_path.clone());
     assert_eq!(
-        frontend.unwrap_or_default(),
+        frontend.expect("frontend is an entry point"),
         [
             "frontend",
             "frontend→cart:sync",
@@ -248,8 +248,8 @@ fn formats_agree_on_the_figures() {
 
 /// The OTLP document split into one with frontend's spans and one with everyone else's.
 fn split_by_service(bytes: &[u8], first: &str) -> (Vec<u8>, Vec<u8>) {
-    let doc: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
-    let all = doc["resourceSpans"].as_array().cloned().unwrap_or_default();
+    let doc: serde_json::Value = serde_json::from_slice(bytes).expect("OTLP fixture");
+    let all = doc["resourceSpans"].as_array().cloned().expect("resourceSpans");
     let is_first = |rs: &serde_json::Value| rs.to_string().contains(&format!("\"stringValue\":\"{first}\""));
     let (a, b): (Vec<_>, Vec<_>) = all.into_iter().partition(is_first);
     let doc = |v: Vec<serde_json::Value>| serde_json::json!({ "resourceSpans": v }).to_string().into_bytes();
@@ -309,15 +309,15 @@ fn sliding_window_runs_in_event_time() {
 fn snapshot_and_report_serialise_as_the_js_api_without_nan() {
     let mut state = state_with("5m");
     let report = state.ingest(Format::Otlp, &fixture(OTLP));
-    let report_json = serde_json::to_value(&report).unwrap_or_default();
+    let report_json = serde_json::to_value(&report).expect("report as JSON");
     for key in ["format", "spansRead", "accepted", "rejected", "rejections", "paired", "inferred", "pending", "expired", "dropped"] {
         assert!(report_json.get(key).is_some(), "report lacks {key}: {report_json}");
     }
     assert_eq!(report_json["format"], "otlp");
     let snapshot = state.snapshot();
-    let text = serde_json::to_string(&snapshot).unwrap_or_default();
+    let text = serde_json::to_string(&snapshot).expect("snapshot as JSON");
     assert!(!text.contains("NaN") && !text.contains("Infinity"), "{text}");
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(&text).expect("snapshot JSON reads back");
     for key in ["generatedAt", "window", "nodes", "edges", "entryPoints", "warnings"] {
         assert!(value.get(key).is_some(), "snapshot lacks {key}");
     }

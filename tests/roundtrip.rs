@@ -202,7 +202,7 @@ fn zipkin(spans: &[Expected]) -> Value {
 
 fn read(format: Format, doc: &Value) -> Collected {
     let mut out = Collected::default();
-    let bytes = serde_json::to_vec(doc).unwrap_or_default();
+    let bytes = serde_json::to_vec(doc).expect("document as JSON");
     assert_eq!(telemetry::read(format, &bytes, &mut out), Ok(()));
     out
 }
@@ -265,7 +265,7 @@ proptest! {
     #[test]
     fn damaged_documents_never_panic(spans in proptest::collection::vec(expected(), 1..6), cut in any::<prop::sample::Index>(), byte in any::<u8>(), at in any::<prop::sample::Index>()) {
         for (format, doc) in [(Format::Otlp, otlp(&spans, true)), (Format::Jaeger, jaeger(&spans)), (Format::Zipkin, zipkin(&spans))] {
-            let bytes = serde_json::to_vec(&doc).unwrap_or_default();
+            let bytes = serde_json::to_vec(&doc).expect("document as JSON");
             let mut state = LatencyState::new(AggregateConfig::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let truncated = &bytes[..cut.index(bytes.len())];
             let report = state.ingest(format, truncated);
@@ -311,7 +311,7 @@ fn hostile_inputs_are_rejections_not_failures() {
             {"traceId": "01", "spanId": "0a", "kind": 2, "startTimeUnixNano": "1", "endTimeUnixNano": "3"}
         ]}]
     }]});
-    let bytes = serde_json::to_vec(&doc).unwrap_or_default();
+    let bytes = serde_json::to_vec(&doc).expect("document as JSON");
     let mut state = LatencyState::new(AggregateConfig::default()).unwrap_or_else(|e| panic!("{e}"));
     let report = state.ingest(Format::Otlp, &bytes);
     assert_eq!(report.error, None);
@@ -350,7 +350,7 @@ fn parents_in_other_batches_pair_and_a_full_store_drops_with_a_count() {
         json!({"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
                "scopeSpans": [{"spans": [s]}]})
     };
-    let batch = |spans: Vec<Value>| serde_json::to_vec(&json!({"resourceSpans": spans})).unwrap_or_default();
+    let batch = |spans: Vec<Value>| serde_json::to_vec(&json!({"resourceSpans": spans})).expect("batch as JSON");
     let mut state = LatencyState::new(AggregateConfig::default()).unwrap_or_else(|e| panic!("{e}"));
     let first = state.ingest(Format::Otlp, &batch(vec![span("01", None, "a", 2, 0, 100), span("02", Some("01"), "a", 3, 10, 90)]));
     assert_eq!((first.paired, first.pending), (0, 1)); // the CLIENT waits for its server

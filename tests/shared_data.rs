@@ -23,7 +23,7 @@ fn zipkin_skew_pairs_the_shared_span_and_keeps_the_skewed_server_on_the_path() {
     assert_eq!(sync.stats.p50_ms, Some(94.539)); // the CLIENT span, exact for one sample
     assert_eq!(sync.server_stats.as_ref().and_then(|s| s.p50_ms), Some(93.577));
     // serviceb's clock is 65 ms behind: its span starts before its client. Shifted inside, it carries the path.
-    let path = snapshot.entry_points.first().map(|e| e.critical_path.clone()).unwrap_or_default();
+    let path = snapshot.entry_points.first().map(|e| e.critical_path.clone()).expect("an entry point");
     assert_eq!(path, ["servicea", "servicea→serviceb:sync", "serviceb", "servicea→serviceb:sync", "servicea"]);
     assert!(node(&snapshot, "serviceb").critical_path_share.unwrap_or(0.0) > 0.9);
 }
@@ -92,7 +92,7 @@ fn jaeger_benchmark_export_with_server_only_instrumentation() {
             ("service3→service5:sync", true, 150),
         ])
     );
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).expect("Jaeger sample");
     for service in ["service1", "service2", "service3", "service4", "service5"] {
         let durations: Vec<f64> = doc["data"]
             .as_array()
@@ -100,8 +100,8 @@ fn jaeger_benchmark_export_with_server_only_instrumentation() {
             .flatten()
             .flat_map(|t| {
                 let processes = t["processes"].clone();
-                t["spans"].as_array().cloned().unwrap_or_default().into_iter().filter_map(move |s| {
-                    let process = s["processID"].as_str().unwrap_or_default();
+                t["spans"].as_array().cloned().expect("a trace's spans").into_iter().filter_map(move |s| {
+                    let process = s["processID"].as_str().expect("a span's processID");
                     (processes[process]["serviceName"] == service).then(|| s["duration"].as_f64().unwrap_or(0.0) / 1000.0)
                 })
             })
@@ -130,7 +130,7 @@ fn every_shared_sample_reads_without_error_or_panic() {
         assert_eq!(report.error, None, "{name}");
         assert_eq!(flushed.pending, 0, "{name}");
         assert!(!snapshot.nodes.is_empty(), "{name}");
-        let text = serde_json::to_string(&snapshot).unwrap_or_default();
+        let text = serde_json::to_string(&snapshot).expect("snapshot as JSON");
         assert!(!text.contains("NaN"), "{name}");
     }
 }

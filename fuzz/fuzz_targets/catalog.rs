@@ -14,12 +14,12 @@ fuzz_target!(|data: &[u8]| {
     let config = EvaluateConfig { enforce_defaults: data.len() % 2 == 0, ..EvaluateConfig::default() };
     let refs: Vec<_> = catalog.entities().map(|e| e.entity_ref.clone()).take(16).collect();
     for entity in &refs {
-        for level in [Level::Landscape, Level::Context, Level::Container] {
+        for level in [Level::Domain, Level::System, Level::Component] {
             let _ = catalog.group_of(entity, level);
         }
-        let _ = resolve_node_threshold(&catalog, entity, NodeMetric::LatencySlo, &config);
+        let _ = resolve_node_threshold(&catalog, Some(entity), NodeMetric::LatencySlo, &config);
         for to in &refs {
-            let _ = resolve_edge_threshold(&catalog, entity, to, &config);
+            let _ = resolve_edge_threshold(&catalog, Some(entity), Some(to), &config);
         }
         for service in catalog.services_of(entity) {
             let _ = catalog.entity_for_service(service);

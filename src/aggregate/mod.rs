@@ -212,6 +212,23 @@ impl LatencyState {
         self.keys.node(id)
     }
 
+    /// Each service's snapshot (as [`LatencyState::snapshot`] lists it) with its state, sorted by id: what a view
+    /// that judges nodes on their stats walks.
+    pub fn node_views(&self) -> Vec<(NodeSnapshot, &NodeState)> {
+        snapshot::node_views(&self.keys, &self.settings.stats)
+    }
+
+    /// Each call's snapshot (as [`LatencyState::snapshot`] lists it) with its state, sorted by id.
+    pub fn edge_views(&self) -> Vec<(EdgeSnapshot, &EdgeState)> {
+        snapshot::edge_views(&self.keys, &self.settings.stats)
+    }
+
+    /// The usual critical path of the entry point `service` (its snapshot's `criticalPath`), each hop's id with
+    /// its critical-path stats; empty when `service` is no entry point.
+    pub fn critical_path_hops(&self, service: &str) -> Vec<(String, &LatencyStats)> {
+        self.keys.critical_path_hops(service)
+    }
+
     /// An edge's state by its id (`from→to:kind`).
     pub fn stats_for_edge(&self, id: &str) -> Option<&EdgeState> {
         self.keys.edges().find(|(key, _)| key.id() == id).map(|(_, edge)| edge)

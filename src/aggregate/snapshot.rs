@@ -136,23 +136,36 @@ impl EdgeSnapshot {
     }
 }
 
+/// Every service's snapshot with the state it was built from, sorted by id.
+pub(crate) fn node_views<'a>(keys: &'a KeyedStats, settings: &StatsSettings) -> Vec<(NodeSnapshot, &'a NodeState)> {
+    let (watermark, observed, total) = (keys.watermark_ms(), keys.observed_ms(), keys.critical_total_ms(settings));
+    let mut nodes: Vec<(NodeSnapshot, &NodeState)> = keys
+        .nodes()
+        .map(|(service, node)| {
+            (NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, total), node)
+        })
+        .collect();
+    nodes.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    nodes
+}
+
+/// Every call's snapshot with the state it was built from, sorted by id.
+pub(crate) fn edge_views<'a>(keys: &'a KeyedStats, settings: &StatsSettings) -> Vec<(EdgeSnapshot, &'a EdgeState)> {
+    let (watermark, observed, total) = (keys.watermark_ms(), keys.observed_ms(), keys.critical_total_ms(settings));
+    let mut edges: Vec<(EdgeSnapshot, &EdgeState)> = keys
+        .edges()
+        .map(|(key, edge)| (EdgeSnapshot::from_state(key, edge, settings, watermark, observed, total), edge))
+        .collect();
+    edges.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    edges
+}
+
 impl LatencySnapshot {
     pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<AggregateWarning>) -> Self {
         let watermark = keys.watermark_ms();
         let observed = keys.observed_ms();
-        let total = keys.critical_total_ms(settings);
-        let mut nodes: Vec<NodeSnapshot> = keys
-            .nodes()
-            .map(|(service, node)| {
-                NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, total)
-            })
-            .collect();
-        nodes.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut edges: Vec<EdgeSnapshot> = keys
-            .edges()
-            .map(|(key, edge)| EdgeSnapshot::from_state(key, edge, settings, watermark, observed, total))
-            .collect();
-        edges.sort_by(|a, b| a.id.cmp(&b.id));
+        let nodes = node_views(keys, settings).into_iter().map(|(node, _)| node).collect();
+        let edges = edge_views(keys, settings).into_iter().map(|(edge, _)| edge).collect();
         let mut entry_points: Vec<EntryPointSnapshot> = keys
             .entry_points()
             .map(|(service, entry)| EntryPointSnapshot {

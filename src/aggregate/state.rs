@@ -306,6 +306,18 @@ impl KeyedStats {
         }
     }
 
+    /// The usual critical path of the entry point `service`, each key's name with its critical-path stats.
+    pub fn critical_path_hops(&self, service: &str) -> Vec<(String, &LatencyStats)> {
+        let Some(entry_point) = self.name_index.get(service).and_then(|id| self.entry_points.get(id)) else {
+            return Vec::new();
+        };
+        let critical = |key: KeyRef| match key {
+            KeyRef::Node(id) => self.nodes.get(id as usize).map(|n| &n.critical),
+            KeyRef::Edge(id) => self.edges.get(id as usize).map(|(_, e)| &e.critical),
+        };
+        entry_point.usual_path().iter().filter_map(|&key| Some((self.key_name(key), critical(key)?))).collect()
+    }
+
     pub fn nodes(&self) -> impl Iterator<Item = (&Arc<str>, &NodeState)> {
         self.names.iter().zip(&self.nodes)
     }

@@ -37,16 +37,17 @@ pub struct Metadata {
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
     #[serde(default)]
-    pub links: Vec<Link>,
+    pub links: Vec<EntityLink>,
 }
 
 fn default_namespace() -> String {
     super::r#ref::DEFAULT_NAMESPACE.to_owned()
 }
 
+/// One of `metadata.links`: a URL shown with the entity.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Link {
+pub struct EntityLink {
     pub url: String,
     #[serde(default)]
     pub title: Option<String>,

@@ -21,7 +21,7 @@ use super::warning::CatalogWarning;
 /// Why the catalog declares a call edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub enum EdgeKind {
+pub enum RelationKind {
     /// `dependsOn` / `dependencyOf`: dependent → dependency.
     DependsOn,
     /// `consumesApi` / `apiConsumedBy`: consumer → API.
@@ -36,7 +36,7 @@ pub enum EdgeKind {
 pub struct DeclaredEdge {
     pub from: EntityRef,
     pub to: EntityRef,
-    pub kind: EdgeKind,
+    pub kind: RelationKind,
 }
 
 /// Which way a relation points relative to the entity that carries it.
@@ -50,36 +50,37 @@ enum Side {
 
 #[derive(Debug, Clone, Copy)]
 enum Meaning {
-    Call(EdgeKind),
+    Call(RelationKind),
     PartOf,
 }
 
 /// Backstage relation types we read, with what they mean from the carrying entity's side.
 const RELATIONS: &[(&str, Meaning, Side)] = &[
-    ("dependsOn", Meaning::Call(EdgeKind::DependsOn), Side::Source),
-    ("dependencyOf", Meaning::Call(EdgeKind::DependsOn), Side::Target),
-    ("consumesApi", Meaning::Call(EdgeKind::ConsumesApi), Side::Source),
-    ("apiConsumedBy", Meaning::Call(EdgeKind::ConsumesApi), Side::Target),
-    ("apiProvidedBy", Meaning::Call(EdgeKind::ApiProvidedBy), Side::Source),
-    ("providesApi", Meaning::Call(EdgeKind::ApiProvidedBy), Side::Target),
+    ("dependsOn", Meaning::Call(RelationKind::DependsOn), Side::Source),
+    ("dependencyOf", Meaning::Call(RelationKind::DependsOn), Side::Target),
+    ("consumesApi", Meaning::Call(RelationKind::ConsumesApi), Side::Source),
+    ("apiConsumedBy", Meaning::Call(RelationKind::ConsumesApi), Side::Target),
+    ("apiProvidedBy", Meaning::Call(RelationKind::ApiProvidedBy), Side::Source),
+    ("providesApi", Meaning::Call(RelationKind::ApiProvidedBy), Side::Target),
     ("partOf", Meaning::PartOf, Side::Source),
     ("hasPart", Meaning::PartOf, Side::Target),
 ];
 
 /// `spec` fields read when an entity has no relations, with the kind Backstage implies for short references.
 const SPEC_FIELDS: &[(&str, Option<&str>, Meaning, Side)] = &[
-    ("dependsOn", None, Meaning::Call(EdgeKind::DependsOn), Side::Source),
-    ("dependencyOf", None, Meaning::Call(EdgeKind::DependsOn), Side::Target),
-    ("consumesApis", Some("api"), Meaning::Call(EdgeKind::ConsumesApi), Side::Source),
-    ("providesApis", Some("api"), Meaning::Call(EdgeKind::ApiProvidedBy), Side::Target),
+    ("dependsOn", None, Meaning::Call(RelationKind::DependsOn), Side::Source),
+    ("dependencyOf", None, Meaning::Call(RelationKind::DependsOn), Side::Target),
+    ("consumesApis", Some("api"), Meaning::Call(RelationKind::ConsumesApi), Side::Source),
+    ("providesApis", Some("api"), Meaning::Call(RelationKind::ApiProvidedBy), Side::Target),
     ("system", Some("system"), Meaning::PartOf, Side::Source),
     ("domain", Some("domain"), Meaning::PartOf, Side::Source),
     ("subcomponentOf", Some("component"), Meaning::PartOf, Side::Source),
     ("subdomainOf", Some("domain"), Meaning::PartOf, Side::Source),
 ];
 
-/// One link an entity declares, before checking that its other end exists.
-struct Link {
+/// What one relation or `spec` field of an entity says about another entity (a call or part-of), before
+/// checking that the other end exists.
+struct Declaration {
     label: String,
     meaning: Meaning,
     side: Side,
@@ -89,7 +90,7 @@ struct Link {
 /// Call edges on petgraph plus part-of parents. Nodes are the catalog's entities.
 #[derive(Debug, Clone, Default)]
 pub struct DeclaredGraph {
-    graph: DiGraph<EntityRef, EdgeKind>,
+    graph: DiGraph<EntityRef, RelationKind>,
     nodes: HashMap<EntityRef, NodeIndex>,
     parents: HashMap<EntityRef, Vec<EntityRef>>,
 }
@@ -106,27 +107,27 @@ impl DeclaredGraph {
         let mut seen_edges = HashSet::new();
         let mut seen_dangling = HashSet::new();
         for (entity_ref, entity) in entities {
-            for link in links_of(entity_ref, entity, warnings) {
-                if link.other == *entity_ref {
+            for declaration in declarations_of(entity_ref, entity, warnings) {
+                if declaration.other == *entity_ref {
                     warnings
-                        .push(CatalogWarning::SelfLoop { entity_ref: entity_ref.to_string(), relation: link.label });
+                        .push(CatalogWarning::SelfLoop { entity_ref: entity_ref.to_string(), relation: declaration.label });
                     continue;
                 }
-                if !declared.nodes.contains_key(&link.other) {
-                    if seen_dangling.insert((entity_ref.clone(), link.label.clone(), link.other.clone())) {
+                if !declared.nodes.contains_key(&declaration.other) {
+                    if seen_dangling.insert((entity_ref.clone(), declaration.label.clone(), declaration.other.clone())) {
                         warnings.push(CatalogWarning::DanglingRelation {
                             entity_ref: entity_ref.to_string(),
-                            relation: link.label,
-                            target: link.other.to_string(),
+                            relation: declaration.label,
+                            target: declaration.other.to_string(),
                         });
                     }
                     continue;
                 }
-                let (from, to) = match link.side {
-                    Side::Source => (entity_ref.clone(), link.other),
-                    Side::Target => (link.other, entity_ref.clone()),
+                let (from, to) = match declaration.side {
+                    Side::Source => (entity_ref.clone(), declaration.other),
+                    Side::Target => (declaration.other, entity_ref.clone()),
                 };
-                match link.meaning {
+                match declaration.meaning {
                     Meaning::Call(kind) => {
                         if let (Some(&a), Some(&b)) = (declared.nodes.get(&from), declared.nodes.get(&to)) {
                             if seen_edges.insert((a, b, kind)) {
@@ -196,9 +197,9 @@ impl DeclaredGraph {
     }
 }
 
-/// The links `entity` declares: from `relations` when it has any, else from `spec`.
-fn links_of(entity_ref: &EntityRef, entity: &Entity, warnings: &mut Vec<CatalogWarning>) -> Vec<Link> {
-    let mut links = Vec::new();
+/// What `entity` declares: from `relations` when it has any, else from `spec`.
+fn declarations_of(entity_ref: &EntityRef, entity: &Entity, warnings: &mut Vec<CatalogWarning>) -> Vec<Declaration> {
+    let mut declarations = Vec::new();
     match entity.relations.as_deref() {
         Some(relations) if !relations.is_empty() => {
             for relation in relations {
@@ -208,7 +209,7 @@ fn links_of(entity_ref: &EntityRef, entity: &Entity, warnings: &mut Vec<CatalogW
                     continue; // ownership, API definitions etc. say nothing about calls
                 };
                 match relation.target() {
-                    Ok(other) => links.push(Link { label: relation.relation_type.clone(), meaning, side, other }),
+                    Ok(other) => declarations.push(Declaration { label: relation.relation_type.clone(), meaning, side, other }),
                     Err(error) => warnings.push(CatalogWarning::BadReference {
                         entity_ref: entity_ref.to_string(),
                         field: format!("relation {}", relation.relation_type),
@@ -223,7 +224,7 @@ fn links_of(entity_ref: &EntityRef, entity: &Entity, warnings: &mut Vec<CatalogW
                 let label = format!("spec.{field}");
                 for text in spec_strings(entity_ref, &entity.spec, field, warnings) {
                     match EntityRef::parse(text, context) {
-                        Ok(other) => links.push(Link { label: label.clone(), meaning, side, other }),
+                        Ok(other) => declarations.push(Declaration { label: label.clone(), meaning, side, other }),
                         Err(error) => warnings.push(CatalogWarning::BadReference {
                             entity_ref: entity_ref.to_string(),
                             field: label.clone(),
@@ -234,7 +235,7 @@ fn links_of(entity_ref: &EntityRef, entity: &Entity, warnings: &mut Vec<CatalogW
             }
         }
     }
-    links
+    declarations
 }
 
 /// A `spec` field that holds one reference or a list of them; anything else is a warning.
@@ -270,13 +271,13 @@ fn spec_strings<'a>(
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::{Catalog, CatalogWarning, EdgeKind, EntityRef, RefContext};
+    use crate::catalog::{Catalog, CatalogWarning, RelationKind, EntityRef, RefContext};
 
     fn r(text: &str) -> EntityRef {
         EntityRef::parse(text, RefContext::default()).unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
-    fn edges(catalog: &Catalog) -> Vec<(String, String, EdgeKind)> {
+    fn edges(catalog: &Catalog) -> Vec<(String, String, RelationKind)> {
         catalog.declared_edges().map(|e| (e.from.to_string(), e.to.to_string(), e.kind)).collect()
     }
 
@@ -293,8 +294,8 @@ mod tests {
         assert_eq!(
             edges(&catalog),
             [
-                ("component:default/a".into(), "component:default/b".into(), EdgeKind::DependsOn),
-                ("component:default/c".into(), "component:default/b".into(), EdgeKind::DependsOn),
+                ("component:default/a".into(), "component:default/b".into(), RelationKind::DependsOn),
+                ("component:default/c".into(), "component:default/b".into(), RelationKind::DependsOn),
             ]
         );
         assert_eq!(catalog.graph().callers(&r("component:b")), [&r("component:a"), &r("component:c")]);
@@ -314,8 +315,8 @@ mod tests {
         assert_eq!(
             edges(&catalog),
             [
-                ("component:shop/web".into(), "resource:shop/cache".into(), EdgeKind::DependsOn),
-                ("component:shop/web".into(), "api:shop/orders".into(), EdgeKind::ConsumesApi),
+                ("component:shop/web".into(), "resource:shop/cache".into(), RelationKind::DependsOn),
+                ("component:shop/web".into(), "api:shop/orders".into(), RelationKind::ConsumesApi),
             ]
         );
         assert_eq!(catalog.graph().parents(&r("component:shop/web")), [r("system:shop/storefront")]);
@@ -329,7 +330,7 @@ mod tests {
         ]"#;
         let (catalog, warnings) = Catalog::from_json(json.as_bytes());
         assert!(warnings.is_empty());
-        assert_eq!(catalog.group_of(&r("component:a"), crate::catalog::Level::Context), None);
+        assert_eq!(catalog.group_of(&r("component:a"), crate::catalog::Level::System), None);
     }
 
     #[test]

@@ -21,8 +21,8 @@ pub use annotations::{
     parse_threshold_ms, AnnotationError, AnnotationValue, EdgeSlo, Percentile, ThresholdAnnotations, EDGE_SLO_PREFIX,
     LATENCY_SLO, PERCENTILE, PREFIX, PROCESSING_THRESHOLD, SERVICE_NAME,
 };
-pub use entity::{CompoundRef, Entity, Kind, Link, Metadata, Relation};
-pub use graph::{DeclaredEdge, DeclaredGraph, EdgeKind};
+pub use entity::{CompoundRef, Entity, EntityLink, Kind, Metadata, Relation};
+pub use graph::{DeclaredEdge, DeclaredGraph, RelationKind};
 pub use level::Level;
 pub use r#ref::{EntityRef, RefContext, RefError, DEFAULT_NAMESPACE};
 pub use services::ServiceIndex;

@@ -89,7 +89,7 @@ mod tests {
             entity_ref: Some("component:default/x".into()),
             message: "bad".into(),
         };
-        let json = serde_json::to_value(&warning).unwrap_or_default();
+        let json = serde_json::to_value(&warning).expect("warning as JSON");
         assert_eq!(json.get("code").and_then(|c| c.as_str()), Some(warning.code()));
         assert_eq!(json.get("entityRef").and_then(|c| c.as_str()), Some("component:default/x"));
         assert_eq!(warning.to_string(), "entity #3 (component:default/x) could not be read and was skipped: bad");

@@ -2,17 +2,19 @@
 //!
 //! Owns the alert shape, the ordering (severity, then score) and [`BreachLog`], the memory across snapshots that
 //! says since when each breach has lasted: a breach is dated by the first snapshot that saw it, and one that clears
-//! and returns starts again. Judging is `score.rs`'s; which judgements exist is the pipeline's.
+//! and returns starts again. Also which judgements of one node or edge become breaches ([`add_breaches`]: its
+//! amber/red latency metrics, then its error rate). Judging is `score.rs`'s; which judgements exist is the
+//! pipeline's.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::levels::ViewLevel;
-use super::score::Evaluation;
+use super::config::EvaluateConfig;
+use super::score::{evaluate_error_rate, Evaluation};
 use super::thresholds::Metric;
-use crate::catalog::Percentile;
+use crate::catalog::{Level, Percentile};
 
 /// What an alert is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -45,6 +47,70 @@ pub struct Breach {
     pub evaluation: Evaluation,
 }
 
+/// Who the breaches of one node or edge are about (the first four fields of each [`Breach`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreachSubject {
+    pub kind: AlertKind,
+    pub id: String,
+    pub entity_ref: String,
+    pub target_ref: Option<String>,
+}
+
+/// One latency metric of a node or edge as judged: what a breach of it reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct JudgedLatency {
+    /// Null when there was no threshold to judge against.
+    pub metric: Option<Metric>,
+    pub percentile: Percentile,
+    pub observed_ms: Option<f64>,
+    pub threshold_ms: Option<f64>,
+    pub evaluation: Evaluation,
+}
+
+/// Adds the breaches of `subject` to `breaches`: each amber or red latency metric in `latency` (in that order),
+/// then its error rate (`rate`, the share of failed calls) if amber or red against `defaults.errorRate`.
+pub fn add_breaches(
+    subject: &BreachSubject,
+    latency: &[JudgedLatency],
+    rate: Option<f64>,
+    config: &EvaluateConfig,
+    breaches: &mut Vec<Breach>,
+) {
+    for judged in latency.iter().filter(|j| j.evaluation.status.is_alert()) {
+        if let Some(metric) = judged.metric {
+            breaches.push(Breach {
+                kind: subject.kind,
+                id: subject.id.clone(),
+                entity_ref: subject.entity_ref.clone(),
+                target_ref: subject.target_ref.clone(),
+                metric,
+                percentile: Some(judged.percentile),
+                observed_ms: judged.observed_ms,
+                threshold_ms: judged.threshold_ms,
+                observed_rate: None,
+                threshold_rate: None,
+                evaluation: judged.evaluation,
+            });
+        }
+    }
+    let evaluation = evaluate_error_rate(rate, config);
+    if evaluation.status.is_alert() {
+        breaches.push(Breach {
+            kind: subject.kind,
+            id: subject.id.clone(),
+            entity_ref: subject.entity_ref.clone(),
+            target_ref: subject.target_ref.clone(),
+            metric: Metric::ErrorRate,
+            percentile: None,
+            observed_ms: None,
+            threshold_ms: None,
+            observed_rate: rate,
+            threshold_rate: config.defaults.error_rate,
+            evaluation,
+        });
+    }
+}
+
 /// A breach with the event time (ms since the epoch) of the first snapshot in which it was continuously seen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,7 +120,7 @@ pub struct Alert {
     pub since: f64,
 }
 
-type BreachKey = (ViewLevel, AlertKind, String, Metric);
+type BreachKey = (Level, AlertKind, String, Metric);
 
 /// When each current breach began, per level (a System-level snapshot does not clear Component-level breaches).
 #[derive(Debug, Clone, Default)]
@@ -65,7 +131,7 @@ pub struct BreachLog {
 impl BreachLog {
     /// Records the breaches seen by one snapshot at event time `now_ms` and returns them as alerts, worst first.
     /// Breaches of `level` not seen now are forgotten.
-    pub fn observe(&mut self, level: ViewLevel, breaches: Vec<Breach>, now_ms: f64) -> Vec<Alert> {
+    pub fn observe(&mut self, level: Level, breaches: Vec<Breach>, now_ms: f64) -> Vec<Alert> {
         let key = |b: &Breach| (level, b.kind, b.id.clone(), b.metric);
         let current: Vec<BreachKey> = breaches.iter().map(key).collect();
         self.started.retain(|k, _| k.0 != level || current.contains(k));
@@ -119,7 +185,7 @@ mod tests {
     #[test]
     fn red_first_then_score_and_since_survives_until_the_breach_clears() {
         let mut log = BreachLog::default();
-        let level = ViewLevel::Component;
+        let level = Level::Component;
         let first = log.observe(level, vec![breach("a", Status::Amber, 0.9), breach("b", Status::Red, 1.1)], 100.0);
         assert_eq!(first.iter().map(|a| a.breach.id.as_str()).collect::<Vec<_>>(), ["b", "a"]);
         let second = log.observe(
@@ -134,7 +200,71 @@ mod tests {
         let again = log.observe(level, vec![breach("b", Status::Amber, 0.9)], 400.0);
         assert_eq!(again[0].since, 400.0);
         // Another level's snapshot does not clear this level's breaches.
-        log.observe(ViewLevel::System, Vec::new(), 500.0);
+        log.observe(Level::System, Vec::new(), 500.0);
         assert_eq!(log.observe(level, vec![breach("b", Status::Amber, 0.9)], 600.0)[0].since, 400.0);
+    }
+
+    #[test]
+    fn a_subject_breaches_on_each_amber_or_red_latency_metric_then_on_its_error_rate() {
+        let config: EvaluateConfig = serde_json::from_str(r#"{"defaults":{"errorRate":0.1}}"#).expect("test config");
+        let subject = BreachSubject {
+            kind: AlertKind::Edge,
+            id: "a→b:sync".into(),
+            entity_ref: "component:default/a".into(),
+            target_ref: Some("b".into()),
+        };
+        let judged = |metric, status, score| JudgedLatency {
+            metric,
+            percentile: Percentile::P99,
+            observed_ms: Some(score * 20.0),
+            threshold_ms: Some(20.0),
+            evaluation: Evaluation { score: Some(score), status },
+        };
+        let latency = [
+            judged(Some(Metric::EdgeSlo), Status::Red, 1.5),
+            judged(Some(Metric::LatencySlo), Status::Green, 0.5),
+            // No threshold, no metric: nothing to report even if the status were an alert.
+            judged(None, Status::Amber, 0.9),
+        ];
+        let mut breaches = Vec::new();
+        add_breaches(&subject, &latency, Some(0.25), &config, &mut breaches);
+        let error_rate = evaluate_error_rate(Some(0.25), &config);
+        assert_eq!(error_rate.status, Status::Red);
+        assert_eq!(
+            breaches,
+            [
+                Breach {
+                    kind: AlertKind::Edge,
+                    id: "a→b:sync".into(),
+                    entity_ref: "component:default/a".into(),
+                    target_ref: Some("b".into()),
+                    metric: Metric::EdgeSlo,
+                    percentile: Some(Percentile::P99),
+                    observed_ms: Some(30.0),
+                    threshold_ms: Some(20.0),
+                    observed_rate: None,
+                    threshold_rate: None,
+                    evaluation: Evaluation { score: Some(1.5), status: Status::Red },
+                },
+                Breach {
+                    kind: AlertKind::Edge,
+                    id: "a→b:sync".into(),
+                    entity_ref: "component:default/a".into(),
+                    target_ref: Some("b".into()),
+                    metric: Metric::ErrorRate,
+                    percentile: None,
+                    observed_ms: None,
+                    threshold_ms: None,
+                    observed_rate: Some(0.25),
+                    threshold_rate: Some(0.1),
+                    evaluation: error_rate,
+                },
+            ]
+        );
+        // Below the error-rate threshold, and without one: no error-rate breach.
+        let mut quiet = Vec::new();
+        add_breaches(&subject, &[], Some(0.01), &config, &mut quiet);
+        add_breaches(&subject, &[], Some(0.9), &EvaluateConfig::default(), &mut quiet);
+        assert_eq!(quiet, []);
     }
 }

@@ -1,6 +1,6 @@
 //! C4 levels of the map: collapsing services into the System or Domain they belong to, with their latency merged.
 //!
-//! Owns the level names `snapshot({ level })` takes, where each telemetry service is drawn at a level, and merging
+//! Owns where each telemetry service is drawn at a level (the level names are the catalog's [`Level`]), and merging
 //! the member services' and calls' [`LatencyStats`] (merged sketches and summed counts, never averaged
 //! percentiles). Calls inside one group are dropped, their critical-path time counted as the group's; calls between
 //! groups merge per kind. Services the catalog does not know, and entities without a group at that level, stay as
@@ -10,33 +10,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 use crate::aggregate::{EdgeKey, EdgeState, LatencyState, NodeState, StatsSettings};
 use crate::catalog::{Catalog, EntityRef, Level};
-
-/// `snapshot({ level })`: what one node of the map stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ViewLevel {
-    /// One node per telemetry service (C4 container level).
-    #[default]
-    Component,
-    /// Services collapsed into their System (C4 context level).
-    System,
-    /// Services collapsed into their Domain (C4 landscape level).
-    Domain,
-}
-
-impl ViewLevel {
-    pub fn level(self) -> Level {
-        match self {
-            ViewLevel::Component => Level::Container,
-            ViewLevel::System => Level::Context,
-            ViewLevel::Domain => Level::Landscape,
-        }
-    }
-}
 
 /// What a telemetry service is drawn as at a level: its group's node, or its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +22,11 @@ pub struct Placement {
     pub entity: Option<EntityRef>,
 }
 
-pub fn place(catalog: &Catalog, service: &str, level: ViewLevel) -> Placement {
+pub fn place(catalog: &Catalog, service: &str, level: Level) -> Placement {
     let entity = catalog.entity_for_service(service);
     let group = match level {
-        ViewLevel::Component => None,
-        _ => entity.and_then(|e| catalog.group_of(e, level.level())),
+        Level::Component => None,
+        _ => entity.and_then(|e| catalog.group_of(e, level)),
     };
     match group {
         Some(group) => Placement { node_id: group.to_string(), entity: Some(group.clone()) },
@@ -92,7 +67,7 @@ pub struct Collapsed {
 
 /// Merges the latency state into the nodes and edges of `level`. Members merge in sorted order, so the result
 /// (down to the "recent samples" list) does not depend on hash order.
-pub fn collapse(state: &LatencyState, catalog: &Catalog, level: ViewLevel) -> Collapsed {
+pub fn collapse(state: &LatencyState, catalog: &Catalog, level: Level) -> Collapsed {
     let settings = &state.settings().stats;
     let mut services: Vec<(&str, &NodeState)> = state.nodes().collect();
     services.sort_by_key(|(service, _)| *service);

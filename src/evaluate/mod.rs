@@ -4,7 +4,7 @@
 //! defaults), scores and statuses, and what is built from judgements: alerts (with their memory across
 //! snapshots), the scorecard, drift between the catalog and the traces, C4 levels (merging the aggregate's stats
 //! into System/Domain groups, the one place this module reads latency state) and the cumulative view of entry
-//! points. Knows nothing of colour, layout or wasm; the pipeline (`heatmap.rs`) decides what is judged and when.
+//! points. Knows nothing of colour, layout or wasm; the pipeline (`heatmap/`) decides what is judged and when.
 
 mod alerts;
 mod config;
@@ -19,11 +19,11 @@ mod tolerance;
 mod warning;
 
 pub use crate::catalog::Percentile;
-pub use alerts::{Alert, AlertKind, Breach, BreachLog};
+pub use alerts::{add_breaches, Alert, AlertKind, Breach, BreachLog, BreachSubject, JudgedLatency};
 pub use config::{Defaults, EvaluateConfig};
 pub use cumulative::{cumulative, CumulativeHop, CumulativePath};
 pub use drift::{drift, Drift, ObservedCall, UndeclaredCall, UnobservedCall};
-pub use levels::{collapse, place, Collapsed, GroupEdge, GroupNode, Placement, ViewLevel};
+pub use levels::{collapse, place, Collapsed, GroupEdge, GroupNode, Placement};
 pub use score::{evaluate, evaluate_error_rate, score, Evaluation, MAX_SCORE};
 pub use scorecard::{Scorecard, ScorecardEntry};
 pub use status::Status;

@@ -1,8 +1,8 @@
 //! The scorecard: one judgement per catalog entity, in a stable JSON shape for scorecard tools (Soundcheck, Tech
 //! Insights) to read as a check result.
 //!
-//! Owns that shape and the rule that an entity several services map to gets the worst of them. Which judgement a
-//! node carries (latency SLO or processing time, whichever is worse) is the pipeline's.
+//! Owns that shape and the rule that an entity several services map to gets the worst of them (also when the
+//! card is collected from `(entity ref, entry)` pairs). Which judgement a node carries (latency SLO or processing time, whichever is worse) is the pipeline's.
 
 use std::collections::BTreeMap;
 
@@ -49,6 +49,17 @@ impl Scorecard {
     }
 }
 
+/// One entry per entity ref, the worst of each (several services may map to one entity).
+impl FromIterator<(String, ScorecardEntry)> for Scorecard {
+    fn from_iter<I: IntoIterator<Item = (String, ScorecardEntry)>>(entries: I) -> Self {
+        let mut card = Scorecard::default();
+        for (entity_ref, entry) in entries {
+            card.add(entity_ref, entry);
+        }
+        card
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,8 +83,21 @@ mod tests {
         card.add("component:default/a".into(), entry(Status::Red, Some(1.3)));
         card.add("component:default/a".into(), entry(Status::Unknown, None));
         assert_eq!(card.get("component:default/a").map(|e| e.status), Some(Status::Red));
-        let json = serde_json::to_value(&card).unwrap_or_default();
+        let json = serde_json::to_value(&card).expect("scorecard as JSON");
         assert_eq!(json["component:default/a"]["thresholdMs"], 10.0);
         assert_eq!(json["component:default/a"]["checkedAt"], 1.0);
+    }
+
+    #[test]
+    fn collecting_keeps_the_worst_entry_per_entity() {
+        let card: Scorecard = [
+            ("component:default/a".to_owned(), entry(Status::Amber, Some(0.9))),
+            ("component:default/b".to_owned(), entry(Status::Green, Some(0.1))),
+            ("component:default/a".to_owned(), entry(Status::Green, Some(0.3))),
+        ]
+        .into_iter()
+        .collect();
+        let statuses: Vec<(&str, Status)> = card.0.iter().map(|(r, e)| (r.as_str(), e.status)).collect();
+        assert_eq!(statuses, [("component:default/a", Status::Amber), ("component:default/b", Status::Green)]);
     }
 }

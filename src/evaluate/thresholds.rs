@@ -4,7 +4,8 @@
 //! (annotations may only tighten). A value that cannot be used (`"fast"`, `"-5ms"`, `""`, `"0ms"`) is skipped
 //! with a warning naming the entity, the annotation and the source used instead. Under `enforceDefaults` an
 //! annotation looser than the default is skipped the same way; with no default there is nothing to loosen, so
-//! annotations stand. Parsing annotation values is the catalog's; judging an observation is `score.rs`'s.
+//! annotations stand. Services and calls the catalog does not know get the config default. Parsing annotation
+//! values is the catalog's; judging an observation is `score.rs`'s.
 
 use std::fmt;
 
@@ -82,14 +83,15 @@ struct Candidate<'a> {
     value: &'a AnnotationValue<f64>,
 }
 
-/// Threshold for one node's processing time or latency SLO: entity annotation > config default.
+/// Threshold for one node's processing time or latency SLO: entity annotation > config default. A service the
+/// catalog does not know (`entity` is `None`) gets the config default.
 pub fn resolve_node_threshold(
     catalog: &Catalog,
-    entity: &EntityRef,
+    entity: Option<&EntityRef>,
     metric: NodeMetric,
     config: &EvaluateConfig,
 ) -> ResolvedThreshold {
-    let settings = catalog.thresholds(entity);
+    let settings = entity.and_then(|entity| catalog.thresholds(entity));
     let (annotation, default, metric) = match metric {
         NodeMetric::ProcessingTime => (
             settings.and_then(|s| s.processing_threshold.as_ref()),
@@ -100,6 +102,7 @@ pub fn resolve_node_threshold(
             (settings.and_then(|s| s.latency_slo.as_ref()), config.defaults.latency_slo, Metric::LatencySlo)
         }
     };
+    let Some(entity) = entity else { return config_default(metric, default, config) };
     let candidates = annotation
         .map(|value| Candidate { source: ThresholdSource::EntityAnnotation, owner: entity, value })
         .into_iter()
@@ -109,12 +112,16 @@ pub fn resolve_node_threshold(
 
 /// Threshold for the call `from` → `to`: `from`'s `edge-slo.<to>` annotation > `to`'s latency SLO annotation >
 /// config default latency SLO. `<to>` may be written as `to`'s name, its full reference, or an API `to` provides.
+/// A call with an end the catalog does not know gets the config default latency SLO.
 pub fn resolve_edge_threshold(
     catalog: &Catalog,
-    from: &EntityRef,
-    to: &EntityRef,
+    from: Option<&EntityRef>,
+    to: Option<&EntityRef>,
     config: &EvaluateConfig,
 ) -> ResolvedThreshold {
+    let (Some(from), Some(to)) = (from, to) else {
+        return config_default(Metric::EdgeSlo, config.defaults.latency_slo, config);
+    };
     let mut candidates: Vec<Candidate<'_>> = catalog
         .thresholds(from)
         .map(|s| s.edge_slos.as_slice())
@@ -127,6 +134,20 @@ pub fn resolve_edge_threshold(
         candidates.push(Candidate { source: ThresholdSource::EntityAnnotation, owner: to, value });
     }
     choose(catalog, Metric::EdgeSlo, candidates, config.defaults.latency_slo, to, config)
+}
+
+/// The config default `threshold_ms` for `metric`, for services and calls the catalog does not know: no
+/// annotation to read, no entity percentile, nothing to warn about.
+fn config_default(metric: Metric, threshold_ms: Option<f64>, config: &EvaluateConfig) -> ResolvedThreshold {
+    ResolvedThreshold {
+        metric,
+        threshold_ms,
+        source: if threshold_ms.is_some() { ThresholdSource::ConfigDefault } else { ThresholdSource::None },
+        source_ref: None,
+        annotation: None,
+        percentile: config.percentile,
+        warnings: Vec::new(),
+    }
 }
 
 /// Whether the text after `edge-slo.` names `to`, or an API that `to` provides.
@@ -222,5 +243,62 @@ fn resolve_percentile(
             config.percentile
         }
         Ok(percentile) => *percentile,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(json: &str) -> EvaluateConfig {
+        serde_json::from_str(json).expect("test config")
+    }
+
+    fn known(catalog: &Catalog) -> EntityRef {
+        catalog.entities().next().map(|e| e.entity_ref.clone()).expect("one entity in the test catalog")
+    }
+
+    #[test]
+    fn a_service_the_catalog_does_not_know_gets_the_config_default_at_the_config_percentile() {
+        let config = config(r#"{"defaults":{"latencySlo":"500ms","processingThreshold":"40ms"},"percentile":"p99"}"#);
+        let catalog = Catalog::default();
+        let slo = resolve_node_threshold(&catalog, None, NodeMetric::LatencySlo, &config);
+        assert_eq!(
+            slo,
+            ResolvedThreshold {
+                metric: Metric::LatencySlo,
+                threshold_ms: Some(500.0),
+                source: ThresholdSource::ConfigDefault,
+                source_ref: None,
+                annotation: None,
+                percentile: Percentile::P99,
+                warnings: Vec::new(),
+            }
+        );
+        let processing = resolve_node_threshold(&catalog, None, NodeMetric::ProcessingTime, &config);
+        assert_eq!((processing.metric, processing.threshold_ms), (Metric::ProcessingTime, Some(40.0)));
+        let without = resolve_node_threshold(&catalog, None, NodeMetric::ProcessingTime, &EvaluateConfig::default());
+        assert_eq!((without.threshold_ms, without.source), (None, ThresholdSource::None));
+    }
+
+    #[test]
+    fn a_call_with_an_end_the_catalog_does_not_know_gets_the_default_latency_slo_as_an_edge_slo() {
+        let (catalog, _) = Catalog::from_json(br#"[{"kind":"Component","metadata":{"name":"a",
+            "annotations":{"latencyheatmap/latency-slo":"20ms","latencyheatmap/percentile":"p50"}}}]"#);
+        let a = known(&catalog);
+        let config = config(r#"{"defaults":{"latencySlo":"500ms"}}"#);
+        for (from, to) in [(Some(&a), None), (None, Some(&a)), (None, None)] {
+            let edge = resolve_edge_threshold(&catalog, from, to, &config);
+            assert_eq!(
+                (edge.metric, edge.threshold_ms, edge.source, edge.percentile),
+                (Metric::EdgeSlo, Some(500.0), ThresholdSource::ConfigDefault, Percentile::P95)
+            );
+        }
+        // Both ends known: the callee's own annotation and percentile count.
+        let known = resolve_edge_threshold(&catalog, Some(&a), Some(&a), &config);
+        assert_eq!(
+            (known.threshold_ms, known.source, known.percentile),
+            (Some(20.0), ThresholdSource::EntityAnnotation, Percentile::P50)
+        );
     }
 }

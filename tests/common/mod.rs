@@ -78,15 +78,20 @@ impl RawSpan {
 }
 
 fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_owned()
+    v.as_str().unwrap_or_else(|| panic!("fixture: expected a string, got {v}")).to_owned()
+}
+
+/// Root spans have no `parentSpanId`: empty, as the reader treats it.
+fn parent(v: &Value) -> String {
+    if v.is_null() { String::new() } else { text(v) }
 }
 
 fn nanos(v: &Value) -> u64 {
-    v.as_str().and_then(|s| s.parse().ok()).or_else(|| v.as_u64()).unwrap_or_default()
+    v.as_str().and_then(|s| s.parse().ok()).or_else(|| v.as_u64()).unwrap_or_else(|| panic!("fixture: not nanoseconds: {v}"))
 }
 
 pub fn raw_otlp(bytes: &[u8]) -> Vec<RawSpan> {
-    let doc: Value = serde_json::from_slice(bytes).unwrap_or_default();
+    let doc: Value = serde_json::from_slice(bytes).expect("OTLP fixture");
     let mut out = Vec::new();
     for rs in doc["resourceSpans"].as_array().into_iter().flatten() {
         let service = rs["resource"]["attributes"]
@@ -95,15 +100,15 @@ pub fn raw_otlp(bytes: &[u8]) -> Vec<RawSpan> {
             .flatten()
             .find(|a| a["key"] == "service.name")
             .map(|a| text(&a["value"]["stringValue"]))
-            .unwrap_or_default();
+            .expect("fixture: a resource without service.name");
         for ss in rs["scopeSpans"].as_array().into_iter().flatten() {
             for s in ss["spans"].as_array().into_iter().flatten() {
                 out.push(RawSpan {
                     trace: text(&s["traceId"]),
                     id: text(&s["spanId"]),
-                    parent: text(&s["parentSpanId"]),
+                    parent: parent(&s["parentSpanId"]),
                     service: service.clone(),
-                    kind: s["kind"].as_i64().unwrap_or_default(),
+                    kind: s["kind"].as_i64().expect("fixture: a span without kind"),
                     start: nanos(&s["startTimeUnixNano"]),
                     end: nanos(&s["endTimeUnixNano"]),
                     links: s["links"]

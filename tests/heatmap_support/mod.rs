@@ -83,7 +83,7 @@ impl Traces {
                 })
             })
             .collect();
-        serde_json::to_vec(&json!({ "resourceSpans": resource_spans })).unwrap_or_default()
+        serde_json::to_vec(&json!({ "resourceSpans": resource_spans })).expect("OTLP document as JSON")
     }
 }
 

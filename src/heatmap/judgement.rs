@@ -1,0 +1,118 @@
+//! Judging one node or edge of the map: its threshold resolved, its latency at that percentile scored and
+//! coloured, its breaches and threshold warnings collected.
+//!
+//! Owns what a node or an edge is judged on (a node: latency SLO and processing time, the worse shown; an edge:
+//! its edge SLO; both: error rate) and how a judgement is assembled. Does not know which nodes and edges exist at
+//! a level (`views.rs`), nor how thresholds resolve, scores fall or alerts are built (`evaluate`).
+
+use std::collections::BTreeSet;
+
+use super::snapshot::{HeatEdge, HeatNode, Judgement, Warning};
+use super::HeatMap;
+use crate::aggregate::{EdgeSnapshot, EdgeState, LatencyStats, NodeSnapshot, NodeState};
+use crate::catalog::EntityRef;
+use crate::color::swatch;
+use crate::evaluate::{
+    add_breaches, evaluate, resolve_edge_threshold, resolve_node_threshold, AlertKind, Breach, BreachSubject,
+    Evaluation, NodeMetric, ResolvedThreshold,
+};
+
+/// What judging turns up besides the judgements: threshold warnings and breaches for the alert list.
+pub(super) struct Findings {
+    pub(super) warnings: BTreeSet<Warning>,
+    pub(super) breaches: Vec<Breach>,
+}
+
+impl HeatMap {
+    /// A node is judged on end-to-end latency (its server spans) and on processing (self) time; the worse is
+    /// shown. Both, and its error rate, can raise alerts.
+    pub(super) fn heat_node(
+        &self,
+        latency: NodeSnapshot,
+        entity: Option<&EntityRef>,
+        state: &NodeState,
+        members: Vec<String>,
+        findings: &mut Findings,
+    ) -> HeatNode {
+        let mut judge = |metric: NodeMetric, stats: &LatencyStats| {
+            let threshold = resolve_node_threshold(&self.catalog, entity, metric, &self.evaluate);
+            self.judge(threshold, stats, &mut findings.warnings)
+        };
+        let slo = judge(NodeMetric::LatencySlo, &state.latency);
+        let processing = judge(NodeMetric::ProcessingTime, &state.self_time);
+        let entity_ref = entity.map(EntityRef::to_string);
+        let subject = BreachSubject {
+            kind: AlertKind::Node,
+            id: latency.id.clone(),
+            entity_ref: entity_ref.clone().unwrap_or_else(|| latency.id.clone()),
+            target_ref: None,
+        };
+        let (judged, rate) = ([slo.judged(), processing.judged()], latency.stats.error_rate);
+        add_breaches(&subject, &judged, rate, &self.evaluate, &mut findings.breaches);
+        let label = entity
+            .and_then(|r| self.catalog.entity(r))
+            .map_or_else(|| latency.id.clone(), |e| e.entity.display_name().to_owned());
+        let judgement =
+            if slo.evaluation().worst(processing.evaluation()) == slo.evaluation() { slo } else { processing };
+        HeatNode { entity_ref, label, members, judgement, latency }
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call per view; a struct for them would only rename the list
+    pub(super) fn heat_edge(
+        &self,
+        latency: EdgeSnapshot,
+        from: Option<&EntityRef>,
+        to: Option<&EntityRef>,
+        state: &EdgeState,
+        declared: bool,
+        members: Vec<String>,
+        findings: &mut Findings,
+    ) -> HeatEdge {
+        let threshold = resolve_edge_threshold(&self.catalog, from, to, &self.evaluate);
+        let judgement = self.judge(threshold, &state.latency, &mut findings.warnings);
+        let (from_entity_ref, to_entity_ref) = (from.map(EntityRef::to_string), to.map(EntityRef::to_string));
+        let subject = BreachSubject {
+            kind: AlertKind::Edge,
+            id: latency.id.clone(),
+            entity_ref: from_entity_ref.clone().unwrap_or_else(|| latency.id.clone()),
+            target_ref: Some(to_entity_ref.clone().unwrap_or_else(|| latency.to.clone())),
+        };
+        let rate = latency.stats.error_rate;
+        add_breaches(&subject, &[judgement.judged()], rate, &self.evaluate, &mut findings.breaches);
+        HeatEdge {
+            observed: latency.stats.window_count > 0,
+            declared,
+            from_entity_ref,
+            to_entity_ref,
+            members,
+            judgement,
+            latency,
+        }
+    }
+
+    pub(super) fn is_declared(&self, from: Option<&EntityRef>, to: Option<&EntityRef>) -> bool {
+        matches!((from, to), (Some(from), Some(to)) if self.catalog.is_declared(from, to))
+    }
+
+    fn judge(&self, threshold: ResolvedThreshold, stats: &LatencyStats, warnings: &mut BTreeSet<Warning>) -> Judgement {
+        note_warnings(&threshold, warnings);
+        let settings = &self.state.settings().stats;
+        let observed_ms = stats.quantile(settings, self.state.watermark_ms(), threshold.percentile.quantile());
+        let Evaluation { score, status } = evaluate(observed_ms, &threshold, self.evaluate.tolerance);
+        Judgement {
+            metric: threshold.threshold_ms.map(|_| threshold.metric),
+            percentile: threshold.percentile,
+            observed_ms,
+            threshold_ms: threshold.threshold_ms,
+            threshold_source: threshold.source,
+            score,
+            status,
+            color: swatch(score, status, &self.palette, self.evaluate.tolerance.bands()),
+        }
+    }
+}
+
+/// The threshold's warnings (unusable or looser annotations) for the snapshot's list.
+pub(super) fn note_warnings(threshold: &ResolvedThreshold, warnings: &mut BTreeSet<Warning>) {
+    warnings.extend(threshold.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }));
+}

@@ -1,0 +1,132 @@
+//! `HeatMap`: the pipeline object that the bindings export. It holds the catalog, the latency state and the
+//! configuration, and turns them into a [`Snapshot`]: latency per service and call (or per System/Domain), mapped
+//! onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard, drift between
+//! catalog and traces, the cumulative view of each entry point, and optionally a layout.
+//!
+//! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
+//! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`) and its logic in its own
+//! module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers between snapshots is
+//! when each alert began (`evaluate::BreachLog`).
+
+mod drift;
+mod entry_points;
+mod graph_layout;
+mod judgement;
+mod options;
+mod snapshot;
+mod views;
+
+use thiserror::Error;
+
+use crate::aggregate::{ConfigError, IngestReport, LatencyState};
+use crate::catalog::{Catalog, Level};
+use crate::color::{ColorError, Palette};
+use crate::evaluate::{BreachLog, EvaluateConfig};
+use crate::layout::LayoutError;
+use crate::telemetry::Format;
+use graph_layout::lay_out;
+use judgement::Findings;
+
+pub use options::{HeatMapConfig, SnapshotLayout, SnapshotOptions};
+pub use snapshot::{CatalogReport, HeatEdge, HeatEntryPoint, HeatNode, Judgement, Snapshot, Warning};
+
+#[derive(Debug, Error)]
+pub enum HeatMapError {
+    #[error("config: {0}")]
+    Aggregate(#[from] ConfigError),
+    #[error("config: palette: {0}")]
+    Palette(#[from] ColorError),
+    #[error("snapshot layout: {0}")]
+    Layout(#[from] LayoutError),
+}
+
+pub struct HeatMap {
+    evaluate: EvaluateConfig,
+    palette: Palette,
+    catalog: Catalog,
+    catalog_warnings: Vec<Warning>,
+    state: LatencyState,
+    /// When each alert began, carried from one snapshot to the next.
+    breaches: BreachLog,
+}
+
+impl HeatMap {
+    pub fn new(config: HeatMapConfig) -> Result<HeatMap, HeatMapError> {
+        Ok(HeatMap {
+            palette: Palette::from_choice(&config.palette)?,
+            state: LatencyState::new(config.aggregate)?,
+            evaluate: config.evaluate,
+            catalog: Catalog::default(),
+            catalog_warnings: Vec::new(),
+            breaches: BreachLog::default(),
+        })
+    }
+
+    /// Replaces the catalog (entities as the catalog API returns them: an array or `{ items }`). Entities that
+    /// cannot be read are reported and skipped; the rest load.
+    pub fn set_catalog(&mut self, entities_json: &[u8]) -> CatalogReport {
+        let (catalog, warnings) = Catalog::from_json(entities_json);
+        self.catalog = catalog;
+        self.catalog_warnings =
+            warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }).collect();
+        CatalogReport { entities: self.catalog.len(), warnings: self.catalog_warnings.clone() }
+    }
+
+    /// Reads one telemetry document and adds it to the latency state kept across calls.
+    pub fn ingest(&mut self, format: Format, bytes: &[u8]) -> IngestReport {
+        self.state.ingest(format, bytes)
+    }
+
+    /// Treats every span still waiting for its partner as if its TTL had passed: the end of a recorded replay.
+    /// Callers whose callee never reported become calls to virtual nodes.
+    pub fn flush_pending(&mut self) -> IngestReport {
+        self.state.flush_pending()
+    }
+
+    /// Forgets all latency state and when alerts began (the catalog and config stay).
+    pub fn reset(&mut self) {
+        self.state.reset();
+        self.breaches.clear();
+    }
+
+    /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
+    /// of the first snapshot that saw it.
+    pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
+        let latency = self.state.snapshot();
+        let now_ms = self.state.watermark_ms();
+        let mut findings = Findings { warnings: self.catalog_warnings.iter().cloned().collect(), breaches: Vec::new() };
+        findings.warnings.extend(
+            latency.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }),
+        );
+        let drift = self.drift(&latency);
+        let (nodes, edges) = match options.level {
+            Level::Component => self.component_view(&mut findings),
+            level => self.group_view(level, &latency, &mut findings),
+        };
+        let entry_points = latency
+            .entry_points
+            .into_iter()
+            .map(|entry| self.entry_point(entry, &mut findings.warnings))
+            .collect();
+        let scorecard = nodes
+            .iter()
+            .filter_map(|node| Some((node.entity_ref.clone()?, node.judgement.scorecard_entry(now_ms))))
+            .collect();
+        let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
+        // Last, so a snapshot that fails does not count as having seen its breaches.
+        let alerts = self.breaches.observe(options.level, findings.breaches, now_ms);
+        Ok(Snapshot {
+            generated_at: latency.generated_at,
+            level: options.level,
+            window: latency.window,
+            nodes,
+            edges,
+            entry_points,
+            alerts,
+            scorecard,
+            drift,
+            warnings: findings.warnings.into_iter().collect(),
+            layout,
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! The nodes and edges drawn at a level: one per service and call at `component`, services merged into their
+//! System or Domain above it.
+//!
+//! Owns which nodes and edges a level has, which entities they stand for, which services and calls they are
+//! drawn for, and whether the catalog declares each call. Walks the latency state directly (each key's snapshot
+//! with its own state); judging each node and edge is `judgement.rs`'s, merging groups is `evaluate/levels.rs`'s.
+
+use std::collections::HashMap;
+
+use super::judgement::Findings;
+use super::snapshot::{HeatEdge, HeatNode};
+use super::HeatMap;
+use crate::aggregate::{EdgeSnapshot, LatencySnapshot, NodeSnapshot};
+use crate::catalog::Level;
+use crate::evaluate::collapse;
+
+impl HeatMap {
+    /// One node per service and one edge per call, as the latency state keeps them.
+    pub(super) fn component_view(&self, findings: &mut Findings) -> (Vec<HeatNode>, Vec<HeatEdge>) {
+        let nodes = self
+            .state
+            .node_views()
+            .into_iter()
+            .map(|(latency, state)| {
+                let entity = self.catalog.entity_for_service(&latency.service);
+                let members = vec![latency.service.clone()];
+                self.heat_node(latency, entity, state, members, findings)
+            })
+            .collect();
+        let edges = self
+            .state
+            .edge_views()
+            .into_iter()
+            .map(|(latency, state)| {
+                let from = self.catalog.entity_for_service(&latency.from);
+                let to = self.catalog.entity_for_service(&latency.to);
+                let declared = self.is_declared(from, to);
+                let members = vec![latency.id.clone()];
+                self.heat_edge(latency, from, to, state, declared, members, findings)
+            })
+            .collect();
+        (nodes, edges)
+    }
+
+    /// Services merged into their System or Domain, judged against the group entity's own thresholds.
+    pub(super) fn group_view(
+        &self,
+        level: Level,
+        latency: &LatencySnapshot,
+        findings: &mut Findings,
+    ) -> (Vec<HeatNode>, Vec<HeatEdge>) {
+        let collapsed = collapse(&self.state, &self.catalog, level);
+        let settings = &self.state.settings().stats;
+        let (watermark, observed) = (self.state.watermark_ms(), self.state.observed_ms());
+        // What each group's critical-path share is a share of: the same total as at component level.
+        let total = self.state.critical_total_ms();
+        let edge_ends: HashMap<&str, (&str, &str)> =
+            latency.edges.iter().map(|e| (e.id.as_str(), (e.from.as_str(), e.to.as_str()))).collect();
+        let nodes = collapsed
+            .nodes
+            .iter()
+            .map(|group| {
+                let id = group.placement.node_id.as_str();
+                let snapshot =
+                    NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, total);
+                let entity = group.placement.entity.as_ref();
+                self.heat_node(snapshot, entity, &group.state, group.members.clone(), findings)
+            })
+            .collect();
+        let edges = collapsed
+            .edges
+            .iter()
+            .map(|group| {
+                let snapshot = EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, total);
+                let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
+                    self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
+                });
+                let (from, to) = (group.from.entity.as_ref(), group.to.entity.as_ref());
+                self.heat_edge(snapshot, from, to, &group.state, declared, group.members.clone(), findings)
+            })
+            .collect();
+        (nodes, edges)
+    }
+}
