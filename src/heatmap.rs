@@ -24,6 +24,7 @@ use crate::evaluate::{
     ResolvedThreshold, Scorecard, ScorecardEntry, Status, ThresholdSource, ViewLevel,
 };
 use crate::layout::{layout_graph, EdgeInput, Layout, LayoutError, LayoutInput, LayoutOptions, NodeInput};
+use crate::options::{self, KeySet, OptionError, UnknownKey};
 use crate::telemetry::Format;
 
 /// `new HeatMap(config)`: one flat object, as in the `latencyHeatmap:` app-config section.
@@ -36,10 +37,37 @@ pub struct HeatMapConfig {
     pub evaluate: EvaluateConfig,
     #[serde(default)]
     pub palette: PaletteChoice,
+    /// Keys [`HeatMapConfig::from_json`] did not know; shown in every snapshot's warnings.
+    #[serde(skip)]
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+/// The `palette` key alone, read as its own section of the config object.
+#[derive(Deserialize)]
+struct PaletteSection {
+    #[serde(default)]
+    palette: PaletteChoice,
+}
+
+impl HeatMapConfig {
+    /// Reads a config object section by section (so errors keep their path, which `flatten` loses): bad values
+    /// name their field (`defaults.latencySlo: …`), unknown keys are kept as warnings.
+    pub fn from_json(json: &[u8]) -> Result<HeatMapConfig, OptionError> {
+        let value = options::object(json)?;
+        let keys = KeySet::of::<AggregateConfig>().and(EvaluateConfig::keys()).and(KeySet::of::<PaletteSection>());
+        Ok(HeatMapConfig {
+            aggregate: options::section(&value)?,
+            evaluate: options::section(&value)?,
+            palette: options::section::<PaletteSection>(&value)?.palette,
+            unknown_keys: keys.unknown(&value),
+        })
+    }
 }
 
 #[derive(Debug, Error)]
 pub enum HeatMapError {
+    #[error("config: {0}")]
+    Options(#[from] OptionError),
     #[error("config: {0}")]
     Aggregate(#[from] ConfigError),
     #[error("config: palette: {0}")]
@@ -56,6 +84,30 @@ pub struct SnapshotOptions {
     pub layout: Option<SnapshotLayout>,
     /// `component` (default: one node per service), `system` or `domain` (services merged into their group).
     pub level: ViewLevel,
+    /// Keys [`SnapshotOptions::from_json`] did not know; shown in this snapshot's warnings.
+    #[serde(skip)]
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+impl SnapshotOptions {
+    /// Reads `snapshot(options)`: errors name their path, unknown keys are kept as warnings.
+    pub fn from_json(json: &[u8]) -> Result<SnapshotOptions, OptionError> {
+        // `layout` flattens the layout options beside the box size, so its keys are both sets.
+        let layout = KeySet::of::<LayoutOptions>().and(KeySet::of::<NodeSize>());
+        let (mut options, unknown_keys) =
+            options::read::<SnapshotOptions>(json, &KeySet::of::<SnapshotOptions>().nest("layout", layout))?;
+        options.unknown_keys = unknown_keys;
+        Ok(options)
+    }
+}
+
+/// The box size keys of `snapshot({ layout })`, for [`SnapshotOptions::from_json`]'s key check.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct NodeSize {
+    node_width: f64,
+    node_height: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +130,11 @@ impl Default for SnapshotLayout {
 pub struct Warning {
     pub code: String,
     pub message: String,
+}
+
+/// `config.unknown-key`, naming which object had the key.
+fn unknown_key_warning(object: &str, key: &UnknownKey) -> Warning {
+    Warning { code: key.code().to_owned(), message: format!("{object}: {key}") }
 }
 
 /// What `setCatalog` read.
@@ -197,6 +254,8 @@ pub struct HeatMap {
     palette: Palette,
     catalog: Catalog,
     catalog_warnings: Vec<Warning>,
+    /// Unknown config keys, shown in every snapshot.
+    config_warnings: Vec<Warning>,
     state: LatencyState,
     /// When each alert began, carried from one snapshot to the next.
     breaches: BreachLog,
@@ -210,6 +269,7 @@ impl HeatMap {
             evaluate: config.evaluate,
             catalog: Catalog::default(),
             catalog_warnings: Vec::new(),
+            config_warnings: config.unknown_keys.iter().map(|key| unknown_key_warning("config", key)).collect(),
             breaches: BreachLog::default(),
         })
     }
@@ -250,6 +310,8 @@ impl HeatMap {
         findings.warnings.extend(
             latency.warnings.iter().map(|message| Warning { code: "telemetry".into(), message: message.clone() }),
         );
+        findings.warnings.extend(self.config_warnings.iter().cloned());
+        findings.warnings.extend(options.unknown_keys.iter().map(|key| unknown_key_warning("snapshot options", key)));
         let edge_index: EdgeIndex<'_> = self.state.edges().map(|(key, edge)| (key.id(), (key, edge))).collect();
         let drift = self.drift(&latency);
         let (nodes, edges) = match options.level {

@@ -75,7 +75,7 @@ pub enum SpanKind {
 /// A span link (OTLP `links[]`, Jaeger `FOLLOWS_FROM` references to other traces): how batch consumers name the
 /// producers whose messages they handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Link {
+pub struct SpanLink {
     pub trace_id: TraceId,
     pub span_id: SpanId,
 }
@@ -87,7 +87,7 @@ pub struct Span {
     pub trace_id: TraceId,
     pub span_id: SpanId,
     pub parent_id: Option<SpanId>,
-    pub links: Vec<Link>,
+    pub links: Vec<SpanLink>,
     /// Shared between the spans of one resource/process, so a batch does not allocate the name per span.
     pub service: Arc<str>,
     pub kind: SpanKind,
@@ -184,7 +184,7 @@ pub(crate) struct SpanFields {
     pub trace_id: Option<TraceId>,
     pub span_id: Option<SpanId>,
     pub parent_id: Option<SpanId>,
-    pub links: Vec<Link>,
+    pub links: Vec<SpanLink>,
     pub kind: SpanKind,
     pub start_ns: Option<u64>,
     pub end_ns: Option<u64>,

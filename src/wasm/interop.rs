@@ -28,7 +28,7 @@ pub enum BindingError {
 }
 
 impl BindingError {
-    /// The machine-readable code, documented in the package's `index.d.ts`.
+    /// The machine-readable code, documented with the API in `js/src/types.ts` and `js/src/errors.ts`.
     pub fn code(&self) -> &'static str {
         match self {
             BindingError::WrongType { .. } | BindingError::InvalidArgument { .. } => "INVALID_ARGUMENT",
