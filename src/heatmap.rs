@@ -289,6 +289,11 @@ impl HeatMap {
         self.state.ingest(format, bytes)
     }
 
+    /// Reads one telemetry document whose format is told by its shape (`ingest(payload)` in JS).
+    pub fn ingest_detected(&mut self, bytes: &[u8]) -> IngestReport {
+        self.state.ingest_detected(bytes)
+    }
+
     /// Treats every span still waiting for its partner as if its TTL had passed: the end of a recorded replay.
     /// Callers whose callee never reported become calls to virtual nodes.
     pub fn flush_pending(&mut self) -> IngestReport {
