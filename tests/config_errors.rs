@@ -1,6 +1,6 @@
 //! `new HeatMap(config)` and `snapshot(options)` as the bindings read them (JSON in, through
 //! `HeatMapConfig::from_json` / `SnapshotOptions::from_json`): every bad value names its field with its path, a
-//! value of the wrong type is told apart from a value that cannot be used, and unknown keys are warnings with the
+//! value its type does not allow (what TypeScript rules out) is told apart from a value that cannot be used, and unknown keys are warnings with the
 //! nearest known key — never errors, never silent.
 
 use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions, Warning};
@@ -70,6 +70,20 @@ fn a_value_of_the_wrong_type_is_told_apart_from_an_unusable_one() {
         })
     );
     assert_eq!(read(r#"{"defaults":"500ms"}"#).map(|e| e.to_string()), Some(r#"defaults: invalid type: string "500ms", expected struct Defaults"#.into()));
+    assert_eq!(
+        read(r#"{"tolerance":"lenient"}"#),
+        Some(OptionError::WrongType {
+            path: "tolerance".into(),
+            message: "unknown variant `lenient`, expected one of `conservative`, `moderate`, `aggressive`".into(),
+        })
+    );
+    assert_eq!(
+        read(r#"{"defaults":{"latencySlo":"fast"}}"#),
+        Some(OptionError::BadValue {
+            path: "defaults.latencySlo".into(),
+            message: r#""fast" has no number (expected e.g. 300ms, 1.5s, 250us)"#.into(),
+        })
+    );
     assert_eq!(read("[1]"), Some(OptionError::NotAnObject("an array")));
 }
 
@@ -120,7 +134,7 @@ fn snapshot_options_warn_about_unknown_keys_in_that_snapshot_only() {
     assert_eq!(map.snapshot(&SnapshotOptions::default()).expect("snapshot").warnings, vec![]);
     assert_eq!(
         SnapshotOptions::from_json(br#"{"level":"galaxy"}"#).err(),
-        Some(OptionError::BadValue {
+        Some(OptionError::WrongType {
             path: "level".into(),
             message: "unknown variant `galaxy`, expected one of `component`, `system`, `domain`".into()
         })

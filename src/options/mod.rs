@@ -23,10 +23,11 @@ pub enum OptionError {
     NotJson(String),
     #[error("expected an object, found {0}")]
     NotAnObject(&'static str),
-    /// A value of the wrong JSON type (`"ewmaHalfLife": [1]`).
+    /// A value its declared type does not allow: the wrong JSON type (`"ewmaHalfLife": [1]`) or a name outside
+    /// the list (`"tolerance": "lenient"`) — what the TypeScript types already rule out.
     #[error("{path}: {message}")]
     WrongType { path: String, message: String },
-    /// A value of the right type that means nothing usable (`"latencySlo": "fast"`, `"percentile": "p75"`).
+    /// A value of the right type that means nothing usable (`"latencySlo": "fast"`, `"errorRate": 5`).
     #[error("{path}: {message}")]
     BadValue { path: String, message: String },
 }
@@ -53,8 +54,8 @@ pub fn section<T: DeserializeOwned>(value: &Value) -> Result<T, OptionError> {
             path => path,
         };
         let message = error.into_inner().to_string();
-        // serde's own wording for a JSON value of the wrong type; every other message is about the value.
-        if message.starts_with("invalid type:") || message.starts_with("invalid length") {
+        // serde's own wording for a value outside the type; every other message is about the value itself.
+        if ["invalid type:", "invalid length", "unknown variant"].iter().any(|start| message.starts_with(start)) {
             OptionError::WrongType { path, message }
         } else {
             OptionError::BadValue { path, message }

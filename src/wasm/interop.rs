@@ -64,7 +64,8 @@ impl BindingError {
             | BindingError::Unreadable { .. }
             | BindingError::Options { .. }
             | BindingError::Serialize { .. } => "INVALID_ARGUMENT",
-            // A config value of the wrong JSON type is a wrong argument; one that cannot be used is bad config.
+            // A config value its type rules out is a wrong argument; one that type-checks but cannot be used is bad
+            // config.
             BindingError::Config {
                 source:
                     HeatMapError::Options(
