@@ -1,6 +1,6 @@
-//! `new HeatMap(config)` and `snapshot(options)` as the bindings read them (JSON in, through
-//! `HeatMapConfig::from_json` / `SnapshotOptions::from_json`): every bad value names its field with its path, a
-//! value its type does not allow (what TypeScript rules out) is told apart from a value that cannot be used, and unknown keys are warnings with the
+//! `new HeatMap(config)` and `snapshot(options)` as the bindings read them (JSON in, through `HeatMapConfig::from_json`
+//! / `SnapshotOptions::from_json`): every bad value names its field with its path, a value its type does not allow
+//! (what TypeScript rules out) is told apart from a value that cannot be used, and unknown keys are warnings with the
 //! nearest known key — never errors, never silent.
 
 use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions, Warning};

@@ -125,7 +125,7 @@ fn js(body: &str) -> JsValue {
 }
 
 fn assert_error(result: Result<JsValue, JsValue>, code: &str, message: &str) {
-    let error = result.err().expect("an error");
+    let error = result.expect_err("an error");
     assert!(error.is_instance_of::<js_sys::Error>(), "not an Error");
     assert_eq!(get(&error, &["name"]).as_string().as_deref(), Some("LatencyHeatmapError"));
     assert_eq!((code_of(&error).as_str(), message_of(&error).as_str()), (code, message));
@@ -260,7 +260,7 @@ fn a_detached_buffer_is_an_invalid_argument_and_the_map_stays_usable() {
     let transferred = "const bytes = new TextEncoder().encode('[]'); structuredClone(bytes.buffer, { transfer: [bytes.buffer] });";
     let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
     for (payload, what) in [("return bytes.buffer", "the ArrayBuffer"), ("return bytes", "a view of it")] {
-        let error = map.ingest_zipkin(js(&format!("{transferred} {payload}"))).err().expect(what);
+        let error = map.ingest_zipkin(js(&format!("{transferred} {payload}"))).expect_err(what);
         assert_eq!(code_of(&error), "INVALID_ARGUMENT", "{what}");
         let message = message_of(&error);
         assert!(message.starts_with("ingestZipkin(payload): reading it threw TypeError: "), "{what}: {message}");
@@ -276,7 +276,7 @@ fn a_cyclic_object_is_an_invalid_argument_and_the_map_stays_usable() {
     let cyclic = "const o = { resourceSpans: [] }; o.self = o; return o";
     let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
     for result in [map.ingest_otlp(js(cyclic)), map.snapshot(js(cyclic)), map.set_catalog(js(cyclic))] {
-        let error = result.err().expect("cycle");
+        let error = result.expect_err("cycle");
         assert_eq!(code_of(&error), "INVALID_ARGUMENT");
         assert!(message_of(&error).contains("reading it threw TypeError: "), "{}", message_of(&error));
     }

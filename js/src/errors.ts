@@ -15,7 +15,10 @@ export type LatencyHeatmapErrorCode =
   | 'INVALID_ARGUMENT'
   /** A duration string such as `"fast"` or `"-5ms"` could not be read. */
   | 'INVALID_DURATION'
-  /** The `HeatMap` config has a value that cannot be used; the message names the field with its path (`defaults.latencySlo: …`). */
+  /**
+   * The `HeatMap` config has a value of the right type that cannot be used; the message names the field with its
+   * path (`defaults.latencySlo: …`).
+   */
   | 'INVALID_CONFIG'
   /** `layoutGraph` was given a graph it cannot lay out (unknown edge endpoint, duplicate id, NaN size…). */
   | 'INVALID_GRAPH';

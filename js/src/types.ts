@@ -55,7 +55,10 @@ export interface Warning {
 }
 
 export interface IngestReport {
-  /** The format read: the method's, or the one `ingest()` told. Absent from `flushPending()` and when `ingest()` could not tell. */
+  /**
+   * The format read: the method's, or the one `ingest()` told. Absent from `flushPending()`'s report and when
+   * `ingest()` could not tell.
+   */
   format?: 'otlp' | 'jaeger' | 'zipkin';
   spansRead: number;
   accepted: number;
