@@ -58,11 +58,31 @@ pub enum PaletteName {
 }
 
 /// A palette as written in config: a built-in name, or custom anchor colours from healthy to breaching.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum PaletteChoice {
     Named(PaletteName),
     Custom(Vec<String>),
+}
+
+/// By hand rather than `untagged`, so a wrong value says what a palette is instead of "did not match any variant".
+impl<'de> Deserialize<'de> for PaletteChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChoiceVisitor;
+        impl<'de> serde::de::Visitor<'de> for ChoiceVisitor {
+            type Value = PaletteChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a palette name (rag, viridis, cividis) or a list of anchor colours")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<PaletteChoice, E> {
+                PaletteName::deserialize(serde::de::value::StrDeserializer::<E>::new(name)).map(PaletteChoice::Named)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<PaletteChoice, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(PaletteChoice::Custom)
+            }
+        }
+        deserializer.deserialize_any(ChoiceVisitor)
+    }
 }
 
 impl Default for PaletteChoice {
@@ -234,6 +254,22 @@ mod tests {
             assert!(parse_hex(hex).is_ok(), "{hex}");
         }
         assert_eq!(Palette::named(PaletteName::Viridis).anchors.len(), VIRIDIS.len());
+    }
+
+    #[test]
+    fn palette_config_is_a_name_or_anchor_colours() {
+        let read = |json: &str| {
+            let value: serde_json::Value = serde_json::from_str(json).expect("test JSON");
+            serde_json::from_value::<PaletteChoice>(value).map_err(|e| e.to_string())
+        };
+        assert_eq!(read("\"viridis\""), Ok(PaletteChoice::Named(PaletteName::Viridis)));
+        assert_eq!(read(r##"["#fff","#000"]"##), Ok(PaletteChoice::Custom(vec!["#fff".into(), "#000".into()])));
+        assert_eq!(read("\"rainbow\""), Err("unknown variant `rainbow`, expected one of `rag`, `viridis`, `cividis`".into()));
+        assert_eq!(
+            read("3"),
+            Err("invalid type: integer `3`, expected a palette name (rag, viridis, cividis) or a list of anchor colours".into())
+        );
+        assert_eq!(read("[3]"), Err("invalid type: integer `3`, expected a string".into()));
     }
 
     #[test]

@@ -4,16 +4,46 @@
 //! the pairing TTL) goes through [`parse_duration_ms`], so `"300 ms"` means the same everywhere and `"fast"`,
 //! `"-5ms"` or `""` are rejected with the same typed error.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// A duration in config as JS passes it: text for [`parse_duration_ms`] (`"5m"`, `"300ms"`) or a number of
 /// milliseconds. Each field decides what it accepts beyond that (`window` also takes `"all"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DurationValue {
     Millis(f64),
     Text(String),
+}
+
+/// By hand rather than `untagged`, so a value of another type says what was expected instead of "did not match
+/// any variant".
+impl<'de> Deserialize<'de> for DurationValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DurationVisitor;
+        impl Visitor<'_> for DurationVisitor {
+            type Value = DurationValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration such as \"300ms\" or a number of milliseconds")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<DurationValue, E> {
+                Ok(DurationValue::Text(text.to_owned()))
+            }
+            fn visit_f64<E: de::Error>(self, ms: f64) -> Result<DurationValue, E> {
+                Ok(DurationValue::Millis(ms))
+            }
+            fn visit_u64<E: de::Error>(self, ms: u64) -> Result<DurationValue, E> {
+                Ok(DurationValue::Millis(ms as f64))
+            }
+            fn visit_i64<E: de::Error>(self, ms: i64) -> Result<DurationValue, E> {
+                Ok(DurationValue::Millis(ms as f64))
+            }
+        }
+        deserializer.deserialize_any(DurationVisitor)
+    }
 }
 
 /// Why a duration string was rejected. `Display` is written for the person who typed the annotation.
@@ -106,6 +136,21 @@ mod tests {
         assert!(matches!(parse_duration_ms("3 weeks"), Err(DurationError::UnknownUnit { .. })));
         assert!(matches!(parse_duration_ms("1.2.3ms"), Err(DurationError::NoNumber(_))));
         assert!(matches!(parse_duration_ms(&format!("{}h", "9".repeat(400))), Err(DurationError::NoNumber(_) | DurationError::TooLarge(_))));
+    }
+
+    #[test]
+    fn config_durations_are_text_or_milliseconds_and_nothing_else() {
+        let read = |json: &str| {
+            let value: serde_json::Value = serde_json::from_str(json).expect("test JSON");
+            serde_json::from_value::<DurationValue>(value).map_err(|e| e.to_string())
+        };
+        assert_eq!(read("\"300ms\""), Ok(DurationValue::Text("300ms".into())));
+        assert_eq!(read("1500"), Ok(DurationValue::Millis(1500.0)));
+        assert_eq!(read("-2.5"), Ok(DurationValue::Millis(-2.5)));
+        assert_eq!(
+            read("[1]"),
+            Err("invalid type: sequence, expected a duration such as \"300ms\" or a number of milliseconds".into())
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
 pub mod duration;
+pub mod spelling;
+pub mod options;
 pub mod catalog;
 pub mod telemetry;
 pub mod aggregate;

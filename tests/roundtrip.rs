@@ -2,7 +2,7 @@
 //! back to the same normalised spans; arbitrary and mutated input never panics.
 
 use latency_heatmap::aggregate::{AggregateConfig, AggregateWarning, LatencyState};
-use latency_heatmap::telemetry::{self, Format, Link, RejectReason, Span, SpanId, SpanKind, SpanSink, TraceId};
+use latency_heatmap::telemetry::{self, Format, RejectReason, Span, SpanId, SpanKind, SpanLink, SpanSink, TraceId};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -222,10 +222,10 @@ fn check(format: Format, got: &Span, e: &Expected) -> Result<(), TestCaseError> 
     prop_assert_eq!(got.attributes.peer_service(), e.peer.as_deref());
     prop_assert_eq!(got.attributes.http_status, e.http_status);
     prop_assert_eq!(got.is_error(), e.error || e.http_status.is_some_and(|s| s >= 500));
-    let links: Vec<Link> = got.links.clone();
+    let links: Vec<SpanLink> = got.links.clone();
     match (format, e.link) {
         (Format::Otlp, Some((t, s))) => {
-            prop_assert_eq!(links, vec![Link { trace_id: TraceId(t), span_id: SpanId(s) }])
+            prop_assert_eq!(links, vec![SpanLink { trace_id: TraceId(t), span_id: SpanId(s) }])
         }
         (Format::Jaeger, Some((_, s))) => prop_assert_eq!(links.iter().map(|l| l.span_id).collect::<Vec<_>>(), vec![SpanId(s)]),
         _ => prop_assert!(links.is_empty()),

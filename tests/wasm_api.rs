@@ -118,3 +118,194 @@ fn layout_graph_lays_out_and_rejects_bad_graphs_with_codes() {
     let error = wasm::layout_graph_js(config(r#"{"nodes":[{"id":"a"}]}"#), JsValue::UNDEFINED).unwrap_err();
     assert_eq!(code_of(&error), "INVALID_ARGUMENT");
 }
+
+/// A JS value built by `body` (the tests need getters, Proxies, cycles and detached buffers, which only JS makes).
+fn js(body: &str) -> JsValue {
+    js_sys::Function::new_no_args(body).call0(&JsValue::NULL).expect("test JS")
+}
+
+fn assert_error(result: Result<JsValue, JsValue>, code: &str, message: &str) {
+    let error = result.expect_err("an error");
+    assert!(error.is_instance_of::<js_sys::Error>(), "not an Error");
+    assert_eq!(get(&error, &["name"]).as_string().as_deref(), Some("LatencyHeatmapError"));
+    assert_eq!((code_of(&error).as_str(), message_of(&error).as_str()), (code, message));
+}
+
+/// The instance still does everything after a bad argument: ingests, snapshots and can be freed.
+fn still_usable(mut map: wasm::JsHeatMap) {
+    let report = map.ingest_otlp(JsValue::from_str(OTLP)).expect("ingest after a bad argument");
+    assert_eq!(get(&report, &["accepted"]).as_f64(), Some(608.0));
+    let snapshot = map.snapshot(JsValue::UNDEFINED).expect("snapshot after a bad argument");
+    assert_eq!(js_sys::Array::from(&get(&snapshot, &["nodes"])).length(), 11);
+    drop(map);
+}
+
+#[wasm_bindgen_test]
+fn config_errors_name_the_field_with_its_path_and_code() {
+    let new = |json: &str| wasm::JsHeatMap::new(config(json)).map(|_| JsValue::UNDEFINED);
+    assert_error(
+        new(r#"{"defaults":{"latencySlo":"fast"}}"#),
+        "INVALID_CONFIG",
+        r#"new HeatMap(config): config: defaults.latencySlo: "fast" has no number (expected e.g. 300ms, 1.5s, 250us)"#,
+    );
+    assert_error(
+        new(r#"{"window":"fast"}"#),
+        "INVALID_CONFIG",
+        r#"new HeatMap(config): config: window: "fast" has no number (expected e.g. 300ms, 1.5s, 250us)"#,
+    );
+    assert_error(
+        new(r#"{"palette":"rainbow"}"#),
+        "INVALID_ARGUMENT",
+        "new HeatMap(config): config: palette: unknown variant `rainbow`, expected one of `rag`, `viridis`, `cividis`",
+    );
+    assert_error(
+        new(r#"{"defaults":{"errorRate":"high"}}"#),
+        "INVALID_ARGUMENT",
+        r#"new HeatMap(config): config: defaults.errorRate: invalid type: string "high", expected f64"#,
+    );
+}
+
+#[wasm_bindgen_test]
+fn unknown_keys_are_warnings_in_every_snapshot_and_in_layouts() {
+    let mut map = wasm::JsHeatMap::new(config(r#"{"windw":"all","defaults":{"latencySLO":"1s"}}"#)).expect("heat map");
+    let warnings = |snapshot: &JsValue| {
+        js_sys::Array::from(&get(snapshot, &["warnings"]))
+            .iter()
+            .map(|w| (get(&w, &["code"]).as_string().unwrap_or_default(), get(&w, &["message"]).as_string().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    let unknown = |message: &str| ("config.unknown-key".to_owned(), message.to_owned());
+    let config_warnings = vec![
+        unknown(r#"config: unknown key "defaults.latencySLO" is ignored (did you mean "defaults.latencySlo"?)"#),
+        unknown(r#"config: unknown key "windw" is ignored (did you mean "window"?)"#),
+    ];
+    assert_eq!(warnings(&map.snapshot(JsValue::UNDEFINED).expect("snapshot")), config_warnings);
+    let snapshot = map.snapshot(config(r#"{"levle":"system"}"#)).expect("snapshot");
+    let mut expected = config_warnings.clone();
+    expected.push(unknown(r#"snapshot options: unknown key "levle" is ignored (did you mean "level"?)"#));
+    assert_eq!(warnings(&snapshot), expected);
+    assert_eq!(warnings(&map.snapshot(JsValue::UNDEFINED).expect("snapshot")), config_warnings);
+
+    let graph = config(r#"{"nodes":[{"id":"a","width":10,"height":10}]}"#);
+    let layout = wasm::layout_graph_js(graph, config(r#"{"direction":"LR","nodeSep":5}"#)).expect("layout");
+    assert_eq!(warnings(&layout), vec![unknown(r#"layout options: unknown key "nodeSep" is ignored (did you mean "nodesep"?)"#)]);
+    assert_eq!(js_sys::Array::from(&get(&layout, &["nodes"])).length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn undefined_fields_are_absent_everywhere() {
+    let mut map = wasm::JsHeatMap::new(js("return { window: undefined, ttl: undefined, palette: undefined }")).expect("top level");
+    map.ingest_otlp(JsValue::from_str(OTLP)).expect("ingest");
+    let snapshot = map.snapshot(js("return { level: undefined, layout: undefined }")).expect("snapshot options");
+    assert_eq!(get(&snapshot, &["level"]).as_string().as_deref(), Some("component"));
+    assert_eq!(get(&snapshot, &["window"]).as_f64(), Some(300_000.0));
+    assert!(get(&snapshot, &["layout"]).is_undefined());
+    let snapshot = map.snapshot(js("return { layout: { direction: undefined, nodeWidth: undefined } }")).expect("nested");
+    assert_eq!(js_sys::Array::from(&get(&snapshot, &["layout", "nodes"])).length(), 11);
+
+    let nested = js("return { defaults: { latencySlo: undefined, processingThreshold: '40ms' }, percentile: undefined }");
+    let mut map = wasm::JsHeatMap::new(nested).expect("nested undefined");
+    map.ingest_otlp(JsValue::from_str(OTLP)).expect("ingest");
+    let snapshot = map.snapshot(JsValue::UNDEFINED).expect("snapshot");
+    assert_eq!(js_sys::Array::from(&get(&snapshot, &["warnings"])).length(), 0);
+    assert!(wasm::JsHeatMap::new(js("return { defaults: undefined }")).is_ok());
+
+    let graph = config(r#"{"nodes":[{"id":"a","width":10,"height":10},{"id":"b","width":10,"height":10}],"edges":[{"from":"a","to":"b"}]}"#);
+    let layout = wasm::layout_graph_js(graph, js("return { direction: undefined, nodesep: undefined }")).expect("layout");
+    assert_eq!(js_sys::Array::from(&get(&layout, &["warnings"])).length(), 0);
+    let nodes = js_sys::Array::from(&get(&layout, &["nodes"]));
+    // Top to bottom, the default: b is below a.
+    assert!(get(&nodes.get(1), &["y"]).as_f64() > get(&nodes.get(0), &["y"]).as_f64());
+}
+
+#[wasm_bindgen_test]
+fn a_throwing_getter_is_an_invalid_argument_and_the_map_stays_usable() {
+    let getter = "return { get level() { throw new Error('boom') } }";
+    assert_error(
+        wasm::JsHeatMap::new(js(getter)).map(|_| JsValue::UNDEFINED),
+        "INVALID_ARGUMENT",
+        "new HeatMap(config): reading it threw Error: boom",
+    );
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
+    assert_error(map.snapshot(js(getter)), "INVALID_ARGUMENT", "snapshot(options): reading it threw Error: boom");
+    assert_error(map.ingest_otlp(js(getter)), "INVALID_ARGUMENT", "ingestOtlp(payload): reading it threw Error: boom");
+    assert_error(
+        wasm::layout_graph_js(config(r#"{"nodes":[]}"#), js(getter)),
+        "INVALID_ARGUMENT",
+        "layoutGraph(graph, options): reading it threw Error: boom",
+    );
+    still_usable(map);
+}
+
+#[wasm_bindgen_test]
+fn a_hostile_proxy_is_an_invalid_argument_and_the_map_stays_usable() {
+    let proxy = "const trap = () => { throw new RangeError('trapped') };
+                 return new Proxy({}, { get: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, getPrototypeOf: trap })";
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
+    assert_error(map.snapshot(js(proxy)), "INVALID_ARGUMENT", "snapshot(options): reading it threw RangeError: trapped");
+    assert_error(map.ingest_jaeger(js(proxy)), "INVALID_ARGUMENT", "ingestJaeger(payload): reading it threw RangeError: trapped");
+    assert_error(map.set_catalog(js(proxy)), "INVALID_ARGUMENT", "setCatalog(entities): reading it threw RangeError: trapped");
+    assert_error(map.ingest_any(js(proxy)), "INVALID_ARGUMENT", "ingest(payload): reading it threw RangeError: trapped");
+    assert_error(
+        wasm::JsHeatMap::new(js(proxy)).map(|_| JsValue::UNDEFINED),
+        "INVALID_ARGUMENT",
+        "new HeatMap(config): reading it threw RangeError: trapped",
+    );
+    still_usable(map);
+}
+
+#[wasm_bindgen_test]
+fn a_detached_buffer_is_an_invalid_argument_and_the_map_stays_usable() {
+    // Transferring a buffer (to a worker, here to a clone) detaches it; `ArrayBuffer.prototype.transfer` needs Node 21.
+    let transferred = "const bytes = new TextEncoder().encode('[]'); structuredClone(bytes.buffer, { transfer: [bytes.buffer] });";
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
+    for (payload, what) in [("return bytes.buffer", "the ArrayBuffer"), ("return bytes", "a view of it")] {
+        let error = map.ingest_zipkin(js(&format!("{transferred} {payload}"))).expect_err(what);
+        assert_eq!(code_of(&error), "INVALID_ARGUMENT", "{what}");
+        let message = message_of(&error);
+        assert!(message.starts_with("ingestZipkin(payload): reading it threw TypeError: "), "{what}: {message}");
+    }
+    // An empty view of a live buffer is an empty document, not an unreadable argument.
+    let report = map.ingest_zipkin(js_sys::Uint8Array::new_with_length(0).into()).expect("empty bytes");
+    assert_eq!(get(&report, &["spansRead"]).as_f64(), Some(0.0));
+    still_usable(map);
+}
+
+#[wasm_bindgen_test]
+fn a_cyclic_object_is_an_invalid_argument_and_the_map_stays_usable() {
+    let cyclic = "const o = { resourceSpans: [] }; o.self = o; return o";
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
+    for result in [map.ingest_otlp(js(cyclic)), map.snapshot(js(cyclic)), map.set_catalog(js(cyclic))] {
+        let error = result.expect_err("cycle");
+        assert_eq!(code_of(&error), "INVALID_ARGUMENT");
+        assert!(message_of(&error).contains("reading it threw TypeError: "), "{}", message_of(&error));
+    }
+    assert!(wasm::JsHeatMap::new(js(cyclic)).is_err());
+    still_usable(map);
+}
+
+#[wasm_bindgen_test]
+fn each_ingest_method_names_the_right_one_and_ingest_tells_the_format() {
+    let mut map = wasm::JsHeatMap::new(config(r#"{"window":"all"}"#)).expect("heat map");
+    let report = map.ingest_jaeger(JsValue::from_str(OTLP)).expect("report");
+    assert_eq!(get(&report, &["error"]).as_string().as_deref(), Some("this looks like OTLP (resourceSpans); use ingestOtlp"));
+    assert_eq!(get(&report, &["spansRead"]).as_f64(), Some(0.0));
+    let report = map.ingest_zipkin(JsValue::from_str(JAEGER)).expect("report");
+    assert_eq!(get(&report, &["error"]).as_string().as_deref(), Some("this looks like Jaeger (data); use ingestJaeger"));
+    let report = map.ingest_otlp(JsValue::from_str(ZIPKIN)).expect("report");
+    assert_eq!(get(&report, &["error"]).as_string().as_deref(), Some("this looks like Zipkin (an array of spans); use ingestZipkin"));
+
+    for (document, format) in [(OTLP, "otlp"), (JAEGER, "jaeger"), (ZIPKIN, "zipkin")] {
+        let mut map = wasm::JsHeatMap::new(config(r#"{"window":"all"}"#)).expect("heat map");
+        let report = map.ingest_any(js_sys::Uint8Array::from(document.as_bytes()).into()).expect("report");
+        assert_eq!(get(&report, &["format"]).as_string().as_deref(), Some(format));
+        assert_eq!(get(&report, &["accepted"]).as_f64(), Some(608.0), "{format}");
+        assert!(get(&report, &["error"]).is_undefined(), "{format}");
+    }
+    let report = map.ingest_any(config(r#"{"traces":[]}"#)).expect("report");
+    assert!(get(&report, &["format"]).is_undefined());
+    assert!(get(&report, &["error"]).as_string().is_some_and(|e| e.starts_with("not a trace document this package reads")));
+}
+
+const JAEGER: &str = include_str!("fixtures/otel-sdk/jaeger.json");
+const ZIPKIN: &str = include_str!("fixtures/otel-sdk/zipkin.json");

@@ -10,9 +10,9 @@ import type {
   HeatMapConfig,
   IngestReport,
   JsonPayload,
-  Layout,
   LayoutGraph,
   LayoutOptions,
+  LayoutResult,
   Snapshot,
   SnapshotOptions,
 } from './types';
@@ -31,10 +31,13 @@ export function parseDuration(text: string): number {
   return wasm.parseDuration(text);
 }
 
-/** Layered layout (in Rust): positions, edge routes and group boxes. Throws `INVALID_GRAPH` for bad graphs. */
-export function layoutGraph(graph: LayoutGraph, options?: LayoutOptions): Layout {
+/**
+ * Layered layout (in Rust): positions, edge routes and group boxes. Throws `INVALID_GRAPH` for bad graphs; option
+ * keys it does not know come back in `warnings` (`config.unknown-key`).
+ */
+export function layoutGraph(graph: LayoutGraph, options?: LayoutOptions): LayoutResult {
   requireInit('layoutGraph');
-  return wasm.layoutGraph(graph, options) as Layout;
+  return wasm.layoutGraph(graph, options) as LayoutResult;
 }
 
 /**
@@ -44,7 +47,10 @@ export function layoutGraph(graph: LayoutGraph, options?: LayoutOptions): Layout
 export class HeatMap {
   #inner: wasm.HeatMap | undefined;
 
-  /** Throws `INVALID_CONFIG` (or `INVALID_ARGUMENT` for a wrong type) naming the bad field. */
+  /**
+   * Throws `INVALID_CONFIG` (or `INVALID_ARGUMENT` for a wrong type) naming the bad field with its path. Unknown
+   * keys are not errors: they show in every snapshot's `warnings` as `config.unknown-key`.
+   */
   constructor(config?: HeatMapConfig) {
     requireInit('new HeatMap');
     this.#inner = new wasm.HeatMap(config);
@@ -68,6 +74,14 @@ export class HeatMap {
   /** Zipkin v2 JSON (an array of spans, or of traces). */
   ingestZipkin(payload: JsonPayload): IngestReport {
     return this.#use('ingestZipkin').ingestZipkin(payload) as IngestReport;
+  }
+
+  /**
+   * Any of the three, told by the document's first keys (`resourceSpans`/`batches`, `data`, an array of spans);
+   * the report's `format` says which was read, and `error` says so when none could be told.
+   */
+  ingest(payload: JsonPayload): IngestReport {
+    return this.#use('ingest').ingest(payload) as IngestReport;
   }
 
   /**

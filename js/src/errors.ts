@@ -7,11 +7,18 @@ export type LatencyHeatmapErrorCode =
   | 'NOT_INITIALIZED'
   /** An object was used after `free()`. */
   | 'FREED'
-  /** An argument had the wrong type or shape; the message names the argument and what was expected. */
+  /**
+   * An argument had the wrong type or shape (a config value of the wrong JSON type included, named with its path:
+   * `ewmaHalfLife: invalid type: sequence, …`), or reading it threw: a throwing getter or Proxy trap, a cyclic
+   * object, a detached `ArrayBuffer` (`reading it threw TypeError: …`). The `HeatMap` stays usable either way.
+   */
   | 'INVALID_ARGUMENT'
   /** A duration string such as `"fast"` or `"-5ms"` could not be read. */
   | 'INVALID_DURATION'
-  /** The `HeatMap` config has a bad value; the message names the field. */
+  /**
+   * The `HeatMap` config has a value of the right type that cannot be used; the message names the field with its
+   * path (`defaults.latencySlo: …`).
+   */
   | 'INVALID_CONFIG'
   /** `layoutGraph` was given a graph it cannot lay out (unknown edge endpoint, duplicate id, NaN size…). */
   | 'INVALID_GRAPH';

@@ -10,7 +10,11 @@ export type Percentile = 'p50' | 'p90' | 'p95' | 'p99';
 export type Tolerance = 'conservative' | 'moderate' | 'aggressive';
 export type PaletteName = 'rag' | 'viridis' | 'cividis';
 
-/** `new HeatMap(config)`; also the `latencyHeatmap:` app-config section. Every field is optional. */
+/**
+ * `new HeatMap(config)`; also the `latencyHeatmap:` app-config section. Every field is optional, and a field that
+ * is `undefined` (what `config.getOptionalString()` returns for an unset key) is absent, at every depth. Unknown
+ * keys are ignored with a `config.unknown-key` warning in every snapshot, naming the nearest known key.
+ */
 export interface HeatMapConfig {
   /** Sliding window for quantiles and rates, in event time (default `"5m"`); `"all"` keeps everything. */
   window?: Duration | 'all';
@@ -51,7 +55,11 @@ export interface Warning {
 }
 
 export interface IngestReport {
-  format: 'otlp' | 'jaeger' | 'zipkin' | null;
+  /**
+   * The format read: the method's, or the one `ingest()` told. Absent from `flushPending()`'s report and when
+   * `ingest()` could not tell.
+   */
+  format?: 'otlp' | 'jaeger' | 'zipkin';
   spansRead: number;
   accepted: number;
   rejected: number;
@@ -62,7 +70,11 @@ export interface IngestReport {
   pending: number;
   expired: number;
   dropped: number;
-  /** Set when the document itself is broken; everything read before the break is kept. */
+  /**
+   * Set when the document itself is broken (everything read before the break is kept), when it is plainly another
+   * format (`this looks like OTLP (resourceSpans); use ingestOtlp`: nothing is read), or when `ingest()` could not
+   * tell its format.
+   */
   error?: string;
 }
 
@@ -284,6 +296,7 @@ export interface Snapshot {
   layout?: Layout;
 }
 
+/** `snapshot(options)`: `undefined` fields are absent; unknown keys warn (`config.unknown-key`) in that snapshot. */
 export interface SnapshotOptions {
   /** Lay the nodes out in Rust and return positions and routes. */
   layout?: LayoutOptions & { nodeWidth?: number; nodeHeight?: number };
@@ -301,6 +314,7 @@ export interface LayoutGraph {
   groups?: { id: string; parent?: string; label?: string }[];
 }
 
+/** `layoutGraph(graph, options)`: `undefined` fields are absent; unknown keys warn in the result's `warnings`. */
 export interface LayoutOptions {
   direction?: 'TB' | 'BT' | 'LR' | 'RL';
   nodesep?: number;
@@ -324,4 +338,9 @@ export interface Layout {
   edges: { from: string; to: string; points: Point[]; reversed: boolean }[];
   groups: { id: string; x: number; y: number; width: number; height: number }[];
   stats: { crossings: number; layers: number; dummies: number; ms: number };
+}
+
+/** What `layoutGraph` returns: the layout, and warnings about its options (`config.unknown-key`). */
+export interface LayoutResult extends Layout {
+  warnings: Warning[];
 }

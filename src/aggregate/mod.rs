@@ -118,6 +118,15 @@ impl LatencyState {
         self.batch(Some(format), |sink| telemetry::read(format, bytes, sink).err().map(|e| e.to_string()))
     }
 
+    /// Reads a document whose format is told by its shape ([`telemetry::detect`]); the report says which format
+    /// it read, or why it could not tell.
+    pub fn ingest_detected(&mut self, bytes: &[u8]) -> IngestReport {
+        match telemetry::detect(bytes) {
+            Some(detected) => self.ingest(detected.format, bytes),
+            None => self.batch(None, |_| Some(telemetry::IngestError::UnknownFormat.to_string())),
+        }
+    }
+
     /// Records spans handed over directly (tests, benchmarks, other readers), as one batch.
     pub fn ingest_spans(&mut self, spans: impl IntoIterator<Item = Span>) -> IngestReport {
         self.batch(None, |sink| {

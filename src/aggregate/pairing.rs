@@ -327,7 +327,7 @@ mod tests {
     use super::*;
     use crate::aggregate::stats::StatsSettings;
     use crate::aggregate::trace::tests::span;
-    use crate::telemetry::{AttributeNames, Link, SpanId, SpanKind::*, TraceId};
+    use crate::telemetry::{AttributeNames, SpanLink, SpanId, SpanKind::*, TraceId};
 
     const TTL_NS: u64 = 30_000_000_000;
 
@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn consumers_pair_with_linked_producers_whichever_comes_first() {
         let mut run = Run::new(100);
-        let link = |trace: u128, span: u64| Link { trace_id: TraceId(trace), span_id: SpanId(span) };
+        let link = |trace: u128, span: u64| SpanLink { trace_id: TraceId(trace), span_id: SpanId(span) };
         // Producer first: it waits in the call store, the consumer's link finds it.
         run.batch(vec![in_trace(1, span(10, None, "shop", Producer, 0, 5))]);
         let mut consumer = in_trace(2, span(20, None, "mailer", Consumer, 40, 70));

@@ -6,8 +6,9 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::tolerance::Tolerance;
-use crate::catalog::{parse_threshold_ms, Percentile};
+use crate::catalog::{parse_threshold_ms, AnnotationError, Percentile};
 use crate::duration::DurationValue;
+use crate::options::KeySet;
 
 /// ```json
 /// { "defaults": { "latencySlo": "500ms", "processingThreshold": 100, "errorRate": 0.01 },
@@ -24,6 +25,13 @@ pub struct EvaluateConfig {
     pub enforce_defaults: bool,
 }
 
+impl EvaluateConfig {
+    /// The keys this section reads, `defaults` with its own.
+    pub fn keys() -> KeySet {
+        KeySet::of::<EvaluateConfig>().nest("defaults", KeySet::of::<Defaults>())
+    }
+}
+
 /// Organisation-wide thresholds; durations in milliseconds once read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -37,16 +45,20 @@ pub struct Defaults {
     pub error_rate: Option<f64>,
 }
 
-/// `"300ms"`, `"1.5s"` or a plain number of milliseconds; must be greater than zero.
+/// `"300ms"`, `"1.5s"` or a plain number of milliseconds; must be greater than zero. Messages are worded as the
+/// aggregate section's (`window`), so every config error reads the same.
 fn duration_ms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
     let value = Option::<DurationValue>::deserialize(deserializer)?;
     match value {
         None => Ok(None),
         Some(DurationValue::Millis(ms)) if ms.is_finite() && ms > 0.0 => Ok(Some(ms)),
-        Some(DurationValue::Millis(ms)) => Err(serde::de::Error::custom(format!("{ms} ms is not a usable threshold"))),
-        Some(DurationValue::Text(text)) => {
-            parse_threshold_ms(&text).map(Some).map_err(|e| serde::de::Error::custom(format!("{text:?}: {e}")))
+        Some(DurationValue::Millis(ms)) => {
+            Err(serde::de::Error::custom(format!("{ms} is not a positive finite number of milliseconds")))
         }
+        Some(DurationValue::Text(text)) => parse_threshold_ms(&text).map(Some).map_err(|error| match error {
+            AnnotationError::Duration(duration) => serde::de::Error::custom(duration),
+            other => serde::de::Error::custom(format!("{text:?}: {other}")),
+        }),
     }
 }
 

@@ -23,6 +23,7 @@ use crate::catalog::{Catalog, Level};
 use crate::color::{ColorError, Palette};
 use crate::evaluate::{BreachLog, EvaluateConfig};
 use crate::layout::LayoutError;
+use crate::options::{OptionError, UnknownKey};
 use crate::telemetry::Format;
 use graph_layout::lay_out;
 use judgement::Findings;
@@ -32,6 +33,8 @@ pub use snapshot::{CatalogReport, HeatEdge, HeatEntryPoint, HeatNode, Judgement,
 
 #[derive(Debug, Error)]
 pub enum HeatMapError {
+    #[error("config: {0}")]
+    Options(#[from] OptionError),
     #[error("config: {0}")]
     Aggregate(#[from] ConfigError),
     #[error("config: palette: {0}")]
@@ -45,6 +48,8 @@ pub struct HeatMap {
     palette: Palette,
     catalog: Catalog,
     catalog_warnings: Vec<Warning>,
+    /// Unknown config keys, shown in every snapshot.
+    config_warnings: Vec<Warning>,
     state: LatencyState,
     /// When each alert began, carried from one snapshot to the next.
     breaches: BreachLog,
@@ -58,6 +63,7 @@ impl HeatMap {
             evaluate: config.evaluate,
             catalog: Catalog::default(),
             catalog_warnings: Vec::new(),
+            config_warnings: config.unknown_keys.iter().map(|key| unknown_key_warning("config", key)).collect(),
             breaches: BreachLog::default(),
         })
     }
@@ -75,6 +81,11 @@ impl HeatMap {
     /// Reads one telemetry document and adds it to the latency state kept across calls.
     pub fn ingest(&mut self, format: Format, bytes: &[u8]) -> IngestReport {
         self.state.ingest(format, bytes)
+    }
+
+    /// Reads one telemetry document whose format is told by its shape (`ingest(payload)` in JS).
+    pub fn ingest_detected(&mut self, bytes: &[u8]) -> IngestReport {
+        self.state.ingest_detected(bytes)
     }
 
     /// Treats every span still waiting for its partner as if its TTL had passed: the end of a recorded replay.
@@ -98,6 +109,8 @@ impl HeatMap {
         findings.warnings.extend(
             latency.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }),
         );
+        findings.warnings.extend(self.config_warnings.iter().cloned());
+        findings.warnings.extend(options.unknown_keys.iter().map(|key| unknown_key_warning("snapshot options", key)));
         let drift = self.drift(&latency);
         let (nodes, edges) = match options.level {
             Level::Component => self.component_view(&mut findings),
@@ -129,4 +142,9 @@ impl HeatMap {
             layout,
         })
     }
+}
+
+/// `config.unknown-key`, naming which object had the key.
+fn unknown_key_warning(object: &str, key: &UnknownKey) -> Warning {
+    Warning { code: key.code().to_owned(), message: format!("{object}: {key}") }
 }

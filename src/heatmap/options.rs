@@ -1,7 +1,7 @@
 //! What a `HeatMap` is built with (`new HeatMap(config)`, the `latencyHeatmap:` app-config section) and what one
 //! `snapshot(options)` asks for: their serde shapes and defaults.
 //!
-//! Owns those shapes only. Validating the sections is each owner's (`aggregate`, `evaluate`, `color`); what the
+//! Owns those shapes and reading them from JSON (errors with their path, unknown keys kept for warnings). Validating the sections is each owner's (`aggregate`, `evaluate`, `color`); what the
 //! options make the pipeline do is `heatmap/mod.rs`'s.
 
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use crate::catalog::Level;
 use crate::color::PaletteChoice;
 use crate::evaluate::EvaluateConfig;
 use crate::layout::LayoutOptions;
+use crate::options::{self, KeySet, OptionError, UnknownKey};
 
 /// `new HeatMap(config)`: one flat object, as in the `latencyHeatmap:` app-config section.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -22,6 +23,31 @@ pub struct HeatMapConfig {
     pub evaluate: EvaluateConfig,
     #[serde(default)]
     pub palette: PaletteChoice,
+    /// Keys [`HeatMapConfig::from_json`] did not know; shown in every snapshot's warnings.
+    #[serde(skip)]
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+/// The `palette` key alone, read as its own section of the config object.
+#[derive(Deserialize)]
+struct PaletteSection {
+    #[serde(default)]
+    palette: PaletteChoice,
+}
+
+impl HeatMapConfig {
+    /// Reads a config object section by section (so errors keep their path, which `flatten` loses): bad values
+    /// name their field (`defaults.latencySlo: …`), unknown keys are kept as warnings.
+    pub fn from_json(json: &[u8]) -> Result<HeatMapConfig, OptionError> {
+        let value = options::object(json)?;
+        let keys = KeySet::of::<AggregateConfig>().and(EvaluateConfig::keys()).and(KeySet::of::<PaletteSection>());
+        Ok(HeatMapConfig {
+            aggregate: options::section(&value)?,
+            evaluate: options::section(&value)?,
+            palette: options::section::<PaletteSection>(&value)?.palette,
+            unknown_keys: keys.unknown(&value),
+        })
+    }
 }
 
 /// `snapshot(options)`.
@@ -32,6 +58,30 @@ pub struct SnapshotOptions {
     pub layout: Option<SnapshotLayout>,
     /// `component` (default: one node per service), `system` or `domain` (services merged into their group).
     pub level: Level,
+    /// Keys [`SnapshotOptions::from_json`] did not know; shown in this snapshot's warnings.
+    #[serde(skip)]
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+impl SnapshotOptions {
+    /// Reads `snapshot(options)`: errors name their path, unknown keys are kept as warnings.
+    pub fn from_json(json: &[u8]) -> Result<SnapshotOptions, OptionError> {
+        // `layout` flattens the layout options beside the box size, so its keys are both sets.
+        let layout = KeySet::of::<LayoutOptions>().and(KeySet::of::<NodeSize>());
+        let (mut options, unknown_keys) =
+            options::read::<SnapshotOptions>(json, &KeySet::of::<SnapshotOptions>().nest("layout", layout))?;
+        options.unknown_keys = unknown_keys;
+        Ok(options)
+    }
+}
+
+/// The box size keys of `snapshot({ layout })`, for [`SnapshotOptions::from_json`]'s key check.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct NodeSize {
+    node_width: f64,
+    node_height: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -108,7 +108,7 @@ impl SpanAttributes {
         self.names.get_or_insert_with(Box::default)
     }
 
-    /// Applies one attribute or tag (`service.name` and `span.kind` are the caller's: see [`Targets`]).
+    /// Applies one attribute or tag (`service.name` and `span.kind` are the caller's: see [`AttributeSinks`]).
     fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>) {
         match attribute {
             Attribute::PeerService => self.names_mut().peer_service = keep(value),
@@ -156,7 +156,7 @@ pub(crate) fn kind_from_name(name: &[u8]) -> SpanKind {
 }
 
 /// Where a list of attributes or tags goes: the span's attributes, and the two keys its reader handles itself.
-pub(crate) struct Targets<'t> {
+pub(crate) struct AttributeSinks<'t> {
     pub attributes: &'t mut SpanAttributes,
     /// Receives a `span.kind` tag (Jaeger, OpenTracing).
     pub kind: Option<&'t mut SpanKind>,
@@ -164,7 +164,7 @@ pub(crate) struct Targets<'t> {
     pub service: Option<&'t mut Option<String>>,
 }
 
-impl Targets<'_> {
+impl AttributeSinks<'_> {
     fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>) {
         match attribute {
             Attribute::ServiceName => {

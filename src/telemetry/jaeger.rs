@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use foldhash::HashMap;
 
-use super::attributes::{read_service_name_object, Targets};
+use super::attributes::{read_service_name_object, AttributeSinks};
 use super::json::{self, Kind, Reader};
 use super::scalar::{self, Scalar};
 use super::{
-    read_time, unknown_service, Link, RejectReason, ServiceNames, Span, SpanFields, SpanKind, SpanSink, MAX_LINKS_PER_SPAN,
+    read_time, unknown_service, RejectReason, ServiceNames, Span, SpanFields, SpanKind, SpanLink, SpanSink, MAX_LINKS_PER_SPAN,
 };
 
 const FIELD_NAMES: [&str; 4] = ["traceID", "spanID", "startTime", "duration"];
@@ -194,7 +194,7 @@ fn read_span<'a>(json: &mut Reader<'a>, names: &mut ServiceNames) -> json::Resul
             b"references" => references.read(json).map(Ok)?,
             b"startTime" => read_time("startTime", &Scalar::read(json)?, 1000).map(|v| fields.start_ns = Some(v)),
             b"duration" => read_time("duration", &Scalar::read(json)?, 1000).map(|v| duration_ns = Some(v)),
-            b"tags" => Targets { attributes: &mut fields.attributes, kind: Some(&mut kind), service: None }.read(json).map(Ok)?,
+            b"tags" => AttributeSinks { attributes: &mut fields.attributes, kind: Some(&mut kind), service: None }.read(json).map(Ok)?,
             b"processID" => {
                 process_id = match Scalar::read(json)? {
                     Scalar::Str(id) => Some(id.into_str()),
@@ -228,7 +228,7 @@ fn read_span<'a>(json: &mut Reader<'a>, names: &mut ServiceNames) -> json::Resul
 struct References {
     parent: Option<super::SpanId>,
     follows: Option<(super::TraceId, super::SpanId)>,
-    links: Vec<Link>,
+    links: Vec<SpanLink>,
 }
 
 impl References {
@@ -243,7 +243,7 @@ impl References {
             } else if !child_of {
                 self.follows.get_or_insert((trace_id, span_id));
                 if self.links.len() < MAX_LINKS_PER_SPAN {
-                    self.links.push(Link { trace_id, span_id });
+                    self.links.push(SpanLink { trace_id, span_id });
                 }
             }
         }

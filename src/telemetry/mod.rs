@@ -6,6 +6,7 @@
 //! never costs its batch. Knows nothing of pairing, statistics, the catalog or wasm.
 
 mod attributes;
+mod detect;
 pub mod jaeger;
 mod json;
 pub mod otlp;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use thiserror::Error;
 
 pub use attributes::{AttributeNames, SpanAttributes};
+pub use detect::{detect, Detected};
 
 /// The input formats we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,6 +28,17 @@ pub enum Format {
     Otlp,
     Jaeger,
     Zipkin,
+}
+
+impl Format {
+    /// The `HeatMap` method that reads this format, for messages that tell a caller which one to use.
+    pub fn ingest_method(self) -> &'static str {
+        match self {
+            Format::Otlp => "ingestOtlp",
+            Format::Jaeger => "ingestJaeger",
+            Format::Zipkin => "ingestZipkin",
+        }
+    }
 }
 
 impl fmt::Display for Format {
@@ -75,7 +88,7 @@ pub enum SpanKind {
 /// A span link (OTLP `links[]`, Jaeger `FOLLOWS_FROM` references to other traces): how batch consumers name the
 /// producers whose messages they handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Link {
+pub struct SpanLink {
     pub trace_id: TraceId,
     pub span_id: SpanId,
 }
@@ -87,7 +100,7 @@ pub struct Span {
     pub trace_id: TraceId,
     pub span_id: SpanId,
     pub parent_id: Option<SpanId>,
-    pub links: Vec<Link>,
+    pub links: Vec<SpanLink>,
     /// Shared between the spans of one resource/process, so a batch does not allocate the name per span.
     pub service: Arc<str>,
     pub kind: SpanKind,
@@ -142,6 +155,11 @@ pub enum IngestError {
     Truncated { format: Format, line: usize, column: usize },
     #[error("{format} input does not have the expected shape (line {line}, column {column}): {message}")]
     Shape { format: Format, line: usize, column: usize, message: String },
+    /// The document is plainly another format: nothing is read (it would read as zero spans and say nothing).
+    #[error("this looks like {} ({}); use {}", .found.format, .found.evidence, .found.format.ingest_method())]
+    WrongFormat { asked: Format, found: Detected },
+    #[error("not a trace document this package reads: expected OTLP (resourceSpans, batches), Jaeger (data, or traces) or Zipkin (an array of spans)")]
+    UnknownFormat,
 }
 
 impl IngestError {
@@ -160,11 +178,15 @@ impl IngestError {
 
 /// Reads one document of `format` from `bytes`, handing every span to `sink`.
 ///
+/// A document whose start shows it is another format is not read: [`IngestError::WrongFormat`] says which.
 /// Nesting deeper than [`json::MAX_DEPTH`] (128) is an error, never a stack overflow.
 ///
 /// Several documents one after another (JSON Lines, as the Collector's file exporter writes one request per
 /// line) are read in turn. Errors name the line and column in the whole input.
 pub fn read(format: Format, bytes: &[u8], sink: &mut dyn SpanSink) -> Result<(), IngestError> {
+    if let Some(found) = detect(bytes).filter(|found| found.format != format) {
+        return Err(IngestError::WrongFormat { asked: format, found });
+    }
     let mut json = json::Reader::new(bytes);
     loop {
         let read = match format {
@@ -184,7 +206,7 @@ pub(crate) struct SpanFields {
     pub trace_id: Option<TraceId>,
     pub span_id: Option<SpanId>,
     pub parent_id: Option<SpanId>,
-    pub links: Vec<Link>,
+    pub links: Vec<SpanLink>,
     pub kind: SpanKind,
     pub start_ns: Option<u64>,
     pub end_ns: Option<u64>,

@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
-use super::attributes::{kind_from_name, Targets};
+use super::attributes::{kind_from_name, AttributeSinks};
 use super::json::{self, Kind, Reader};
 use super::scalar::{self, Scalar};
-use super::{read_time, unknown_service, Link, RejectReason, Span, SpanFields, SpanKind, SpanSink, MAX_LINKS_PER_SPAN};
+use super::{read_time, unknown_service, RejectReason, Span, SpanFields, SpanKind, SpanLink, SpanSink, MAX_LINKS_PER_SPAN};
 
 /// Reads one document.
 pub(crate) fn read(json: &mut Reader<'_>, sink: &mut dyn SpanSink) -> json::Result<()> {
@@ -125,7 +125,7 @@ fn read_resource(json: &mut Reader<'_>) -> json::Result<Option<String>> {
         let mut ignored = super::SpanAttributes::default();
         while let Some(key) = json.next_key()? {
             match &*key {
-                b"attributes" => Targets { attributes: &mut ignored, kind: None, service: Some(&mut name) }.read(json)?,
+                b"attributes" => AttributeSinks { attributes: &mut ignored, kind: None, service: Some(&mut name) }.read(json)?,
                 _ => json.skip()?,
             }
         }
@@ -220,7 +220,7 @@ fn read_span(json: &mut Reader<'_>) -> json::Result<Result<SpanFields, RejectRea
             }
             b"endTimeUnixNano" => read_time("endTimeUnixNano", &Scalar::read(json)?, 1).map(|v| fields.end_ns = Some(v)),
             b"attributes" => {
-                Targets { attributes: &mut fields.attributes, kind: None, service: None }.read(json)?;
+                AttributeSinks { attributes: &mut fields.attributes, kind: None, service: None }.read(json)?;
                 Ok(())
             }
             b"status" => {
@@ -254,7 +254,7 @@ fn read_status_is_error(json: &mut Reader<'_>) -> json::Result<bool> {
 
 /// `links[]`; links with bad ids are skipped (a link is a hint, not the span), and at most
 /// [`MAX_LINKS_PER_SPAN`] are kept.
-fn read_links(json: &mut Reader<'_>, links: &mut Vec<Link>) -> json::Result<()> {
+fn read_links(json: &mut Reader<'_>, links: &mut Vec<SpanLink>) -> json::Result<()> {
     if json.array_or_skip()? {
         while json.next_element()? {
             if let Some(link) = read_link(json)? {
@@ -267,7 +267,7 @@ fn read_links(json: &mut Reader<'_>, links: &mut Vec<Link>) -> json::Result<()> 
     Ok(())
 }
 
-fn read_link(json: &mut Reader<'_>) -> json::Result<Option<Link>> {
+fn read_link(json: &mut Reader<'_>) -> json::Result<Option<SpanLink>> {
     let (mut trace, mut span) = (None, None);
     if json.object_or_skip()? {
         while let Some(key) = json.next_key()? {
@@ -278,5 +278,5 @@ fn read_link(json: &mut Reader<'_>) -> json::Result<Option<Link>> {
             }
         }
     }
-    Ok(trace.zip(span).map(|(trace_id, span_id)| Link { trace_id, span_id }))
+    Ok(trace.zip(span).map(|(trace_id, span_id)| SpanLink { trace_id, span_id }))
 }

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::attributes::{kind_from_name, read_service_name_object, Targets};
+use super::attributes::{kind_from_name, read_service_name_object, AttributeSinks};
 use super::json::{self, Kind, Reader};
 use super::scalar::Scalar;
 use super::{read_time, unknown_service, RejectReason, ServiceNames, SpanFields, SpanId, SpanKind, SpanSink};
@@ -101,7 +101,7 @@ fn read_span(json: &mut Reader<'_>, names: &mut ServiceNames) -> json::Result<Re
                 remote = read_service_name_object(json)?;
                 Ok(())
             }
-            b"tags" => Targets { attributes: &mut fields.attributes, kind: None, service: None }.read(json).map(Ok)?,
+            b"tags" => AttributeSinks { attributes: &mut fields.attributes, kind: None, service: None }.read(json).map(Ok)?,
             b"shared" => {
                 shared = Scalar::read(json)?.truthy();
                 Ok(())

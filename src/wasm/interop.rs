@@ -1,24 +1,53 @@
 //! Conversion between JavaScript values and the core's Rust types, and nothing else.
 //!
-//! Every value that crosses the boundary goes through here: payloads (string, `Uint8Array` or parsed object) become
-//! bytes for the streaming readers, serde types become plain JS objects, and every failure becomes a JS `Error`
-//! whose `code` property a caller can switch on. The core never sees a `JsValue`.
+//! Every value that crosses the boundary goes through here: payloads (string, `Uint8Array`, `ArrayBuffer` or
+//! parsed object) become bytes for the streaming readers, option objects become JSON for [`crate::options`], serde
+//! types become plain JS objects, and every failure becomes a JS `Error` whose `code` property a caller can switch
+//! on. The core never sees a `JsValue`.
+//!
+//! Reading an argument runs the caller's code (getters, Proxy traps, `toJSON`) and can meet a detached buffer. A JS
+//! exception that unwound through the module would skip the release of the `HeatMap`'s borrow and poison it for
+//! good ("recursive use of an object", even in `free()`), so every JS call made on an argument is one that returns
+//! the exception as a value (`catch` imports, js-sys's `Result` APIs), and it becomes `INVALID_ARGUMENT`.
 
-use js_sys::{Reflect, Uint8Array, JSON};
-use serde::{de::DeserializeOwned, Serialize};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::duration::DurationError;
 use crate::heatmap::HeatMapError;
 use crate::layout::LayoutError;
+use crate::options::OptionError;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `value instanceof ArrayBuffer`, as a call: a Proxy's throwing `getPrototypeOf` trap comes back as an error.
+    #[wasm_bindgen(catch, js_namespace = ["ArrayBuffer", "prototype"], js_name = isPrototypeOf)]
+    fn is_array_buffer(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `value instanceof Uint8Array`, likewise.
+    #[wasm_bindgen(catch, js_namespace = ["Uint8Array", "prototype"], js_name = isPrototypeOf)]
+    fn is_uint8_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// What js-sys's `Uint8Array::to_vec` does, except that a detached buffer's `TypeError` is returned.
+    #[wasm_bindgen(catch, js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_bytes(target: &mut [u8], source: &Uint8Array) -> Result<(), JsValue>;
+}
 
 /// A failure at the boundary, with the stable `code` that the JS `Error` carries.
 #[derive(Debug, thiserror::Error)]
 pub enum BindingError {
     #[error("{what}: expected {expected}")]
     WrongType { what: &'static str, expected: &'static str },
-    #[error("{what}: {reason}")]
-    InvalidArgument { what: &'static str, reason: String },
+    /// Reading the argument threw (a getter, a Proxy trap, a cycle, a detached buffer).
+    #[error("{what}: reading it threw {thrown}")]
+    Unreadable { what: &'static str, thrown: String },
+    /// Options of the wrong shape (`layoutGraph`, `snapshot`): always the caller's argument.
+    #[error("{what}: {source}")]
+    Options { what: &'static str, source: OptionError },
+    #[error("{what}: {source}")]
+    Serialize { what: &'static str, source: serde_wasm_bindgen::Error },
     #[error("{what}: {source}")]
     Duration { what: &'static str, source: DurationError },
     #[error("{what}: {source}")]
@@ -28,10 +57,22 @@ pub enum BindingError {
 }
 
 impl BindingError {
-    /// The machine-readable code, documented in the package's `index.d.ts`.
+    /// The machine-readable code, documented with the API in `js/src/types.ts` and `js/src/errors.ts`.
     pub fn code(&self) -> &'static str {
         match self {
-            BindingError::WrongType { .. } | BindingError::InvalidArgument { .. } => "INVALID_ARGUMENT",
+            BindingError::WrongType { .. }
+            | BindingError::Unreadable { .. }
+            | BindingError::Options { .. }
+            | BindingError::Serialize { .. } => "INVALID_ARGUMENT",
+            // A config value its type rules out is a wrong argument; one that type-checks but cannot be used is bad
+            // config.
+            BindingError::Config {
+                source:
+                    HeatMapError::Options(
+                        OptionError::WrongType { .. } | OptionError::NotAnObject(_) | OptionError::NotJson(_),
+                    ),
+                ..
+            } => "INVALID_ARGUMENT",
             BindingError::Duration { .. } => "INVALID_DURATION",
             BindingError::Config { .. } => "INVALID_CONFIG",
             BindingError::Layout { .. } => "INVALID_GRAPH",
@@ -54,42 +95,72 @@ pub fn string_arg(value: &JsValue, what: &'static str) -> Result<String, Binding
     value.as_string().ok_or(BindingError::WrongType { what, expected: "a string" })
 }
 
+const PAYLOAD: &str = "a JSON string, Uint8Array, ArrayBuffer or object";
+
 /// The bytes of a JSON payload given as a string, a `Uint8Array`/`ArrayBuffer`, or an already-parsed object.
 pub fn payload_bytes(value: &JsValue, what: &'static str) -> Result<Vec<u8>, BindingError> {
+    let unreadable = |thrown: JsValue| BindingError::Unreadable { what, thrown: describe(&thrown) };
     if let Some(text) = value.as_string() {
         return Ok(text.into_bytes());
     }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+    if !value.is_object() {
+        return Err(BindingError::WrongType { what, expected: PAYLOAD });
     }
-    if let Some(buffer) = value.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(buffer).to_vec());
+    // `isView` reads an internal slot, so it runs no caller code.
+    if ArrayBuffer::is_view(value) && is_uint8_array(value).map_err(unreadable)? {
+        return view_bytes(value.unchecked_ref(), what);
     }
-    if value.is_object() {
-        let text = JSON::stringify(value).map_err(|_| BindingError::InvalidArgument {
-            what,
-            reason: "the object cannot be serialised to JSON (a cycle or a BigInt?)".into(),
-        })?;
-        return text
-            .as_string()
-            .map(String::into_bytes)
-            .ok_or(BindingError::WrongType { what, expected: "a JSON string, Uint8Array or object" });
+    if is_array_buffer(value).map_err(unreadable)? {
+        // `new Uint8Array(buffer)` throws for a detached buffer: constructed through `Reflect`, it reports instead.
+        let constructor: js_sys::Function = Uint8Array::new_with_length(0).constructor();
+        let view = Reflect::construct(&constructor, &js_sys::Array::of1(value)).map_err(unreadable)?;
+        return view_bytes(view.unchecked_ref(), what);
     }
-    Err(BindingError::WrongType { what, expected: "a JSON string, Uint8Array or object" })
+    json_text(value, what)?.map(String::into_bytes).ok_or(BindingError::WrongType { what, expected: PAYLOAD })
 }
 
-/// A serde value read from a plain JS object; `undefined`/`null` give the type's default.
-pub fn from_js<T: DeserializeOwned + Default>(value: JsValue, what: &'static str) -> Result<T, BindingError> {
+fn view_bytes(view: &Uint8Array, what: &'static str) -> Result<Vec<u8>, BindingError> {
+    let mut bytes = vec![0; view.length() as usize];
+    copy_bytes(&mut bytes, view).map_err(|thrown| BindingError::Unreadable { what, thrown: describe(&thrown) })?;
+    Ok(bytes)
+}
+
+/// An option object as JSON for [`crate::options`]: `undefined` and `null` are no options (empty input), and
+/// `JSON.stringify` leaves out properties that are `undefined`, so an explicitly `undefined` field is absent at
+/// every depth — what Backstage's `config.getOptionalString()` returns for an unset key.
+pub fn options_json(value: &JsValue, what: &'static str, expected: &'static str) -> Result<Vec<u8>, BindingError> {
     if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
+        return Ok(Vec::new());
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|error| BindingError::InvalidArgument { what, reason: error.to_string() })
+    if !value.is_object() {
+        return Err(BindingError::WrongType { what, expected });
+    }
+    json_text(value, what)?.map(String::into_bytes).ok_or(BindingError::WrongType { what, expected })
+}
+
+/// `JSON.stringify(value)`; `None` when it gives `undefined` (a `toJSON` that returns nothing).
+fn json_text(value: &JsValue, what: &'static str) -> Result<Option<String>, BindingError> {
+    let text = JSON::stringify(value).map_err(|thrown| BindingError::Unreadable { what, thrown: describe(&thrown) })?;
+    Ok(text.as_string())
+}
+
+/// A thrown value, for a message: `TypeError: …` for errors, the text for a thrown string. Read with `Reflect`,
+/// so a hostile thrown object cannot throw again.
+fn describe(thrown: &JsValue) -> String {
+    if let Some(text) = thrown.as_string() {
+        return text;
+    }
+    let field = |name: &str| Reflect::get(thrown, &JsValue::from_str(name)).ok().and_then(|value| value.as_string());
+    match (field("name"), field("message")) {
+        (Some(name), Some(message)) => format!("{name}: {message}"),
+        (None, Some(message)) => message,
+        _ => "a value that is not an Error".to_owned(),
+    }
 }
 
 /// A serde value as a plain JS object (maps as objects, 64-bit integers as numbers).
 pub fn to_js<T: Serialize + ?Sized>(value: &T, what: &'static str) -> Result<JsValue, BindingError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|error| BindingError::InvalidArgument { what, reason: error.to_string() })
+        .map_err(|source| BindingError::Serialize { what, source })
 }

@@ -3,16 +3,21 @@
 //! Each export converts its arguments through [`interop`], calls the core, and converts the result back; no logic
 //! lives here. Compiled only for `wasm32`. The package's TypeScript shim (`js/src/core.ts`) wraps these exports
 //! with documented types.
+//!
+//! Arguments are converted to bytes before anything else, and conversion cannot throw through the module (see
+//! [`interop`]), so a hostile argument is an `INVALID_ARGUMENT` error and the `HeatMap` stays usable.
 
 mod interop;
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::duration::parse_duration_ms;
 use crate::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions};
-use crate::layout::{layout_graph, LayoutInput, LayoutOptions};
+use crate::layout::{layout_graph, Layout, LayoutInput, LayoutOptions};
+use crate::options::{self, KeySet};
 use crate::telemetry::Format;
-use interop::{from_js, payload_bytes, string_arg, to_js, BindingError};
+use interop::{options_json, payload_bytes, string_arg, to_js, BindingError};
 
 /// Runs once when the module is instantiated (`initSync` in the JS package): panics show their message in the
 /// console instead of a bare `unreachable`.
@@ -29,19 +34,45 @@ pub fn parse_duration(text: JsValue) -> Result<f64, JsValue> {
         .map_err(|source| BindingError::Duration { what: "parseDuration(text)", source }.into())
 }
 
-/// `layoutGraph(graph, options)`: layered layout with positions, edge routes and group boxes.
+/// `layoutGraph(graph, options)`: layered layout with positions, edge routes and group boxes, and warnings about
+/// option keys it does not know.
 #[wasm_bindgen(js_name = layoutGraph)]
 pub fn layout_graph_js(graph: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     const WHAT: &str = "layoutGraph(graph)";
-    if !graph.is_object() {
+    const OPTIONS: &str = "layoutGraph(graph, options)";
+    let graph = options_json(&graph, WHAT, "an object { nodes, edges }")?;
+    let options = options_json(&options, OPTIONS, "an options object")?;
+    if graph.is_empty() {
         return Err(BindingError::WrongType { what: WHAT, expected: "an object { nodes, edges }" }.into());
     }
-    let input: LayoutInput = from_js(graph, WHAT)?;
-    let options: LayoutOptions = from_js(options, "layoutGraph(graph, options)")?;
+    let input: LayoutInput = options::object(&graph)
+        .and_then(|graph| options::section(&graph))
+        .map_err(|source| BindingError::Options { what: WHAT, source })?;
+    let (options, unknown_keys) = options::read::<LayoutOptions>(&options, &KeySet::of::<LayoutOptions>())
+        .map_err(|source| BindingError::Options { what: OPTIONS, source })?;
     let started = now_ms();
     let mut layout = layout_graph(&input, &options).map_err(|source| BindingError::Layout { what: WHAT, source })?;
     layout.stats.ms = now_ms() - started;
-    Ok(to_js(&layout, WHAT)?)
+    let warnings = unknown_keys
+        .iter()
+        .map(|key| LayoutWarning { code: key.code(), message: format!("layout options: {key}") })
+        .collect();
+    Ok(to_js(&LaidOut { layout: &layout, warnings }, WHAT)?)
+}
+
+/// `layoutGraph`'s result: the layout and, beside it, what was wrong with the options.
+#[derive(Serialize)]
+struct LaidOut<'a> {
+    #[serde(flatten)]
+    layout: &'a Layout,
+    warnings: Vec<LayoutWarning>,
+}
+
+/// The shape of a snapshot's `{ code, message }` warnings.
+#[derive(Serialize)]
+struct LayoutWarning {
+    code: &'static str,
+    message: String,
 }
 
 /// `new HeatMap(config)`: latency state kept across polls, a catalog, thresholds and a palette.
@@ -55,10 +86,9 @@ impl JsHeatMap {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<JsHeatMap, JsValue> {
         const WHAT: &str = "new HeatMap(config)";
-        if !(config.is_undefined() || config.is_null() || config.is_object()) {
-            return Err(BindingError::WrongType { what: WHAT, expected: "a config object" }.into());
-        }
-        let config: HeatMapConfig = from_js(config, WHAT)?;
+        let config = options_json(&config, WHAT, "a config object")?;
+        let config = HeatMapConfig::from_json(&config)
+            .map_err(|source| BindingError::Config { what: WHAT, source: source.into() })?;
         HeatMap::new(config)
             .map(|inner| JsHeatMap { inner })
             .map_err(|source| BindingError::Config { what: WHAT, source }.into())
@@ -87,6 +117,14 @@ impl JsHeatMap {
         self.ingest(Format::Zipkin, payload, "ingestZipkin(payload)")
     }
 
+    /// Any of the three formats, told by the document's shape; the report's `format` says which was read.
+    #[wasm_bindgen(js_name = ingest)]
+    pub fn ingest_any(&mut self, payload: JsValue) -> Result<JsValue, JsValue> {
+        const WHAT: &str = "ingest(payload)";
+        let bytes = payload_bytes(&payload, WHAT)?;
+        Ok(to_js(&self.inner.ingest_detected(&bytes), WHAT)?)
+    }
+
     /// Ends a recorded replay: spans still waiting for a partner are analysed now.
     #[wasm_bindgen(js_name = flushPending)]
     pub fn flush_pending(&mut self) -> Result<JsValue, JsValue> {
@@ -100,7 +138,9 @@ impl JsHeatMap {
 
     pub fn snapshot(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
         const WHAT: &str = "snapshot(options)";
-        let options: SnapshotOptions = from_js(options, WHAT)?;
+        let options = options_json(&options, WHAT, "an options object")?;
+        let options =
+            SnapshotOptions::from_json(&options).map_err(|source| BindingError::Options { what: WHAT, source })?;
         let snapshot = self.inner.snapshot(&options).map_err(|source| match source {
             HeatMapError::Layout(source) => BindingError::Layout { what: WHAT, source },
             source => BindingError::Config { what: WHAT, source },
