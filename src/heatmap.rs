@@ -618,6 +618,7 @@ fn lay_out(nodes: &[HeatNode], edges: &[HeatEdge], layout: &SnapshotLayout) -> R
         edges: edges
             .iter()
             .map(|edge| EdgeInput {
+                id: Some(edge.latency.id.clone()),
                 from: edge.latency.from.clone(),
                 to: edge.latency.to.clone(),
                 weight: 1.0,
