@@ -1,6 +1,7 @@
 //! Behaviour of `layout_graph` through the public API: the serde shapes the JavaScript side sees, the typed
 //! errors for bad input, and the edge cases (self-loops, parallel edges, cycles, components, groups, minlen).
 
+use latency_heatmap::layout::testing::complete_graph;
 use latency_heatmap::layout::{
     layout_graph, Direction, EdgeInput, GroupInput, Layout, LayoutError, LayoutInput, LayoutOptions, NodeInput,
 };
@@ -10,7 +11,7 @@ fn node(id: &str) -> NodeInput {
 }
 
 fn edge(from: &str, to: &str) -> EdgeInput {
-    EdgeInput { from: from.into(), to: to.into(), weight: 1.0, minlen: 1 }
+    EdgeInput { id: None, from: from.into(), to: to.into(), weight: 1.0, minlen: 1 }
 }
 
 fn lay_out(input: &LayoutInput) -> Layout {
@@ -49,10 +50,11 @@ fn writes_the_javascript_shape() {
     for key in ["width", "height", "nodes", "edges", "groups", "stats"] {
         assert!(json.get(key).is_some(), "missing {key}");
     }
-    for key in ["crossings", "layers", "dummies", "ms"] {
+    for key in ["crossings", "layers", "dummies", "straightEdges", "ms"] {
         assert!(json["stats"].get(key).is_some(), "missing stats.{key}");
     }
     assert_eq!(json["edges"][0]["reversed"], false);
+    assert_eq!(json["edges"][0]["id"], "0");
     assert!(json["edges"][0]["points"][0].get("x").is_some());
     assert_eq!(json["nodes"][0]["id"], "a");
     assert_eq!(layout.stats.ms, 0.0);
@@ -244,7 +246,142 @@ fn huge_weights_and_sizes_do_not_panic() {
     let mut heavy = edge("a", "b");
     heavy.weight = 1e300;
     let mut nodes = vec![node("a"), node("b")];
-    nodes[0].width = 1e300;
+    // The largest size accepted (1e300 was accepted before sizes got their bound; see `absurd_sizes_...`).
+    nodes[0].width = 1e6;
     let input = LayoutInput { nodes, edges: vec![heavy, edge("b", "a")], groups: vec![] };
     assert!(layout_graph(&input, &LayoutOptions::default()).is_ok());
+}
+
+#[test]
+fn routes_carry_their_edge_ids() {
+    let input: LayoutInput = serde_json::from_str(
+        r#"{"nodes":[{"id":"a","width":100,"height":40},{"id":"b","width":100,"height":40}],
+            "edges":[{"id":"a→b:sync","from":"a","to":"b"},{"id":"a→b:async","from":"a","to":"b"},
+                     {"from":"b","to":"a"}]}"#,
+    )
+    .expect("valid JSON");
+    assert_eq!(input.edges[0].id.as_deref(), Some("a→b:sync"));
+    assert_eq!(input.edges[2].id, None);
+    let layout = lay_out(&input);
+    let ids: Vec<&str> = layout.edges.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, vec!["a→b:sync", "a→b:async", "2"], "given ids, else the index");
+    let json = serde_json::to_value(&layout).expect("serializes");
+    assert_eq!(json["edges"][1]["id"], "a→b:async");
+}
+
+#[test]
+fn duplicate_edge_id_is_refused() {
+    let mut first = edge("a", "b");
+    first.id = Some("call".into());
+    let mut second = edge("b", "a");
+    second.id = Some("call".into());
+    let input = LayoutInput { nodes: vec![node("a"), node("b")], edges: vec![first, second], groups: vec![] };
+    let err = layout_graph(&input, &LayoutOptions::default()).unwrap_err();
+    assert_eq!(err.to_string(), r#"edge 1 ("b" -> "a"): duplicate id "call", already used by edge 0"#);
+
+    // An id standing in for a missing one (the index) collides like any other.
+    let mut named = edge("a", "b");
+    named.id = Some("1".into());
+    let input = LayoutInput { nodes: vec![node("a"), node("b")], edges: vec![named, edge("a", "b")], groups: vec![] };
+    let err = layout_graph(&input, &LayoutOptions::default()).unwrap_err();
+    assert_eq!(
+        err,
+        LayoutError::DuplicateEdge { index: 1, from: "a".into(), to: "b".into(), id: "1".into(), first: 0 }
+    );
+}
+
+#[test]
+fn absurd_spacings_are_refused_with_the_bound() {
+    let input = LayoutInput { nodes: vec![node("a"), node("b")], edges: vec![edge("a", "b")], groups: vec![] };
+    let cases: [(&str, LayoutOptions); 4] = [
+        ("ranksep", LayoutOptions { ranksep: 1e308, ..LayoutOptions::default() }),
+        ("nodesep", LayoutOptions { nodesep: 1e7, ..LayoutOptions::default() }),
+        ("edgesep", LayoutOptions { edgesep: f64::INFINITY, ..LayoutOptions::default() }),
+        ("groupPadding", LayoutOptions { group_padding: f64::NAN, ..LayoutOptions::default() }),
+    ];
+    let mut messages = Vec::new();
+    for (name, options) in cases {
+        let err = layout_graph(&input, &options).unwrap_err();
+        assert!(matches!(err, LayoutError::InvalidOption { name: n, .. } if n == name), "{err}");
+        messages.push(err.to_string());
+    }
+    assert_eq!(
+        messages,
+        vec![
+            "option ranksep is 1e308; it must be finite, from 0 to 1000000",
+            "option nodesep is 10000000.0; it must be finite, from 0 to 1000000",
+            "option edgesep is inf; it must be finite, from 0 to 1000000",
+            "option groupPadding is NaN; it must be finite, from 0 to 1000000",
+        ]
+    );
+}
+
+#[test]
+fn the_largest_accepted_spacings_give_finite_coordinates() {
+    let input = LayoutInput {
+        nodes: vec![node("a"), node("b"), node("c")],
+        edges: vec![edge("a", "b"), edge("a", "c")],
+        groups: vec![],
+    };
+    let options = LayoutOptions { ranksep: 1e6, nodesep: 1e6, edgesep: 1e6, ..LayoutOptions::default() };
+    let layout = layout_graph(&input, &options).expect("layout");
+    assert_eq!(layout.height, 40.0 + 1e6 + 40.0);
+    assert_eq!(layout.width, 100.0 + 1e6 + 100.0);
+    assert!(layout.edges.iter().flat_map(|e| &e.points).all(|p| p.x.is_finite() && p.y.is_finite()));
+}
+
+#[test]
+fn absurd_sizes_are_refused_with_the_bound() {
+    let mut nodes = vec![node("a"), node("b")];
+    nodes[1].height = 1e300;
+    let err = layout_graph(&LayoutInput { nodes, ..Default::default() }, &LayoutOptions::default()).unwrap_err();
+    assert_eq!(err.to_string(), r#"node 1 ("b"): height is 1e300; sizes must be finite, from 0 to 1000000"#);
+}
+
+#[test]
+fn past_the_budget_the_longest_edges_go_straight() {
+    // The complete graph on 12 nodes stacks them one per rank; an edge spanning s ranks needs s - 1 bends. With
+    // 10 bends allowed the 11 edges of span 1 and the 10 of span 2 keep their routes; the other 45 go straight.
+    let input = complete_graph(12);
+    let options = LayoutOptions { max_bends: Some(10), ..LayoutOptions::default() };
+    let layout = layout_graph(&input, &options).expect("layout");
+    assert_eq!(layout.stats.layers, 12);
+    assert_eq!(layout.stats.dummies, 10);
+    assert_eq!(layout.stats.straight_edges, 45);
+    let by_points = |len: usize| layout.edges.iter().filter(|e| e.points.len() == len).count();
+    assert_eq!((by_points(2), by_points(3)), (11 + 45, 10));
+    let straight = layout.edges.iter().find(|e| e.from == "n0" && e.to == "n11").expect("edge n0 -> n11");
+    assert_eq!(straight.points.len(), 2);
+
+    // Within the default budget (at least 40 000 bends) all 220 bends are drawn.
+    let layout = lay_out(&input);
+    assert_eq!((layout.stats.dummies, layout.stats.straight_edges), (220, 0));
+}
+
+#[test]
+fn the_default_budget_caps_a_complete_graph() {
+    // 70 nodes one per rank would need 70·69·68/6 = 54 740 bends; the default allows 40 000, taken by the
+    // shortest edges first (span s: 70 - s edges of s - 1 bends each) until the next one does not fit.
+    let (mut bends, mut straight) = (0u32, 0u32);
+    for span in 1..70u32 {
+        for _ in 0..70 - span {
+            if straight == 0 && bends + span - 1 <= 40_000 {
+                bends += span - 1;
+            } else {
+                straight += 1;
+            }
+        }
+    }
+    assert_eq!((bends, straight), (39_975, 277), "the reference itself");
+    let layout = lay_out(&complete_graph(70));
+    assert_eq!(layout.stats.layers, 70);
+    assert_eq!((layout.stats.dummies, layout.stats.straight_edges), (bends, straight));
+    assert_eq!(layout.nodes.len(), 70);
+}
+
+#[test]
+fn max_bends_reads_from_javascript() {
+    let options: LayoutOptions = serde_json::from_str(r#"{"maxBends":500}"#).expect("options");
+    assert_eq!(options.max_bends, Some(500));
+    assert_eq!(LayoutOptions::default().max_bends, None);
 }

@@ -2,11 +2,13 @@
 //! sizes, seeds, groups and directions): edges point down the ranks unless flagged reversed, nodes never overlap
 //! and keep `nodesep` within a rank, routes start and end on their nodes' borders, groups hold their members, do
 //! not overlap and keep other nodes out, everything lies inside the drawing, and the same input gives the same
-//! output.
+//! output. The same invariants hold in the degraded mode, on dense and hub-shaped graphs (complete graphs, chains
+//! with a hub, service graphs under a `user` node) laid out with a small `maxBends` so the budget kicks in: the
+//! longest edges are then drawn straight, two points from border to border, and the bends stay within the budget.
 
 use std::collections::HashMap;
 
-use latency_heatmap::layout::testing::{add_groups, service_graph};
+use latency_heatmap::layout::testing::{add_groups, chain_with_hub, complete_graph, service_graph, service_star};
 use latency_heatmap::layout::{layout_graph, Direction, Layout, LayoutInput, LayoutOptions, PlacedNode, Point};
 use proptest::prelude::*;
 
@@ -29,6 +31,19 @@ fn graph() -> impl Strategy<Value = LayoutInput> {
             input
         },
     )
+}
+
+/// Dense and hub-shaped graphs, small enough for debug builds, some with groups.
+fn dense_graph() -> impl Strategy<Value = LayoutInput> {
+    let shape = prop_oneof![
+        (2usize..16).prop_map(complete_graph),
+        (1usize..40).prop_map(chain_with_hub),
+        (1usize..40, any::<u64>()).prop_map(|(nodes, seed)| service_star(nodes, seed)),
+    ];
+    (shape, any::<u64>(), 0usize..4, 0.0f64..0.6).prop_map(|(mut input, seed, groups, share)| {
+        add_groups(&mut input, groups, share, seed);
+        input
+    })
 }
 
 fn options() -> impl Strategy<Value = LayoutOptions> {
@@ -59,6 +74,12 @@ fn across(direction: Direction, x: f64, y: f64) -> f64 {
         Direction::TopToBottom | Direction::BottomToTop => x,
         Direction::LeftToRight | Direction::RightToLeft => y,
     }
+}
+
+/// A node's rank as an exact key: its centre along the ranks (every node of a rank sits on the rank's centre
+/// line). In a connected graph ranks are contiguous, so the sorted distinct keys are the ranks in order.
+fn rank_key(direction: Direction, n: &PlacedNode) -> u64 {
+    along(direction, n.x, n.y).to_bits()
 }
 
 fn on_border(n: &PlacedNode, p: Point) -> bool {
@@ -188,7 +209,38 @@ proptest! {
         prop_assert!(layout.is_ok(), "{:?}", layout.err());
         if let Ok(layout) = layout {
             check(&input, &options, &layout)?;
+            // Far below the default budget: nothing is simplified.
+            prop_assert_eq!(layout.stats.straight_edges, 0);
         }
+    }
+
+    #[test]
+    fn degraded_layouts_keep_their_invariants(
+        input in dense_graph(),
+        options in options(),
+        max_bends in 0u32..40,
+    ) {
+        let options = LayoutOptions { max_bends: Some(max_bends), ..options };
+        let layout = layout_graph(&input, &options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        check(&input, &options, &layout)?;
+        prop_assert!(layout.stats.dummies <= max_bends, "{} bends over {}", layout.stats.dummies, max_bends);
+        // Straight edges have no bends: two points. Every other edge bends once per rank it crosses, so an edge
+        // with two points either joins neighbouring ranks or is a straight one.
+        let two_points = layout.edges.iter().filter(|e| e.from != e.to && e.points.len() == 2);
+        let by_id: HashMap<&str, &PlacedNode> = layout.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let rank_of: HashMap<u64, usize> = {
+            let mut along: Vec<u64> = layout.nodes.iter().map(|n| rank_key(options.direction, n)).collect();
+            along.sort_unstable();
+            along.dedup();
+            along.iter().enumerate().map(|(i, &a)| (a, i)).collect()
+        };
+        let long_two_point = two_points
+            .filter(|e| {
+                let (a, b) = (by_id[e.from.as_str()], by_id[e.to.as_str()]);
+                rank_of[&rank_key(options.direction, a)].abs_diff(rank_of[&rank_key(options.direction, b)]) > 1
+            })
+            .count();
+        prop_assert_eq!(long_two_point as u32, layout.stats.straight_edges);
     }
 
     #[test]

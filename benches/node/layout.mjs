@@ -1,8 +1,10 @@
 // Layered layout in Node: our wasm `layoutGraph` against `@dagrejs/dagre` 1.1.8 (what Backstage's catalog graph
-// ships) and elkjs layered, in one process on the same generated service graphs (issue 5). Figures are printed,
-// never asserted.
+// ships) and elkjs layered, in one process on the same generated service graphs (issue 5), then our `layoutGraph`
+// alone on three pathological graphs (issue 11): the complete graph on 300 nodes, a 2 000-node chain with a hub
+// calling every node, and 2 000 services with a `user` node calling every one. Figures are printed, never asserted.
 //
 //   node layout.mjs [--sizes=50,200,1000,3000,5000] [--timeout=60] [--only=ours,dagre,elk] [--budget=20]
+//                   [--pathological=complete-300,chain-2000+hub,star-2000]   (--pathological= skips them)
 //
 // Each contender runs in its own worker thread per size, so a run that exceeds --timeout seconds is killed and
 // printed as "timeout" (a contender that timed out is not tried on larger sizes). Every worker first lays out a
@@ -66,6 +68,44 @@ export function serviceGraph(n, edgesPerNode = 2, seed = 0x1a7e ^ n) {
   return { nodes, edges };
 }
 
+// The pathological graphs (ports of complete_graph, chain_with_hub and service_star in src/layout/testing.rs):
+// 150×50 boxes for the added nodes, all edges with the default weight.
+
+const box = (id) => ({ id, width: 150, height: 50 });
+
+export function completeGraph(n) {
+  const edges = [];
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) edges.push({ from: `n${a}`, to: `n${b}` });
+  return { nodes: Array.from({ length: n }, (_, i) => box(`n${i}`)), edges };
+}
+
+export function chainWithHub(n) {
+  const nodes = Array.from({ length: n }, (_, i) => box(`n${i}`));
+  const edges = [];
+  for (let i = 1; i < n; i++) edges.push({ from: `n${i - 1}`, to: `n${i}` });
+  nodes.push(box('hub'));
+  for (let i = 0; i < n; i++) edges.push({ from: 'hub', to: `n${i}` });
+  return { nodes, edges };
+}
+
+export function serviceStar(n) {
+  const graph = serviceGraph(n);
+  graph.nodes.push(box('user'));
+  for (let i = 0; i < n; i++) graph.edges.push({ from: 'user', to: `n${i}` });
+  return graph;
+}
+
+const PATHOLOGICAL = {
+  'complete-300': () => completeGraph(300),
+  'chain-2000+hub': () => chainWithHub(2000),
+  'star-2000': () => serviceStar(2000),
+};
+
+/** The graph a worker lays out: a service graph by size, or a pathological one by name. */
+function graphFor(kind) {
+  return typeof kind === 'number' ? serviceGraph(kind) : PATHOLOGICAL[kind]();
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The contenders. Each returns { routes: [{ from, to, points: [{x,y}] }], own } where own is the library's own
 // crossing count if it reports one. The timed part is everything from our common input to the library's result
@@ -80,7 +120,7 @@ async function contender(name) {
       version: `wasm layoutGraph from ${CORE}`,
       async layout(graph) {
         const out = layoutGraph(graph, { direction: 'TB', ...SPACING });
-        return { routes: out.edges, own: out.stats.crossings, layers: out.stats.layers };
+        return { routes: out.edges, own: out.stats.crossings, layers: out.stats.layers, stats: out.stats };
       },
     };
   }
@@ -222,10 +262,10 @@ export function countCrossings(routes) {
 // ---------------------------------------------------------------------------------------------------------------
 // Worker: one contender, one size.
 
-async function workerMain({ name, size, runs, budgetMs }) {
+async function workerMain({ name, size, runs, budgetMs, count = true }) {
   const c = await contender(name);
   await c.layout(serviceGraph(50, 2, 0xbeef)); // warm-up, untimed
-  const graph = serviceGraph(size);
+  const graph = graphFor(size);
   let last;
   let spent = 0;
   for (let r = 0; r < runs && (r === 0 || spent < budgetMs); r++) {
@@ -237,7 +277,7 @@ async function workerMain({ name, size, runs, budgetMs }) {
     parentPort.postMessage({ type: 'run', ms: t });
   }
   parentPort.postMessage({ type: 'counting' });
-  const { crossings, segments } = countCrossings(last.routes);
+  const { crossings, segments } = count ? countCrossings(last.routes) : { crossings: null, segments: null };
   parentPort.postMessage({
     type: 'done',
     version: c.version,
@@ -246,14 +286,15 @@ async function workerMain({ name, size, runs, budgetMs }) {
     segments,
     own: last.own,
     layers: last.layers ?? null,
+    stats: last.stats ?? null,
   });
 }
 
 /** Runs one contender on one size in a worker; resolves to { times, timedOut, ...done }. */
-function runInWorker(name, size, runs, timeoutMs, budgetMs) {
+function runInWorker(name, size, runs, timeoutMs, budgetMs, count = true) {
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(new URL(import.meta.url), {
-      workerData: { name, size, runs, budgetMs },
+      workerData: { name, size, runs, budgetMs, count },
     });
     const times = [];
     let timer;
@@ -300,8 +341,14 @@ function runInWorker(name, size, runs, timeoutMs, budgetMs) {
 }
 
 async function main() {
-  const opt = options({ sizes: '50,200,1000,3000,5000', timeout: '60', only: CONTENDERS.join(','), budget: '20' });
-  const sizes = opt.sizes.split(',').map(Number);
+  const opt = options({
+    sizes: '50,200,1000,3000,5000',
+    timeout: '60',
+    only: CONTENDERS.join(','),
+    budget: '20',
+    pathological: Object.keys(PATHOLOGICAL).join(','),
+  });
+  const sizes = opt.sizes ? opt.sizes.split(',').map(Number) : [];
   const names = opt.only.split(',');
   const timeoutMs = Number(opt.timeout) * 1000;
   const budgetMs = Number(opt.budget) * 1000;
@@ -358,6 +405,46 @@ async function main() {
   console.log('crossings ≤ elkjs\'s and ≤ dagre\'s wherever they finish. "own count" is layoutGraph\'s stats.crossings');
   console.log('(between adjacent ranks, on the ordering); the crossings column is counted on the returned polylines.');
   console.log('Crossings: proper intersections of route segments of two edges with no common endpoint.');
+  await pathological(opt, timeoutMs, budgetMs);
+}
+
+/** Our layout alone on the pathological graphs (dagre and elkjs take minutes on these, or run out of memory). */
+async function pathological(opt, timeoutMs, budgetMs) {
+  const names = opt.pathological ? opt.pathological.split(',') : [];
+  if (names.length === 0) return;
+  const rows = [];
+  for (const name of names) {
+    if (!(name in PATHOLOGICAL)) throw new Error(`unknown pathological graph ${name}; known: ${Object.keys(PATHOLOGICAL)}`);
+    const graph = PATHOLOGICAL[name]();
+    // Route crossings are not counted here: the straight edges cross the whole drawing, and the grid count of
+    // 40 000 of them takes minutes; `stats.crossings` (own count) leaves them out.
+    const r = await runInWorker('ours', name, 3, timeoutMs, budgetMs, false);
+    const cells = [name, int(graph.nodes.length), int(graph.edges.length)];
+    if (r.timedOut) {
+      rows.push([...cells, `timeout (> ${opt.timeout} s)`, '', '', '', '', '']);
+      continue;
+    }
+    const s = r.stats;
+    rows.push([
+      ...cells,
+      ms(median(r.times)),
+      String(r.times.length),
+      int(s.layers),
+      int(s.dummies),
+      int(s.straightEdges),
+      int(s.crossings),
+    ]);
+    console.log(`  ${name.padEnd(15)} ours  ${ms(median(r.times))} ms, ${int(s.straightEdges)} straight edges`);
+  }
+  console.log();
+  console.log(
+    table(
+      ['graph', 'nodes', 'edges', 'median ms', 'runs', 'ranks', 'bends', 'straight edges', 'own count'],
+      rows,
+    ),
+  );
+  console.log('Goal (printed, not asserted): each in a few seconds at most. "straight edges" are drawn without bends');
+  console.log('because the bend budget (maxBends, default 32 per node, at least 40 000) was reached.');
 }
 
 if (isMainThread) {

@@ -145,8 +145,9 @@ function drawGraph(snapshot: Snapshot) {
   const edges = svg('g', { transform: `translate(${MARGIN},${MARGIN})` });
   const nodes = svg('g', { transform: `translate(${MARGIN},${MARGIN})` });
   canvas.append(defs, edges, nodes);
-  // snapshot({ layout }) lays the edges out in the order of snapshot.edges.
-  snapshot.edges.forEach((edge, index) => drawEdge(edges, edge, layout.edges[index]?.points ?? []));
+  // snapshot({ layout }) gives each route its edge's id.
+  const routes = new Map(layout.edges.map((route) => [route.id, route.points]));
+  snapshot.edges.forEach((edge) => drawEdge(edges, edge, routes.get(edge.id) ?? []));
   const byId = new Map(snapshot.nodes.map((node) => [node.id, node]));
   for (const placed of layout.nodes) {
     const node = byId.get(placed.id);

@@ -310,7 +310,12 @@ export interface SnapshotOptions {
 
 export interface LayoutGraph {
   nodes: { id: string; width: number; height: number; group?: string }[];
-  edges?: { from: string; to: string; weight?: number; minlen?: number }[];
+  /**
+   * `id` names the edge in `Layout.edges[].id` so routes are matched by id, not position (two calls between the same
+   * pair are two edges); unique within the graph (a duplicate is `INVALID_GRAPH` naming it). Optional: without it
+   * the edge's index ("0", "1", …) stands in.
+   */
+  edges?: { id?: string; from: string; to: string; weight?: number; minlen?: number }[];
   groups?: { id: string; parent?: string; label?: string }[];
 }
 
@@ -323,6 +328,12 @@ export interface LayoutOptions {
   groupPadding?: number;
   /** Most crossing-reduction sweeps (default 12); more trades time for a few fewer crossings on large graphs. */
   maxSweeps?: number;
+  /**
+   * Most bend points long edges may add (default 32 per node, at least 40 000). Past it the longest edges are drawn
+   * straight (`stats.straightEdges`), so dense or hub-shaped graphs stay fast. Spacings and node sizes must lie in
+   * 0–1 000 000.
+   */
+  maxBends?: number;
 }
 
 export interface Point {
@@ -335,9 +346,14 @@ export interface Layout {
   height: number;
   /** Centres, as dagre reports them. */
   nodes: { id: string; x: number; y: number; width: number; height: number }[];
-  edges: { from: string; to: string; points: Point[]; reversed: boolean }[];
+  /** In input order; `id` is the input edge's `id` (its index when it had none). */
+  edges: { id: string; from: string; to: string; points: Point[]; reversed: boolean }[];
   groups: { id: string; x: number; y: number; width: number; height: number }[];
-  stats: { crossings: number; layers: number; dummies: number; ms: number };
+  /**
+   * `straightEdges`: edges drawn as one straight segment, without bends, because the drawing would have needed more
+   * than `maxBends` bend points (0: the budget did not kick in). Their crossings are not in `crossings`.
+   */
+  stats: { crossings: number; layers: number; dummies: number; straightEdges: number; ms: number };
 }
 
 /** What `layoutGraph` returns: the layout, and warnings about its options (`config.unknown-key`). */

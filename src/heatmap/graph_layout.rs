@@ -21,6 +21,7 @@ pub(super) fn lay_out(nodes: &[HeatNode], edges: &[HeatEdge], layout: &SnapshotL
         edges: edges
             .iter()
             .map(|edge| EdgeInput {
+                id: Some(edge.latency.id.clone()),
                 from: edge.latency.from.clone(),
                 to: edge.latency.to.clone(),
                 weight: 1.0,

@@ -14,6 +14,16 @@ use super::orientation::across_and_along;
 /// otherwise cost memory instead of an error.
 pub(crate) const MAX_MINLEN: u32 = 1_000;
 
+/// Largest node size and spacing (`nodesep`, `ranksep`, `edgesep`, `groupPadding`) accepted, in pixels: a
+/// thousand screens wide, yet small enough that sums over every node and rank stay finite (`ranksep: 1e308`
+/// would otherwise give infinite coordinates).
+pub(crate) const MAX_EXTENT: f64 = 1e6;
+
+/// A size or spacing the layout can add up without overflowing.
+fn in_range(value: f64) -> bool {
+    (0.0..=MAX_EXTENT).contains(&value)
+}
+
 /// One edge by node index.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Edge {
@@ -30,6 +40,8 @@ pub(crate) struct Graph {
     /// Extent along the ranks (y while laying out) per node.
     pub height: Vec<f64>,
     pub edges: Vec<Edge>,
+    /// Per edge, its id as given or its index.
+    pub edge_ids: Vec<String>,
     /// Innermost group of each node.
     pub node_group: Vec<Option<usize>>,
     pub group_parent: Vec<Option<usize>>,
@@ -64,7 +76,7 @@ pub(crate) fn check_options(options: &LayoutOptions) -> Result<(), LayoutError> 
         ("groupPadding", options.group_padding),
     ];
     for (name, value) in spacings {
-        if !value.is_finite() || value < 0.0 {
+        if !in_range(value) {
             return Err(LayoutError::InvalidOption { name, value });
         }
     }
@@ -81,7 +93,7 @@ pub(crate) fn build(input: &LayoutInput, options: &LayoutOptions) -> Result<Grap
             return Err(LayoutError::DuplicateNode { index: i, id: node.id.clone(), first });
         }
         for (dimension, value) in [("width", node.width), ("height", node.height)] {
-            if !value.is_finite() || value < 0.0 {
+            if !in_range(value) {
                 return Err(LayoutError::InvalidSize { index: i, id: node.id.clone(), dimension, value });
             }
         }
@@ -92,6 +104,8 @@ pub(crate) fn build(input: &LayoutInput, options: &LayoutOptions) -> Result<Grap
     }
 
     let mut edges = Vec::with_capacity(input.edges.len());
+    let mut edge_ids = Vec::with_capacity(input.edges.len());
+    let mut edge_index: HashMap<String, usize> = HashMap::with_capacity(input.edges.len());
     for (i, edge) in input.edges.iter().enumerate() {
         let endpoint = |end: &'static str, id: &str| {
             index.get(id).copied().ok_or_else(|| LayoutError::UnknownEndpoint {
@@ -121,11 +135,17 @@ pub(crate) fn build(input: &LayoutInput, options: &LayoutOptions) -> Result<Grap
                 max: MAX_MINLEN,
             });
         }
+        let id = edge.id.clone().unwrap_or_else(|| i.to_string());
+        if let Some(&first) = edge_index.get(&id) {
+            return Err(LayoutError::DuplicateEdge { index: i, from: edge.from.clone(), to: edge.to.clone(), id, first });
+        }
+        edge_index.insert(id.clone(), i);
+        edge_ids.push(id);
         edges.push(Edge { from, to, weight: edge.weight, minlen: edge.minlen.max(1) });
     }
 
     let (group_ids, group_parent, node_group) = build_groups(input)?;
-    Ok(Graph { width, height, edges, node_group, group_parent, group_ids })
+    Ok(Graph { width, height, edges, edge_ids, node_group, group_parent, group_ids })
 }
 
 type Groups = (Vec<String>, Vec<Option<usize>>, Vec<Option<usize>>);

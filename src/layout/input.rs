@@ -32,6 +32,11 @@ pub struct NodeInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EdgeInput {
+    /// Names the edge in [`RoutedEdge::id`](super::RoutedEdge::id), so a caller finds its route by id (two calls
+    /// between the same pair are two edges). Unique within the graph. Optional: when absent the edge's index in
+    /// `edges` ("0", "1", …) stands in, so callers that read routes by position keep working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub from: String,
     pub to: String,
     /// How hard ranking tries to keep this edge short (default 1).
@@ -82,7 +87,8 @@ pub enum Direction {
 #[serde(rename_all = "camelCase", default)]
 pub struct LayoutOptions {
     pub direction: Direction,
-    /// Gap between neighbouring nodes in a rank.
+    /// Gap between neighbouring nodes in a rank. This and the other spacings must lie in 0..=1 000 000 (pixels),
+    /// like node sizes, so coordinates stay finite.
     pub nodesep: f64,
     /// Gap between ranks (with groups, at least `groupPadding` × their nesting depth, so boxes clear the ranks
     /// around them).
@@ -95,6 +101,11 @@ pub struct LayoutOptions {
     /// default 12 was measured on the Node benchmark's service graphs: against 24 it costs 0.5–2 % more crossings
     /// at 1 000–5 000 nodes (still 8–14 % fewer than elkjs and dagre) and saves 15–30 % of the time.
     pub max_sweeps: u32,
+    /// Most bend points (dummy nodes) long edges may add, for the whole graph. Unset (the default) means 32 per
+    /// node, at least 40 000, which the service graphs of the benchmarks stay well within. Past it the longest edges
+    /// are drawn straight and counted in `stats.straightEdges` (see the module docs of `layout`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_bends: Option<u32>,
 }
 
 impl Default for LayoutOptions {
@@ -106,6 +117,7 @@ impl Default for LayoutOptions {
             edgesep: 10.0,
             group_padding: 16.0,
             max_sweeps: 12,
+            max_bends: None,
         }
     }
 }

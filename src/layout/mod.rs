@@ -2,8 +2,8 @@
 //! [`layout_graph`].
 //!
 //! Owns the pipeline and its order, one module per phase: `graph` checks the input, `components` splits it,
-//! then per component `acyclic` breaks cycles, `ranking` assigns ranks (network simplex), `normalize` splits long
-//! edges, `ordering` reduces crossings (counted by `crossings`), `position` assigns coordinates (Brandes–Köpf),
+//! then per component `acyclic` breaks cycles, `ranking` assigns ranks (network simplex), `budget` picks the
+//! edges that may bend, `normalize` splits those long edges, `ordering` reduces crossings (counted by `crossings`), `position` assigns coordinates (Brandes–Köpf),
 //! `groups` fits group boxes, `routes` draws edges; finally `components` packs the pieces and `orientation` turns
 //! the picture for `BT`, `LR` and `RL`. `rows` is the flat adjacency the sweeps walk; `testing` (hidden) generates
 //! graphs for tests and benchmarks.
@@ -13,10 +13,18 @@
 //! is the crossing count of the drawn routes, except that crossings falling inside a node's box (clipped away at
 //! the border) and those between parallel edges sharing one polyline are still counted.
 //!
+//! The work has a budget (`budget.rs`): long edges add one bend point per rank they cross, and dense or hub-shaped
+//! graphs would need millions (n³/6 for a complete graph). Past `LayoutOptions::max_bends` (default 32 per node,
+//! at least 40 000) the longest edges are drawn as one straight segment from border to border, possibly across
+//! the nodes of the ranks between, and take no part in crossing reduction; `stats.straightEdges` counts them (0
+//! means nothing was simplified) and `stats.crossings` leaves their crossings out. Every node is still placed
+//! without overlaps and every edge still runs from its source's border to its target's.
+//!
 //! Knows nothing of telemetry, colours or JavaScript; has no clock, threads or randomness, so the same input
 //! always gives the same output, natively and on wasm32.
 
 mod acyclic;
+mod budget;
 mod components;
 mod crossings;
 mod error;
@@ -66,7 +74,14 @@ pub fn layout_graph(input: &LayoutInput, options: &LayoutOptions) -> Result<Layo
         edges: input
             .edges
             .iter()
-            .map(|e| RoutedEdge { from: e.from.clone(), to: e.to.clone(), points: Vec::new(), reversed: false })
+            .zip(&graph.edge_ids)
+            .map(|(e, id)| RoutedEdge {
+                id: id.clone(),
+                from: e.from.clone(),
+                to: e.to.clone(),
+                points: Vec::new(),
+                reversed: false,
+            })
             .collect(),
         ..Layout::default()
     };
@@ -99,6 +114,7 @@ pub fn layout_graph(input: &LayoutInput, options: &LayoutOptions) -> Result<Layo
         layout.stats.crossings += piece.crossings;
         layout.stats.layers = layout.stats.layers.max(piece.layers);
         layout.stats.dummies += piece.dummies;
+        layout.stats.straight_edges += piece.straight_edges;
     }
     placed_groups.sort_by_key(|(grp, _)| *grp);
     layout.groups = placed_groups.into_iter().map(|(_, g)| g).collect();
@@ -121,6 +137,7 @@ struct Piece {
     crossings: u64,
     layers: u32,
     dummies: u32,
+    straight_edges: u32,
 }
 
 /// Weights become integers in hundredths so network simplex compares cut values exactly; capped at a million
@@ -165,7 +182,7 @@ fn lay_out_component(graph: &Graph, component: &Component, split: &Components, o
         let edge = graph.edges[component.edges[i]];
         let m = *merged.entry((tail, head)).or_insert_with(|| {
             rank_edges.push(RankEdge { tail, head, minlen: 0, weight: 0 });
-            ranked.push(RankedEdge { tail, head, multiplicity: 0 });
+            ranked.push(RankedEdge { tail, head, multiplicity: 0, straight: false });
             rank_edges.len() - 1
         });
         rank_edges[m].weight = rank_edges[m].weight.saturating_add(weight_units(edge.weight));
@@ -174,6 +191,12 @@ fn lay_out_component(graph: &Graph, component: &Component, split: &Components, o
         edge_chain[i] = Some(m);
     }
     let ranks = ranking::rank(n, &rank_edges);
+    let budget = budget::bend_budget(n, graph.node_count(), options.max_bends);
+    let chained = budget::chained_edges(&ranks, &ranked, budget);
+    for (edge, chained) in ranked.iter_mut().zip(chained) {
+        edge.straight = !chained;
+    }
+    let straight_edges = edge_chain.iter().filter(|m| m.is_some_and(|m| ranked[m].straight)).count();
 
     let mut g = normalize::split_long_edges(&width, &height, &node_group, &tree, &ranks, &ranked);
     let ordered = ordering::order(&mut g, &tree, options.max_sweeps);
@@ -244,5 +267,6 @@ fn lay_out_component(graph: &Graph, component: &Component, split: &Components, o
         crossings: ordered.crossings,
         layers: g.layers.len() as u32,
         dummies: g.bends as u32,
+        straight_edges: straight_edges as u32,
     }
 }

@@ -92,10 +92,12 @@ pub(crate) struct RankedEdge {
     pub tail: usize,
     pub head: usize,
     pub multiplicity: u32,
+    /// Drawn straight, without dummies or links (the budget's choice, see `budget.rs`): its chain is just its ends.
+    pub straight: bool,
 }
 
 /// Builds the proper layered graph: real nodes with their ranks, one dummy per rank strictly between the ends of
-/// each edge.
+/// each edge that is not drawn straight.
 pub(crate) fn split_long_edges(
     width: &[f64],
     height: &[f64],
@@ -122,6 +124,10 @@ pub(crate) fn split_long_edges(
     for e in edges {
         let (top, bottom) = (g.rank[e.tail], g.rank[e.head]);
         let group = groups.common(node_group[e.tail], node_group[e.head]);
+        if e.straight {
+            g.chains.push(vec![e.tail, e.head]);
+            continue;
+        }
         let mut chain = Vec::with_capacity(bottom.saturating_sub(top) + 1);
         chain.push(e.tail);
         for r in top + 1..bottom {

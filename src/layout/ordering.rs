@@ -396,7 +396,7 @@ mod tests {
     #[test]
     fn untangles_a_crossed_pair() {
         // 0 -> 3, 1 -> 2 with 2 placed before 3 crosses once; ordering must find zero.
-        let edges = [RankedEdge { tail: 0, head: 3, multiplicity: 1 }, RankedEdge { tail: 1, head: 2, multiplicity: 1 }];
+        let edges = [RankedEdge { tail: 0, head: 3, multiplicity: 1, straight: false }, RankedEdge { tail: 1, head: 2, multiplicity: 1, straight: false }];
         let groups = GroupTree::default();
         let mut g = split_long_edges(&[1.0; 4], &[1.0; 4], &[None; 4], &groups, &[0, 0, 1, 1], &edges);
         assert_eq!(order(&mut g, &groups, 8).crossings, 0);
@@ -441,9 +441,9 @@ mod tests {
         // Nodes 0 and 2 in group 0; node 1 outside. Edges pull 1 between them, groups must not allow it.
         let groups = GroupTree::new(vec![None]);
         let edges = [
-            RankedEdge { tail: 3, head: 0, multiplicity: 1 },
-            RankedEdge { tail: 4, head: 1, multiplicity: 1 },
-            RankedEdge { tail: 5, head: 2, multiplicity: 1 },
+            RankedEdge { tail: 3, head: 0, multiplicity: 1, straight: false },
+            RankedEdge { tail: 4, head: 1, multiplicity: 1, straight: false },
+            RankedEdge { tail: 5, head: 2, multiplicity: 1, straight: false },
         ];
         let node_group = [Some(0), None, Some(0), None, None, None];
         let mut g = split_long_edges(&[1.0; 6], &[1.0; 6], &node_group, &groups, &[1, 1, 1, 0, 0, 0], &edges);

@@ -35,6 +35,8 @@ pub struct PlacedNode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoutedEdge {
+    /// The input edge's `id` (its index in `edges` when it had none).
+    pub id: String,
     pub from: String,
     pub to: String,
     pub points: Vec<Point>,
@@ -70,5 +72,9 @@ pub struct LayoutStats {
     pub layers: u32,
     /// Bend points added for edges spanning more than one rank.
     pub dummies: u32,
+    /// Input edges drawn as one straight segment from border to border, without bend points, because the drawing
+    /// would otherwise have needed more bend points than the layout's budget (see the module docs). 0 means the
+    /// budget did not kick in and every edge bends through the ranks it crosses.
+    pub straight_edges: u32,
     pub ms: f64,
 }

@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn neighbours_in_a_rank_keep_their_distance() {
         let groups = GroupTree::default();
-        let edges = [RankedEdge { tail: 0, head: 1, multiplicity: 1 }, RankedEdge { tail: 0, head: 2, multiplicity: 1 }];
+        let edges = [RankedEdge { tail: 0, head: 1, multiplicity: 1, straight: false }, RankedEdge { tail: 0, head: 2, multiplicity: 1, straight: false }];
         let g = split_long_edges(&[100.0, 80.0, 60.0], &[40.0; 3], &[None; 3], &groups, &[0, 1, 1], &edges);
         let x = x_coordinates(&g, spacing());
         let (a, b) = (g.layers[1][0], g.layers[1][1]);
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn a_chain_is_straight() {
         let groups = GroupTree::default();
-        let edges = [RankedEdge { tail: 0, head: 1, multiplicity: 1 }, RankedEdge { tail: 1, head: 2, multiplicity: 1 }];
+        let edges = [RankedEdge { tail: 0, head: 1, multiplicity: 1, straight: false }, RankedEdge { tail: 1, head: 2, multiplicity: 1, straight: false }];
         let g = split_long_edges(&[100.0, 80.0, 60.0], &[40.0; 3], &[None; 3], &groups, &[0, 1, 2], &edges);
         let x = x_coordinates(&g, spacing());
         assert_eq!(x[0], x[1]);
@@ -275,7 +275,7 @@ mod tests {
     #[test]
     fn ranks_are_ranksep_apart() {
         let groups = GroupTree::default();
-        let edges = [RankedEdge { tail: 0, head: 1, multiplicity: 1 }];
+        let edges = [RankedEdge { tail: 0, head: 1, multiplicity: 1, straight: false }];
         let g = split_long_edges(&[10.0, 10.0], &[40.0, 20.0], &[None; 2], &groups, &[0, 1], &edges);
         assert_eq!(rank_y(&g, 50.0), vec![20.0, 40.0 + 50.0 + 10.0]);
     }

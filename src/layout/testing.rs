@@ -57,7 +57,7 @@ pub fn service_graph(nodes: usize, edges_per_node: f64, seed: u64) -> LayoutInpu
             }
             let (lo, hi) = (a.min(b), a.max(b));
             let (from, to) = if rng.chance(0.9) { (lo, hi) } else { (hi, lo) };
-            EdgeInput { from: format!("n{from}"), to: format!("n{to}"), weight: 1.0, minlen: 1 }
+            edge(format!("n{from}"), format!("n{to}"))
         })
         .collect();
     LayoutInput { nodes: node_list, edges, groups: Vec::new() }
@@ -82,4 +82,44 @@ pub fn add_groups(input: &mut LayoutInput, count: usize, share: f64, seed: u64) 
             node.group = Some(format!("g{}", rng.below(count)));
         }
     }
+}
+
+fn node(id: String) -> NodeInput {
+    NodeInput { id, width: 150.0, height: 50.0, group: None }
+}
+
+fn edge(from: String, to: String) -> EdgeInput {
+    EdgeInput { id: None, from, to, weight: 1.0, minlen: 1 }
+}
+
+/// The complete graph on `nodes` nodes (`n0…`), every edge from the lower index to the higher: ranking has to
+/// stack the nodes one per rank, so edge spans add up to about n³/6 ranks.
+pub fn complete_graph(nodes: usize) -> LayoutInput {
+    let edges = (0..nodes)
+        .flat_map(|a| (a + 1..nodes).map(move |b| (a, b)))
+        .map(|(a, b)| edge(format!("n{a}"), format!("n{b}")))
+        .collect();
+    LayoutInput { nodes: (0..nodes).map(|i| node(format!("n{i}"))).collect(), edges, groups: Vec::new() }
+}
+
+/// A chain `n0 -> n1 -> …` of `nodes` nodes and a `hub` calling every one of them: the hub's edges span 1 to
+/// `nodes` ranks.
+pub fn chain_with_hub(nodes: usize) -> LayoutInput {
+    let mut input = LayoutInput {
+        nodes: (0..nodes).map(|i| node(format!("n{i}"))).collect(),
+        edges: (1..nodes).map(|i| edge(format!("n{}", i - 1), format!("n{i}"))).collect(),
+        groups: Vec::new(),
+    };
+    input.nodes.push(node("hub".to_string()));
+    input.edges.extend((0..nodes).map(|i| edge("hub".to_string(), format!("n{i}"))));
+    input
+}
+
+/// A [`service_graph`] of `nodes` services (about two calls each) plus a `user` node calling every service, as a
+/// snapshot draws the virtual caller of every entry point when each service is one.
+pub fn service_star(nodes: usize, seed: u64) -> LayoutInput {
+    let mut input = service_graph(nodes, 2.0, seed);
+    input.nodes.push(node("user".to_string()));
+    input.edges.extend((0..nodes).map(|i| edge("user".to_string(), format!("n{i}"))));
+    input
 }
