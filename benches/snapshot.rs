@@ -1,12 +1,15 @@
 //! `HeatMap::snapshot` at scale, natively: the workload of `benches/node/snapshot.mjs` (issue 11, item 10), ported
 //! draw for draw (the same mulberry32 generator, so the same catalog and traces): 2 000 Components in 100 Systems
 //! and 10 Domains with tight thresholds, ~6 000 calls between them, the virtual `user` calling ~1 900 entry points,
-//! three passes of Jaeger traces ingested once. Times `snapshot()` at component and system level, and
-//! `serde_json::to_vec` of the component snapshot (what the wasm build hands to JavaScript).
+//! three passes of Jaeger traces ingested once. Times `snapshot()` at component level right after a poll that
+//! touched every key (the work of a live poll) and again with nothing new, at system level, and `serde_json::to_vec`
+//! of the component snapshot (what the wasm build hands to `JSON.parse`).
 //!
 //! `cargo bench --bench snapshot`.
 
 use std::collections::{HashMap, HashSet};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use latency_heatmap::evaluate::ViewLevel;
@@ -190,6 +193,23 @@ fn snapshot(c: &mut Criterion) {
     let mut group = c.benchmark_group("snapshot 2000 services");
     group.sample_size(10);
     let component = SnapshotOptions::default();
+    // Before each, a poll of new traces that touches every node, edge and entry point (untimed): nothing read
+    // before is reused.
+    let edges = calls();
+    let mut pass = PASSES;
+    group.bench_function("component after a poll", |b| {
+        b.iter_custom(|iterations| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iterations {
+                pass += 1;
+                map.ingest(Format::Jaeger, &serde_json::to_vec(&traces(&edges, pass)).expect("JSON"));
+                let started = Instant::now();
+                black_box(map.snapshot(&component).expect("no layout asked"));
+                spent += started.elapsed();
+            }
+            spent
+        })
+    });
     group.bench_function("component", |b| b.iter(|| map.snapshot(&component).expect("no layout asked")));
     let system = SnapshotOptions { level: ViewLevel::System, ..SnapshotOptions::default() };
     group.bench_function("system", |b| b.iter(|| map.snapshot(&system).expect("no layout asked")));
