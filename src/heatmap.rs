@@ -49,13 +49,22 @@ pub enum HeatMapError {
 }
 
 /// `snapshot(options)`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SnapshotOptions {
     /// Lay the nodes out (layered, in Rust) and include positions and edge routes as `layout`.
     pub layout: Option<SnapshotLayout>,
     /// `component` (default: one node per service), `system` or `domain` (services merged into their group).
     pub level: ViewLevel,
+    /// `false`: `entryPoints` is empty and their critical paths are not summed (a map that only draws nodes and
+    /// edges saves a sixth of a large snapshot).
+    pub entry_points: bool,
+}
+
+impl Default for SnapshotOptions {
+    fn default() -> Self {
+        SnapshotOptions { layout: None, level: ViewLevel::default(), entry_points: true }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -259,6 +268,7 @@ impl HeatMap {
         let entry_points = latency
             .entry_points
             .into_iter()
+            .filter(|_| options.entry_points)
             .map(|entry| self.entry_point(entry, &edge_index, &mut findings.warnings))
             .collect();
         let scorecard = scorecard(&nodes, now_ms);

@@ -166,6 +166,7 @@ fn snapshot_objects_are_those_serde_wasm_bindgen_made() {
         (r#"{}"#, SnapshotOptions::default()),
         (r#"{"level":"system"}"#, serde_json::from_str(r#"{"level":"system"}"#).expect("options")),
         (r#"{"layout":{}}"#, SnapshotOptions { layout: Some(SnapshotLayout::default()), ..SnapshotOptions::default() }),
+        (r#"{"entryPoints":false}"#, SnapshotOptions { entry_points: false, ..SnapshotOptions::default() }),
     ];
     for (js_options, options) in cases {
         let ours = js_map.snapshot(config(js_options)).expect("snapshot");
@@ -173,5 +174,9 @@ fn snapshot_objects_are_those_serde_wasm_bindgen_made() {
         let before = snapshot.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("serde-wasm-bindgen");
         assert_eq!(same_js(&ours, &before, "snapshot"), Ok(()), "{js_options}");
         assert!(js_sys::Array::from(&get(&ours, &["alerts"])).length() > 0, "{js_options}: the fixture breaches");
+        let entry_points = get(&ours, &["entryPoints"]);
+        let expected = if js_options.contains("entryPoints") { 0 } else { 2 };
+        assert!(js_sys::Array::is_array(&entry_points), "{js_options}: entryPoints is an array");
+        assert_eq!(js_sys::Array::from(&entry_points).length(), expected, "{js_options}");
     }
 }
