@@ -63,11 +63,13 @@ fuzz:
 	done
 
 ## bench-node: Node benchmarks of the wasm build against JS peers (benches/node/: ingest against JSON.parse and a
-## plain-JS baseline, layout against @dagrejs/dagre and elkjs); figures printed, nothing asserted, not in `make test`.
-## E.g. LAYOUT_ARGS=--sizes=50,200,1000
+## plain-JS baseline, layout against @dagrejs/dagre and elkjs, snapshot() of 2 000 services); figures printed,
+## nothing asserted, not in `make test`. E.g. LAYOUT_ARGS=--sizes=50,200,1000 SNAPSHOT_ARGS=--runs=5
 INGEST_ARGS ?=
 LAYOUT_ARGS ?=
+SNAPSHOT_ARGS ?=
 bench-node: build
 	@.ci/setup --bench
 	cd benches/node && node --expose-gc --max-old-space-size=8192 ingest.mjs $(INGEST_ARGS)
 	cd benches/node && node --expose-gc layout.mjs $(LAYOUT_ARGS)
+	cd benches/node && node --expose-gc snapshot.mjs $(SNAPSHOT_ARGS)

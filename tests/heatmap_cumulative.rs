@@ -126,3 +126,29 @@ fn an_async_hop_counts_its_publish_not_the_delivery() {
         "path {total} ms vs end-to-end p95 {end_to_end} ms"
     );
 }
+
+/// `entryPoints: false` leaves the entry points out and changes nothing else.
+#[test]
+fn entry_points_can_be_left_out() {
+    let catalog =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog/otel-shop.json"))
+            .expect("catalog");
+    let traces =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/otel-sdk/otlp.json")).expect("traces");
+    let config: HeatMapConfig =
+        serde_json::from_str(r#"{ "window": "all", "defaults": { "latencySlo": "1s" } }"#).expect("config");
+    let mut map = HeatMap::new(config).expect("heat map");
+    map.set_catalog(catalog.as_bytes());
+    map.ingest(Format::Otlp, &traces);
+    let options: SnapshotOptions = serde_json::from_str(r#"{ "entryPoints": false }"#).expect("options");
+    let without = map.snapshot(&options).expect("snapshot");
+    let with = map.snapshot(&SnapshotOptions::default()).expect("snapshot");
+    assert_eq!(with.entry_points.len(), 2);
+    assert!(without.entry_points.is_empty());
+    let json = |s: &Snapshot| {
+        let mut value = serde_json::to_value(s).expect("JSON");
+        value["entryPoints"] = serde_json::Value::Null;
+        value
+    };
+    assert_eq!(json(&without), json(&with));
+}

@@ -309,3 +309,65 @@ fn each_ingest_method_names_the_right_one_and_ingest_tells_the_format() {
 
 const JAEGER: &str = include_str!("fixtures/otel-sdk/jaeger.json");
 const ZIPKIN: &str = include_str!("fixtures/otel-sdk/zipkin.json");
+
+/// Structural equality as JavaScript sees it: same array lengths, same own keys in the same order, and
+/// `Object.is` on every leaf (so `null` ≠ `undefined`, `-0` ≠ `0`, a number ≠ its string).
+fn same_js(a: &JsValue, b: &JsValue, path: &str) -> Result<(), String> {
+    if js_sys::Array::is_array(a) || js_sys::Array::is_array(b) {
+        let (a, b) = (js_sys::Array::from(a), js_sys::Array::from(b));
+        if a.length() != b.length() {
+            return Err(format!("{path}: {} vs {} elements", a.length(), b.length()));
+        }
+        return (0..a.length()).try_for_each(|i| same_js(&a.get(i), &b.get(i), &format!("{path}[{i}]")));
+    }
+    if a.is_object() && b.is_object() {
+        let keys = |v: &JsValue| -> Vec<String> {
+            js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect()
+        };
+        let (ka, kb) = (keys(a), keys(b));
+        if ka != kb {
+            return Err(format!("{path}: keys {ka:?} vs {kb:?}"));
+        }
+        return ka.iter().try_for_each(|k| same_js(&get(a, &[k]), &get(b, &[k]), &format!("{path}.{k}")));
+    }
+    if js_sys::Object::is(a, b) {
+        Ok(())
+    } else {
+        Err(format!("{path}: {a:?} vs {b:?}"))
+    }
+}
+
+/// The snapshot crosses the boundary as JSON text and `JSON.parse` (faster than building each object through
+/// serde-wasm-bindgen); the objects must be exactly those the serde-wasm-bindgen `json_compatible` serializer made.
+#[wasm_bindgen_test]
+fn snapshot_objects_are_those_serde_wasm_bindgen_made() {
+    use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, SnapshotLayout, SnapshotOptions};
+    use latency_heatmap::telemetry::Format;
+    use serde::Serialize;
+
+    let config_json = r#"{"window":"all","defaults":{"latencySlo":"20ms","errorRate":0.01}}"#;
+    let mut js_map = wasm::JsHeatMap::new(config(config_json)).expect("heat map");
+    js_map.set_catalog(JsValue::from_str(CATALOG)).expect("catalog");
+    js_map.ingest_otlp(JsValue::from_str(OTLP)).expect("ingest");
+    let mut native: HeatMap =
+        HeatMap::new(serde_json::from_str::<HeatMapConfig>(config_json).expect("config")).expect("heat map");
+    native.set_catalog(CATALOG.as_bytes());
+    native.ingest(Format::Otlp, OTLP.as_bytes());
+    let cases = [
+        (r#"{}"#, SnapshotOptions::default()),
+        (r#"{"level":"system"}"#, serde_json::from_str(r#"{"level":"system"}"#).expect("options")),
+        (r#"{"layout":{}}"#, SnapshotOptions { layout: Some(SnapshotLayout::default()), ..SnapshotOptions::default() }),
+        (r#"{"entryPoints":false}"#, SnapshotOptions { entry_points: false, ..SnapshotOptions::default() }),
+    ];
+    for (js_options, options) in cases {
+        let ours = js_map.snapshot(config(js_options)).expect("snapshot");
+        let snapshot = native.snapshot(&options).expect("snapshot");
+        let before = snapshot.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("serde-wasm-bindgen");
+        assert_eq!(same_js(&ours, &before, "snapshot"), Ok(()), "{js_options}");
+        assert!(js_sys::Array::from(&get(&ours, &["alerts"])).length() > 0, "{js_options}: the fixture breaches");
+        let entry_points = get(&ours, &["entryPoints"]);
+        let expected = if js_options.contains("entryPoints") { 0 } else { 2 };
+        assert!(js_sys::Array::is_array(&entry_points), "{js_options}: entryPoints is an array");
+        assert_eq!(js_sys::Array::from(&entry_points).length(), expected, "{js_options}");
+    }
+}

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use sketches_ddsketch::{Config as SketchConfig, DDSketch};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 /// How stats are kept; the same for every key of one `LatencyState`, so it is passed in rather than stored per key.
@@ -105,6 +105,15 @@ struct Slice {
     sketch: DDSketch,
 }
 
+/// The slices of one window merged: what quantiles are read from.
+#[derive(Clone)]
+struct Window {
+    first_live_slice: i64,
+    sketch: DDSketch,
+    count: u64,
+    errors: u64,
+}
+
 /// One key's latency state. Values are milliseconds; event times are ms since the Unix epoch.
 #[derive(Clone)]
 pub struct LatencyStats {
@@ -121,6 +130,9 @@ pub struct LatencyStats {
     /// Ordered by `index`, at most `SLICES_PER_WINDOW + 1` long.
     slices: VecDeque<Slice>,
     newest_at_ms: f64,
+    /// The merged window last read, until the slices change: a snapshot reads one key's window several times (its
+    /// view, its judgement, every critical path through it), and merging ten sketches each time was half its cost.
+    window: RefCell<Option<Window>>,
 }
 
 impl std::fmt::Debug for LatencyStats {
@@ -147,6 +159,7 @@ impl Default for LatencyStats {
             recent: VecDeque::new(),
             slices: VecDeque::new(),
             newest_at_ms: f64::NEG_INFINITY,
+            window: RefCell::new(None),
         }
     }
 }
@@ -212,6 +225,7 @@ impl LatencyStats {
     }
 
     fn slice_mut(&mut self, index: i64) -> &mut Slice {
+        *self.window.get_mut() = None;
         // Most samples land in the newest slice.
         if self.slices.back().is_some_and(|s| s.index == index) {
             let last = self.slices.len() - 1;
@@ -233,6 +247,7 @@ impl LatencyStats {
     fn drop_slices_before(&mut self, first: i64) {
         while self.slices.front().is_some_and(|s| s.index < first) {
             self.slices.pop_front();
+            *self.window.get_mut() = None;
         }
     }
 
@@ -277,17 +292,31 @@ impl LatencyStats {
         self.slices.len()
     }
 
-    /// A merged sketch of the window ending at `watermark_ms`, with its count and errors.
-    pub fn window(&self, settings: &StatsSettings, watermark_ms: f64) -> (DDSketch, u64, u64) {
+    /// `read` on the merged sketch of the window ending at `watermark_ms`, with its count and errors; merged once
+    /// and kept until a sample, a merge or a prune changes the slices.
+    fn with_window<R>(
+        &self,
+        settings: &StatsSettings,
+        watermark_ms: f64,
+        read: impl FnOnce(&DDSketch, u64, u64) -> R,
+    ) -> R {
         let first = settings.first_live_slice(watermark_ms);
-        let mut sketch = new_sketch();
-        let (mut count, mut errors) = (0, 0);
-        for slice in self.slices.iter().filter(|s| s.index >= first) {
-            let _ = sketch.merge(&slice.sketch);
-            count += slice.count;
-            errors += slice.errors;
-        }
-        (sketch, count, errors)
+        let mut cached = self.window.borrow_mut();
+        let window = match cached.take() {
+            Some(window) if window.first_live_slice == first => window,
+            _ => {
+                let mut window = Window { first_live_slice: first, sketch: new_sketch(), count: 0, errors: 0 };
+                for slice in self.slices.iter().filter(|s| s.index >= first) {
+                    let _ = window.sketch.merge(&slice.sketch);
+                    window.count += slice.count;
+                    window.errors += slice.errors;
+                }
+                window
+            }
+        };
+        let result = read(&window.sketch, window.count, window.errors);
+        *cached = Some(window);
+        result
     }
 
     /// The sum of the samples in the window ending at `watermark_ms` (each slice's sketch keeps its exact sum).
@@ -299,15 +328,16 @@ impl LatencyStats {
 
     /// The quantile `q` over the window, `None` without data.
     pub fn quantile(&self, settings: &StatsSettings, watermark_ms: f64, q: f64) -> Option<f64> {
-        let (sketch, _, _) = self.window(settings, watermark_ms);
-        quantile_of(&sketch, q)
+        self.with_window(settings, watermark_ms, |sketch, _, _| quantile_of(sketch, q))
     }
 
     /// What the snapshot shows. `observed_ms` is how much event time "all" covers, for its rate.
     pub fn view(&self, settings: &StatsSettings, watermark_ms: f64, observed_ms: f64) -> StatsView {
-        let (sketch, window_count, window_errors) = self.window(settings, watermark_ms);
-        let q = |q: f64| quantile_of(&sketch, q);
-        let (mut p50, mut p95, mut p99) = (q(0.5), q(0.95), q(0.99));
+        let (mut p50, mut p95, mut p99, window_count, window_errors) =
+            self.with_window(settings, watermark_ms, |sketch, count, errors| {
+                let q = |q: f64| quantile_of(sketch, q);
+                (q(0.5), q(0.95), q(0.99), count, errors)
+            });
         // No sample in the window but some before: show the latest sample, flagged, rather than nothing.
         let fallback = p50.is_none() && !self.recent.is_empty();
         if fallback {
@@ -419,6 +449,28 @@ mod tests {
         assert!(view.window_count <= 10_000 && view.window_count >= 9_000);
         assert_eq!(view.recent_ms, vec![10.0, 10.0, 10.0]);
         assert_eq!(view.error_rate.map(|r| (r - 0.1).abs() < 0.01), Some(true));
+    }
+
+    #[test]
+    fn the_kept_window_follows_new_samples_merges_prunes_and_the_watermark() {
+        let s = settings(Some(10_000.0));
+        let mut stats = LatencyStats::default();
+        stats.record(&s, 500.0, 10.0, false, 500.0);
+        assert_eq!(stats.quantile(&s, 500.0, 0.99), Some(10.0));
+        stats.record(&s, 600.0, 50.0, true, 600.0);
+        let view = stats.view(&s, 600.0, 0.0);
+        assert_eq!((view.window_count, view.error_rate), (2, Some(0.5)));
+        assert_eq!(stats.quantile(&s, 600.0, 1.0), Some(50.0));
+        let mut other = LatencyStats::default();
+        other.record(&s, 9_500.0, 90.0, false, 9_500.0);
+        stats.merge(&other, &s);
+        assert_eq!(stats.quantile(&s, 9_500.0, 1.0), Some(90.0));
+        // The watermark moves past the first slice: read again, not from the kept window.
+        assert_eq!(stats.view(&s, 10_100.0, 0.0).window_count, 1);
+        assert_eq!(stats.quantile(&s, 10_100.0, 0.0), Some(90.0));
+        assert_eq!(stats.quantile(&s, 600.0, 0.0), Some(10.0));
+        stats.prune(&s, 10_100.0);
+        assert_eq!(stats.quantile(&s, 600.0, 0.0), Some(90.0));
     }
 
     #[test]

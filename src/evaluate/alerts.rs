@@ -7,7 +7,7 @@
 //! pipeline's.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -134,7 +134,9 @@ impl BreachLog {
     pub fn observe(&mut self, level: Level, breaches: Vec<Breach>, now_ms: f64) -> Vec<Alert> {
         let key = |b: &Breach| (level, b.kind, b.id.clone(), b.metric);
         let current: Vec<BreachKey> = breaches.iter().map(key).collect();
-        self.started.retain(|k, _| k.0 != level || current.contains(k));
+        // A set: thousands of breaches against thousands of remembered ones would be quadratic.
+        let seen: HashSet<&BreachKey> = current.iter().collect();
+        self.started.retain(|k, _| k.0 != level || seen.contains(k));
         let mut alerts: Vec<Alert> = breaches
             .into_iter()
             .zip(current)

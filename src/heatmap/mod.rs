@@ -119,6 +119,7 @@ impl HeatMap {
         let entry_points = latency
             .entry_points
             .into_iter()
+            .filter(|_| options.entry_points)
             .map(|entry| self.entry_point(entry, &mut findings.warnings))
             .collect();
         let scorecard = nodes

@@ -51,16 +51,25 @@ impl HeatMapConfig {
 }
 
 /// `snapshot(options)`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SnapshotOptions {
     /// Lay the nodes out (layered, in Rust) and include positions and edge routes as `layout`.
     pub layout: Option<SnapshotLayout>,
     /// `component` (default: one node per service), `system` or `domain` (services merged into their group).
     pub level: Level,
+    /// `false`: `entryPoints` is empty and their critical paths are not summed (a map that only draws nodes and
+    /// edges saves a sixth of a large snapshot).
+    pub entry_points: bool,
     /// Keys [`SnapshotOptions::from_json`] did not know; shown in this snapshot's warnings.
     #[serde(skip)]
     pub unknown_keys: Vec<UnknownKey>,
+}
+
+impl Default for SnapshotOptions {
+    fn default() -> Self {
+        SnapshotOptions { layout: None, level: Level::default(), entry_points: true, unknown_keys: Vec::new() }
+    }
 }
 
 impl SnapshotOptions {
