@@ -11,8 +11,12 @@
  *   present in some and absent in others, and `null` only where `types.ts` allows it. Each scenario below says which
  *   optional or nullable fields it is there to provoke. What no public input can provoke is listed in `UNSEEN` and
  *   `NEVER_NULL`, with the reason, and those lists are asserted exactly, so they cannot go stale.
+ * - Against the Rust source, for what a scenario might never reach: every `skip_serializing_if` field of an output
+ *   struct must be an optional key of the contract naming that struct, and every optional key such a field.
+ *
+ * A failure names the key and what to change; update `types.ts`, then the list here, in the same commit as Rust.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   HeatMap,
@@ -46,16 +50,16 @@ type KeySpec<T> = { [K in keyof T]-?: MarkOf<T, K> };
 interface Contract {
   /** The TypeScript name in types.ts. */
   name: string;
-  /** Where the Rust serde type lives (flattened parts included). */
-  rust: string;
+  /** The Rust serde structs it is serialised from: the struct, then the ones `#[serde(flatten)]`ed into it. */
+  rust: string[];
   keys: Record<string, Mark>;
 }
 
-function contract<T>(name: string, rust: string, keys: KeySpec<T>): Contract {
+function contract<T>(name: string, rust: string[], keys: KeySpec<T>): Contract {
   return { name, rust, keys };
 }
 
-const STATS = contract<LatencyStats>('LatencyStats', 'aggregate/stats.rs StatsView', {
+const STATS = contract<LatencyStats>('LatencyStats', ['StatsView'], {
   count: 'always',
   errors: 'always',
   windowCount: 'always',
@@ -72,9 +76,9 @@ const STATS = contract<LatencyStats>('LatencyStats', 'aggregate/stats.rs StatsVi
   malformed: 'optional',
 });
 
-const SWATCH = contract<Swatch>('Swatch', 'color.rs Swatch', { fill: 'always', text: 'always', pattern: 'always' });
+const SWATCH = contract<Swatch>('Swatch', ['Swatch'], { fill: 'always', text: 'always', pattern: 'always' });
 
-const NODE = contract<HeatNode>('HeatNode', 'heatmap.rs HeatNode (+ aggregate NodeSnapshot, Judgement)', {
+const NODE = contract<HeatNode>('HeatNode', ['HeatNode', 'NodeSnapshot', 'Judgement'], {
   id: 'always',
   service: 'always',
   virtual: 'optional',
@@ -93,7 +97,7 @@ const NODE = contract<HeatNode>('HeatNode', 'heatmap.rs HeatNode (+ aggregate No
   color: 'always',
 });
 
-const EDGE = contract<HeatEdge>('HeatEdge', 'heatmap.rs HeatEdge (+ aggregate EdgeSnapshot, Judgement)', {
+const EDGE = contract<HeatEdge>('HeatEdge', ['HeatEdge', 'EdgeSnapshot', 'Judgement'], {
   id: 'always',
   from: 'always',
   to: 'always',
@@ -119,7 +123,7 @@ const EDGE = contract<HeatEdge>('HeatEdge', 'heatmap.rs HeatEdge (+ aggregate Ed
   color: 'always',
 });
 
-const HOP = contract<CumulativeHop>('CumulativeHop', 'evaluate/cumulative.rs CumulativeHop', {
+const HOP = contract<CumulativeHop>('CumulativeHop', ['CumulativeHop'], {
   id: 'always',
   ms: 'always|null',
   cumulativeMs: 'always',
@@ -129,7 +133,7 @@ const HOP = contract<CumulativeHop>('CumulativeHop', 'evaluate/cumulative.rs Cum
 
 const ENTRY_POINT = contract<EntryPoint>(
   'EntryPoint',
-  'heatmap.rs HeatEntryPoint (+ aggregate EntryPointSnapshot, evaluate CumulativePath)',
+  ['HeatEntryPoint', 'EntryPointSnapshot', 'CumulativePath'],
   {
     id: 'always',
     p95Ms: 'always|null',
@@ -143,7 +147,7 @@ const ENTRY_POINT = contract<EntryPoint>(
   },
 );
 
-const ALERT = contract<Alert>('Alert', 'evaluate/alerts.rs Alert (+ Breach, Evaluation)', {
+const ALERT = contract<Alert>('Alert', ['Alert', 'Breach', 'Evaluation'], {
   kind: 'always',
   id: 'always',
   entityRef: 'always',
@@ -159,7 +163,7 @@ const ALERT = contract<Alert>('Alert', 'evaluate/alerts.rs Alert (+ Breach, Eval
   since: 'always',
 });
 
-const SCORECARD_ENTRY = contract<ScorecardEntry>('ScorecardEntry', 'evaluate/scorecard.rs ScorecardEntry', {
+const SCORECARD_ENTRY = contract<ScorecardEntry>('ScorecardEntry', ['ScorecardEntry'], {
   status: 'always',
   score: 'always|null',
   thresholdMs: 'always|null',
@@ -169,21 +173,21 @@ const SCORECARD_ENTRY = contract<ScorecardEntry>('ScorecardEntry', 'evaluate/sco
   checkedAt: 'always',
 });
 
-const DRIFT = contract<Drift>('Drift', 'evaluate/drift.rs Drift', { undeclared: 'always', unobserved: 'always' });
-const UNDECLARED = contract<Drift['undeclared'][number]>('Drift.undeclared[]', 'evaluate/drift.rs UndeclaredCall', {
+const DRIFT = contract<Drift>('Drift', ['Drift'], { undeclared: 'always', unobserved: 'always' });
+const UNDECLARED = contract<Drift['undeclared'][number]>('Drift.undeclared[]', ['UndeclaredCall'], {
   from: 'always',
   to: 'always',
   edgeId: 'always',
 });
-const UNOBSERVED = contract<Drift['unobserved'][number]>('Drift.unobserved[]', 'evaluate/drift.rs UnobservedCall', {
+const UNOBSERVED = contract<Drift['unobserved'][number]>('Drift.unobserved[]', ['UnobservedCall'], {
   from: 'always',
   to: 'always',
 });
 
-const WARNING = contract<Warning>('Warning', 'heatmap.rs Warning', { code: 'always', message: 'always' });
+const WARNING = contract<Warning>('Warning', ['Warning'], { code: 'always', message: 'always' });
 
-const POINT = contract<Point>('Point', 'layout/output.rs Point', { x: 'always', y: 'always' });
-const LAYOUT = contract<Layout>('Layout', 'layout/output.rs Layout', {
+const POINT = contract<Point>('Point', ['Point'], { x: 'always', y: 'always' });
+const LAYOUT = contract<Layout>('Layout', ['Layout'], {
   width: 'always',
   height: 'always',
   nodes: 'always',
@@ -191,34 +195,34 @@ const LAYOUT = contract<Layout>('Layout', 'layout/output.rs Layout', {
   groups: 'always',
   stats: 'always',
 });
-const LAYOUT_NODE = contract<Layout['nodes'][number]>('Layout.nodes[]', 'layout/output.rs PlacedNode', {
+const LAYOUT_NODE = contract<Layout['nodes'][number]>('Layout.nodes[]', ['PlacedNode'], {
   id: 'always',
   x: 'always',
   y: 'always',
   width: 'always',
   height: 'always',
 });
-const LAYOUT_EDGE = contract<Layout['edges'][number]>('Layout.edges[]', 'layout/output.rs RoutedEdge', {
+const LAYOUT_EDGE = contract<Layout['edges'][number]>('Layout.edges[]', ['RoutedEdge'], {
   from: 'always',
   to: 'always',
   points: 'always',
   reversed: 'always',
 });
-const LAYOUT_GROUP = contract<Layout['groups'][number]>('Layout.groups[]', 'layout/output.rs PlacedGroup', {
+const LAYOUT_GROUP = contract<Layout['groups'][number]>('Layout.groups[]', ['PlacedGroup'], {
   id: 'always',
   x: 'always',
   y: 'always',
   width: 'always',
   height: 'always',
 });
-const LAYOUT_STATS = contract<Layout['stats']>('Layout.stats', 'layout/output.rs LayoutStats', {
+const LAYOUT_STATS = contract<Layout['stats']>('Layout.stats', ['LayoutStats'], {
   crossings: 'always',
   layers: 'always',
   dummies: 'always',
   ms: 'always',
 });
 
-const SNAPSHOT = contract<Snapshot>('Snapshot', 'heatmap.rs Snapshot', {
+const SNAPSHOT = contract<Snapshot>('Snapshot', ['Snapshot'], {
   generatedAt: 'always|null',
   level: 'always',
   window: 'always',
@@ -232,7 +236,7 @@ const SNAPSHOT = contract<Snapshot>('Snapshot', 'heatmap.rs Snapshot', {
   layout: 'optional',
 });
 
-const INGEST_REPORT = contract<IngestReport>('IngestReport', 'aggregate/mod.rs IngestReport', {
+const INGEST_REPORT = contract<IngestReport>('IngestReport', ['IngestReport'], {
   format: 'optional',
   spansRead: 'always',
   accepted: 'always',
@@ -245,12 +249,12 @@ const INGEST_REPORT = contract<IngestReport>('IngestReport', 'aggregate/mod.rs I
   dropped: 'always',
   error: 'optional',
 });
-const REJECTION = contract<IngestReport['rejections'][number]>('IngestReport.rejections[]', 'aggregate/mod.rs Rejection', {
+const REJECTION = contract<IngestReport['rejections'][number]>('IngestReport.rejections[]', ['Rejection'], {
   location: 'always',
   reason: 'always',
 });
 
-const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', 'heatmap.rs CatalogReport', {
+const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', ['CatalogReport'], {
   entities: 'always',
   warnings: 'always',
 });
@@ -500,13 +504,15 @@ function compare(c: Contract, objects: object[]): Findings {
   const keysSeen = new Set(objects.flatMap((object) => Object.keys(object)));
   const values = (key: string) => objects.map((object) => (object as Record<string, unknown>)[key]);
   const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+  const known = declared.filter((key) => keysSeen.has(key));
   return {
     undeclared: [...keysSeen].filter((key) => !(key in c.keys)).sort(),
     unseen: declared.filter((key) => !keysSeen.has(key)),
-    sometimesMissing: declared.filter((key) => c.keys[key].startsWith('always') && objects.some((o) => !has(o, key))),
-    neverAbsent: declared.filter((key) => c.keys[key].startsWith('optional') && objects.every((o) => has(o, key))),
-    unexpectedNull: [...keysSeen].filter((key) => !c.keys[key]?.endsWith('|null') && values(key).includes(null)).sort(),
-    neverNull: declared.filter((key) => c.keys[key].endsWith('|null') && !values(key).includes(null)),
+    // The rest judge keys both sides know, so a renamed key is reported once on each side and nothing more.
+    sometimesMissing: known.filter((key) => c.keys[key].startsWith('always') && objects.some((o) => !has(o, key))),
+    neverAbsent: known.filter((key) => c.keys[key].startsWith('optional') && objects.every((o) => has(o, key))),
+    unexpectedNull: known.filter((key) => !c.keys[key].endsWith('|null') && values(key).includes(null)),
+    neverNull: known.filter((key) => c.keys[key].endsWith('|null') && !values(key).includes(null)),
   };
 }
 
@@ -537,7 +543,7 @@ function problems(c: Contract, found: Findings): string[] {
     const surprising = found[kind].filter((key) => !expected[kind].includes(key));
     const stale = expected[kind].filter((key) => !found[kind].includes(key));
     return [
-      ...surprising.map((key) => `${c.name}.${key} (${c.rust}): ${say[kind]}`),
+      ...surprising.map((key) => `${c.name}.${key} (Rust ${c.rust.join(' + ')}): ${say[kind]}`),
       ...stale.map((key) => `${c.name}.${key}: listed as ${kind} in this test but is not any more; take it off the list`),
     ];
   });
@@ -546,7 +552,7 @@ function problems(c: Contract, found: Findings): string[] {
 describe('the TypeScript contract matches what the wasm module emits', () => {
   it.each(CONTRACTS.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const objects = seen.get(c) ?? [];
-    expect(objects.length, `no ${c.name} (${c.rust}) produced by any scenario`).toBeGreaterThan(1);
+    expect(objects.length, `no ${c.name} (Rust ${c.rust.join(' + ')}) produced by any scenario`).toBeGreaterThan(1);
     const found = problems(c, compare(c, objects));
     expect(found, `\n${found.join('\n')}\n`).toEqual([]);
   });
@@ -559,4 +565,57 @@ describe('the TypeScript contract matches what the wasm module emits', () => {
       for (const key of keys) expect(c?.keys, `${name}.${key}`).toHaveProperty(key);
     }
   });
+
+  // A field Rust skips when empty shows only on the paths that fill it; one no scenario reaches would slip past the
+  // comparison above. So read the Rust source: every `skip_serializing_if` field of an output struct must be an
+  // optional key of the contract that covers its struct.
+  it('covers every field Rust skips when empty, and names only structs that exist', () => {
+    const sources = rustSources();
+    const structs = new Set([...sources.matchAll(/pub struct (\w+)/g)].map((match) => match[1]));
+    expect(CONTRACTS.flatMap((c) => c.rust).filter((name) => !structs.has(name))).toEqual([]);
+    const uncovered = skippedWhenEmpty(sources).flatMap(({ struct, key }) => {
+      if (INPUT_ONLY.includes(struct)) return [];
+      const covering = CONTRACTS.filter((c) => c.rust.includes(struct));
+      if (covering.length === 0) return [`${struct}.${key}: skipped when empty, but no contract covers ${struct}`];
+      return covering
+        .filter((c) => !c.keys[key]?.startsWith('optional'))
+        .map((c) => `${struct}.${key}: skipped when empty, but ${c.name}.${key} is ${c.keys[key] ?? 'not declared'}`);
+    });
+    expect(uncovered, `\n${uncovered.join('\n')}\n`).toEqual([]);
+    // And the other way: every `?` in the contracts is such a field (which also shows the scan finds them).
+    const skipped = new Set(skippedWhenEmpty(sources).map(({ struct, key }) => `${struct}.${key}`));
+    const unexplained = CONTRACTS.flatMap((c) =>
+      Object.keys(c.keys)
+        .filter((key) => c.keys[key].startsWith('optional') && !c.rust.some((struct) => skipped.has(`${struct}.${key}`)))
+        .map((key) => `${c.name}.${key}: optional in types.ts, but no \`skip_serializing_if\` field of ${c.rust.join(' + ')}`),
+    );
+    expect(unexplained, `\n${unexplained.join('\n')}\n`).toEqual([]);
+  });
 });
+
+/** Deserialized from JS only (their `Serialize` serves Rust tests): nothing of theirs is in any result. */
+const INPUT_ONLY = ['NodeInput', 'GroupInput'];
+
+function rustSources(): string {
+  const src = new URL('src/', repo);
+  return (readdirSync(src, { recursive: true }) as string[])
+    .filter((path) => path.endsWith('.rs'))
+    .map((path) => readFileSync(new URL(path, src), 'utf8'))
+    .join('\n');
+}
+
+/** `(struct, JSON key)` of every field with `skip_serializing_if` (renamed, or camelCase as every output struct is). */
+function skippedWhenEmpty(sources: string): { struct: string; key: string }[] {
+  const found: { struct: string; key: string }[] = [];
+  let struct = '';
+  const items = /pub struct (\w+)|#\[serde\(([^\]]*skip_serializing_if[^\]]*)\)\]\s*pub (\w+)\s*:/g;
+  for (const [, structName, attribute, field] of sources.matchAll(items)) {
+    if (structName) {
+      struct = structName;
+      continue;
+    }
+    const rename = /rename = "([^"]+)"/.exec(attribute)?.[1];
+    found.push({ struct, key: rename ?? field.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()) });
+  }
+  return found;
+}
