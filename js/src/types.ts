@@ -1,6 +1,9 @@
 /**
  * The shapes that cross the wasm boundary, written by hand (as automerge does) so they are documented. They
- * mirror the Rust serde types field for field; `js/src/core.test.ts` checks real snapshots against them.
+ * mirror the Rust serde types field for field: a Rust `Option` the serializer always writes is `| null`; a field
+ * Rust skips when empty (`skip_serializing_if`) is optional (`?`). `js/src/contract.test.ts` keeps them honest: its
+ * key lists must match these types exactly (checked by `tsc`), and the keys and nulls of real results of the wasm
+ * module must match those lists (checked by vitest). Change a shape here and there together.
  */
 
 /** A duration as people write it (`"300ms"`, `"1.5s"`, `"5m"`) or a number of milliseconds. */
@@ -31,7 +34,7 @@ export interface HeatMapConfig {
     latencySlo?: Duration;
     /** Processing (self) time allowed per request without a `latencyheatmap/processingthreshold` annotation. */
     processingThreshold?: Duration;
-    /** Error rate (0..1) at which a service counts as breaching. */
+    /** Error rate (above 0, at most 1) at which a service or call counts as breaching. */
     errorRate?: number;
   };
   /** Percentile compared against thresholds, unless an entity says otherwise (default `"p95"`). */
@@ -40,7 +43,7 @@ export interface HeatMapConfig {
   tolerance?: Tolerance;
   /** Entity annotations may only tighten the configured defaults, never loosen them. */
   enforceDefaults?: boolean;
-  /** A named palette, or 2+ custom anchor colours (`#rgb`/`#rrggbb`) from good to bad. */
+  /** A named palette, or 2 to 8 custom anchor colours (`#rgb`/`#rrggbb`) from good to bad. */
   palette?: PaletteName | string[];
 }
 
@@ -48,7 +51,15 @@ export interface HeatMapConfig {
 export type JsonPayload = string | Uint8Array | ArrayBuffer | object;
 
 export interface Warning {
-  /** Stable, e.g. `evaluate.bad-annotation`, `catalog.unknown-relation-target`, `telemetry`. */
+  /**
+   * Stable; switch on it. `catalog.*` from `setCatalog` (`catalog.unreadable`, `catalog.not-a-list`,
+   * `catalog.missing-metadata`, `catalog.invalid-entity`, `catalog.unknown-kind`, `catalog.duplicate-ref`,
+   * `catalog.bad-reference`, `catalog.dangling-relation`, `catalog.self-loop`, `catalog.unknown-annotation`,
+   * `catalog.service-name-clash`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
+   * (`evaluate.bad-annotation`, `evaluate.looser-than-default`, `evaluate.looser-percentile`: `EvaluateWarning`);
+   * `telemetry` for spans the latency state had to drop or ignore (dropped before their trace was complete,
+   * duplicate span ids, the key limit).
+   */
   code: string;
   /** For people. Entity names inside are data: render as text, never as markup. */
   message: string;
@@ -94,7 +105,8 @@ export interface LatencyStats {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
-  selfP95Ms?: number | null;
+  /** p95 of processing (self) time; nodes only. */
+  selfP95Ms?: number;
   recentMs: number[];
   /** Nothing fell inside the window: the figures are the latest sample alone. */
   fallback?: boolean;
@@ -113,7 +125,11 @@ export interface Swatch {
 }
 
 export interface Judgement {
-  metric: 'latencySlo' | 'processingTime' | 'edgeSlo' | 'errorRate' | null;
+  /**
+   * What was compared: `latencySlo` or `processingTime` for a node (the worse of the two is shown), `edgeSlo` for an
+   * edge; null without a threshold. Error rate is judged separately and shows only in `alerts`.
+   */
+  metric: 'latencySlo' | 'processingTime' | 'edgeSlo' | null;
   percentile: Percentile;
   observedMs: number | null;
   thresholdMs: number | null;
@@ -134,7 +150,12 @@ export interface HeatNode extends Judgement {
   service: string;
   /** Known only as a call target (an uninstrumented peer, a database, a queue, `user`). */
   virtual?: boolean;
+  /** Latency of the requests the service served (its server/consumer spans); `selfP95Ms` is its processing time. */
   stats: LatencyStats;
+  /**
+   * Share of all critical-path time in the window spent in this service's own processing (0..1); a merged node
+   * adds its members' shares and those of the calls inside it. Null when no critical-path time was recorded.
+   */
   criticalPathShare: number | null;
   /**
    * The catalog entity (`component:default/checkout`; a System or Domain when collapsed); null when the catalog
@@ -157,9 +178,16 @@ export interface HeatEdge extends Judgement {
   inferred: boolean;
   /** What the caller waits: client span duration; for async, consumer end − producer start. */
   stats: LatencyStats;
+  /** The callee's own (server or consumer) span durations; absent until the callee's side of a call was seen. */
   serverStats?: LatencyStats;
+  /** Sync calls seen from both sides: p95 of client − server duration (network, queueing in front of the server). */
   gapP95Ms: number | null;
+  /** Async calls seen from both sides: p95 of consumer start − producer end. */
   queueDelayP95Ms: number | null;
+  /**
+   * Share of all critical-path time in the window spent waiting on this call beyond the callee's spans (0..1); a
+   * merged edge adds its members' shares. Null when no critical-path time was recorded.
+   */
   criticalPathShare: number | null;
   fromEntityRef: string | null;
   toEntityRef: string | null;

@@ -1,0 +1,621 @@
+/**
+ * The TypeScript contract cannot drift from the Rust serde types: for every shape that crosses the wasm boundary,
+ * a key list here is checked twice.
+ *
+ * - By the compiler (`tsc --noEmit`, first step of `make test-js`): `contract<T>(…)` takes exactly the keys of `T`
+ *   in `types.ts`, each marked with its presence (`always` / `optional`, i.e. `?`) and whether it may be `null`. A
+ *   key added to or removed from `types.ts`, or a `?` / `| null` changed, without this list following is a type error.
+ * - Against the wasm module, on objects it produced from real fixtures (`tests/fixtures/otel-sdk`,
+ *   `tests/fixtures/catalog`, `../shared/data`): the keys seen must be exactly the list (a field Rust adds, renames
+ *   or removes fails here), `always` keys present in every object, `optional` keys (`skip_serializing_if` in Rust)
+ *   present in some and absent in others, and `null` only where `types.ts` allows it. Each scenario below says which
+ *   optional or nullable fields it is there to provoke. What no public input can provoke is listed in `UNSEEN` and
+ *   `NEVER_NULL`, with the reason, and those lists are asserted exactly, so they cannot go stale.
+ * - Against the Rust source, for what a scenario might never reach: every `skip_serializing_if` field of an output
+ *   struct must be an optional key of the contract naming that struct, and every optional key such a field.
+ *
+ * A failure names the key and what to change; update `types.ts`, then the list here, in the same commit as Rust.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  HeatMap,
+  initSync,
+  layoutGraph,
+  type Alert,
+  type CatalogReport,
+  type CumulativeHop,
+  type Drift,
+  type EntryPoint,
+  type HeatEdge,
+  type HeatNode,
+  type IngestReport,
+  type LatencyStats,
+  type Layout,
+  type Point,
+  type ScorecardEntry,
+  type Snapshot,
+  type Swatch,
+  type Warning,
+} from './core';
+
+// ---------------------------------------------------------------------------------------------------------------
+// The key lists, checked by the compiler against types.ts.
+
+type Mark = 'always' | 'always|null' | 'optional' | 'optional|null';
+type MarkOf<T, K extends keyof T> = `${{} extends Pick<T, K> ? 'optional' : 'always'}${null extends T[K] ? '|null' : ''}`;
+/** Every key of `T` (optional ones included), each with the mark that `T` gives it; nothing else. */
+type KeySpec<T> = { [K in keyof T]-?: MarkOf<T, K> };
+
+interface Contract {
+  /** The TypeScript name in types.ts. */
+  name: string;
+  /** The Rust serde structs it is serialised from: the struct, then the ones `#[serde(flatten)]`ed into it. */
+  rust: string[];
+  keys: Record<string, Mark>;
+}
+
+function contract<T>(name: string, rust: string[], keys: KeySpec<T>): Contract {
+  return { name, rust, keys };
+}
+
+const STATS = contract<LatencyStats>('LatencyStats', ['StatsView'], {
+  count: 'always',
+  errors: 'always',
+  windowCount: 'always',
+  errorRate: 'always|null',
+  ratePerSec: 'always|null',
+  meanMs: 'always|null',
+  ewmaMs: 'always|null',
+  p50Ms: 'always|null',
+  p95Ms: 'always|null',
+  p99Ms: 'always|null',
+  selfP95Ms: 'optional',
+  recentMs: 'always',
+  fallback: 'optional',
+  malformed: 'optional',
+});
+
+const SWATCH = contract<Swatch>('Swatch', ['Swatch'], { fill: 'always', text: 'always', pattern: 'always' });
+
+const NODE = contract<HeatNode>('HeatNode', ['HeatNode', 'NodeSnapshot', 'Judgement'], {
+  id: 'always',
+  service: 'always',
+  virtual: 'optional',
+  stats: 'always',
+  criticalPathShare: 'always|null',
+  entityRef: 'always|null',
+  label: 'always',
+  members: 'always',
+  metric: 'always|null',
+  percentile: 'always',
+  observedMs: 'always|null',
+  thresholdMs: 'always|null',
+  thresholdSource: 'always',
+  score: 'always|null',
+  status: 'always',
+  color: 'always',
+});
+
+const EDGE = contract<HeatEdge>('HeatEdge', ['HeatEdge', 'EdgeSnapshot', 'Judgement'], {
+  id: 'always',
+  from: 'always',
+  to: 'always',
+  kind: 'always',
+  inferred: 'always',
+  stats: 'always',
+  serverStats: 'optional',
+  gapP95Ms: 'always|null',
+  queueDelayP95Ms: 'always|null',
+  criticalPathShare: 'always|null',
+  fromEntityRef: 'always|null',
+  toEntityRef: 'always|null',
+  declared: 'always',
+  observed: 'always',
+  members: 'always',
+  metric: 'always|null',
+  percentile: 'always',
+  observedMs: 'always|null',
+  thresholdMs: 'always|null',
+  thresholdSource: 'always',
+  score: 'always|null',
+  status: 'always',
+  color: 'always',
+});
+
+const HOP = contract<CumulativeHop>('CumulativeHop', ['CumulativeHop'], {
+  id: 'always',
+  ms: 'always|null',
+  cumulativeMs: 'always',
+  budgetMs: 'optional',
+  exceeded: 'always',
+});
+
+const ENTRY_POINT = contract<EntryPoint>(
+  'EntryPoint',
+  ['HeatEntryPoint', 'EntryPointSnapshot', 'CumulativePath'],
+  {
+    id: 'always',
+    p95Ms: 'always|null',
+    criticalPath: 'always',
+    stats: 'always',
+    entityRef: 'always|null',
+    budgetMs: 'always|null',
+    percentile: 'always',
+    cumulative: 'always',
+    firstExceeded: 'always|null',
+  },
+);
+
+const ALERT = contract<Alert>('Alert', ['Alert', 'Breach', 'Evaluation'], {
+  kind: 'always',
+  id: 'always',
+  entityRef: 'always',
+  targetRef: 'always|null',
+  metric: 'always',
+  percentile: 'always|null',
+  observedMs: 'always|null',
+  thresholdMs: 'always|null',
+  observedRate: 'always|null',
+  thresholdRate: 'always|null',
+  score: 'always|null',
+  status: 'always',
+  since: 'always',
+});
+
+const SCORECARD_ENTRY = contract<ScorecardEntry>('ScorecardEntry', ['ScorecardEntry'], {
+  status: 'always',
+  score: 'always|null',
+  thresholdMs: 'always|null',
+  observedMs: 'always|null',
+  percentile: 'always',
+  metric: 'always|null',
+  checkedAt: 'always',
+});
+
+const DRIFT = contract<Drift>('Drift', ['Drift'], { undeclared: 'always', unobserved: 'always' });
+const UNDECLARED = contract<Drift['undeclared'][number]>('Drift.undeclared[]', ['UndeclaredCall'], {
+  from: 'always',
+  to: 'always',
+  edgeId: 'always',
+});
+const UNOBSERVED = contract<Drift['unobserved'][number]>('Drift.unobserved[]', ['UnobservedCall'], {
+  from: 'always',
+  to: 'always',
+});
+
+const WARNING = contract<Warning>('Warning', ['Warning'], { code: 'always', message: 'always' });
+
+const POINT = contract<Point>('Point', ['Point'], { x: 'always', y: 'always' });
+const LAYOUT = contract<Layout>('Layout', ['Layout'], {
+  width: 'always',
+  height: 'always',
+  nodes: 'always',
+  edges: 'always',
+  groups: 'always',
+  stats: 'always',
+});
+const LAYOUT_NODE = contract<Layout['nodes'][number]>('Layout.nodes[]', ['PlacedNode'], {
+  id: 'always',
+  x: 'always',
+  y: 'always',
+  width: 'always',
+  height: 'always',
+});
+const LAYOUT_EDGE = contract<Layout['edges'][number]>('Layout.edges[]', ['RoutedEdge'], {
+  from: 'always',
+  to: 'always',
+  points: 'always',
+  reversed: 'always',
+});
+const LAYOUT_GROUP = contract<Layout['groups'][number]>('Layout.groups[]', ['PlacedGroup'], {
+  id: 'always',
+  x: 'always',
+  y: 'always',
+  width: 'always',
+  height: 'always',
+});
+const LAYOUT_STATS = contract<Layout['stats']>('Layout.stats', ['LayoutStats'], {
+  crossings: 'always',
+  layers: 'always',
+  dummies: 'always',
+  ms: 'always',
+});
+
+const SNAPSHOT = contract<Snapshot>('Snapshot', ['Snapshot'], {
+  generatedAt: 'always|null',
+  level: 'always',
+  window: 'always',
+  nodes: 'always',
+  edges: 'always',
+  entryPoints: 'always',
+  alerts: 'always',
+  scorecard: 'always',
+  drift: 'always',
+  warnings: 'always',
+  layout: 'optional',
+});
+
+const INGEST_REPORT = contract<IngestReport>('IngestReport', ['IngestReport'], {
+  format: 'optional',
+  spansRead: 'always',
+  accepted: 'always',
+  rejected: 'always',
+  rejections: 'always',
+  paired: 'always',
+  inferred: 'always',
+  pending: 'always',
+  expired: 'always',
+  dropped: 'always',
+  error: 'optional',
+});
+const REJECTION = contract<IngestReport['rejections'][number]>('IngestReport.rejections[]', ['Rejection'], {
+  location: 'always',
+  reason: 'always',
+});
+
+const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', ['CatalogReport'], {
+  entities: 'always',
+  warnings: 'always',
+});
+
+const CONTRACTS: Contract[] = [
+  SNAPSHOT,
+  NODE,
+  EDGE,
+  STATS,
+  SWATCH,
+  ENTRY_POINT,
+  HOP,
+  ALERT,
+  SCORECARD_ENTRY,
+  DRIFT,
+  UNDECLARED,
+  UNOBSERVED,
+  WARNING,
+  LAYOUT,
+  LAYOUT_NODE,
+  LAYOUT_EDGE,
+  LAYOUT_GROUP,
+  LAYOUT_STATS,
+  POINT,
+  INGEST_REPORT,
+  REJECTION,
+  CATALOG_REPORT,
+];
+
+/**
+ * Keys that no input through the public API can make Rust emit. A finding each: either the field is dead in the
+ * JSON, or a fixture is missing. The test fails if one of them is seen after all (then take it off the list).
+ */
+const UNSEEN: Record<string, string[]> = {
+  // `LatencyStats::record_at` counts a sample as malformed when it is not a finite, non-negative latency; every
+  // caller passes `ms(u64 nanoseconds)` (span durations, self time, gaps are saturating u64), so it stays 0 and is
+  // skipped. Kept in types.ts because the Rust field exists and is serialised when non-zero.
+  LatencyStats: ['malformed'],
+};
+
+/**
+ * Keys that `types.ts` (mirroring a Rust `Option`) says may be null but never are in any output. The test fails
+ * if one of them turns up null (then take it off the list).
+ */
+const NEVER_NULL: Record<string, string[]> = {
+  // Null only when no critical-path time was recorded at all (`critical_total_ns == 0`, aggregate/snapshot.rs),
+  // i.e. every analysed trace lasted 0 ns; no fixture does. Group nodes and edges sum their members' shares.
+  HeatNode: ['criticalPathShare'],
+  HeatEdge: ['criticalPathShare'],
+  // An alert exists only for an amber or red status, and a status other than `unknown` comes from a score; the
+  // Rust field is the shared `Evaluation.score: Option<f64>`.
+  Alert: ['score'],
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real objects from the wasm module.
+
+const repo = new URL('../../', import.meta.url);
+const fixture = (path: string) => readFileSync(new URL(`tests/fixtures/${path}`, repo), 'utf8');
+/** Public sample data beside the repository (`../shared/data`), as the Rust tests read it. */
+const shared = (path: string) => readFileSync(new URL(`../shared/data/${path}`, repo), 'utf8');
+
+const seen = new Map<Contract, object[]>(CONTRACTS.map((c) => [c, []]));
+
+function add(c: Contract, value: object): void {
+  seen.get(c)?.push(value);
+}
+
+function collectLayout(layout: Layout): void {
+  add(LAYOUT, layout);
+  add(LAYOUT_STATS, layout.stats);
+  layout.nodes.forEach((node) => add(LAYOUT_NODE, node));
+  layout.groups.forEach((group) => add(LAYOUT_GROUP, group));
+  for (const edge of layout.edges) {
+    add(LAYOUT_EDGE, edge);
+    edge.points.forEach((point) => add(POINT, point));
+  }
+}
+
+function collectSnapshot(snapshot: Snapshot): Snapshot {
+  add(SNAPSHOT, snapshot);
+  for (const node of snapshot.nodes) {
+    add(NODE, node);
+    add(STATS, node.stats);
+    add(SWATCH, node.color);
+  }
+  for (const edge of snapshot.edges) {
+    add(EDGE, edge);
+    add(STATS, edge.stats);
+    if (edge.serverStats) add(STATS, edge.serverStats);
+    add(SWATCH, edge.color);
+  }
+  for (const entry of snapshot.entryPoints) {
+    add(ENTRY_POINT, entry);
+    add(STATS, entry.stats);
+    entry.cumulative.forEach((hop) => add(HOP, hop));
+  }
+  snapshot.alerts.forEach((alert) => add(ALERT, alert));
+  Object.values(snapshot.scorecard).forEach((entry) => add(SCORECARD_ENTRY, entry));
+  add(DRIFT, snapshot.drift);
+  snapshot.drift.undeclared.forEach((call) => add(UNDECLARED, call));
+  snapshot.drift.unobserved.forEach((call) => add(UNOBSERVED, call));
+  snapshot.warnings.forEach((warning) => add(WARNING, warning));
+  if (snapshot.layout) collectLayout(snapshot.layout);
+  return snapshot;
+}
+
+function collectIngest(report: IngestReport): IngestReport {
+  add(INGEST_REPORT, report);
+  report.rejections.forEach((rejection) => add(REJECTION, rejection));
+  return report;
+}
+
+function collectCatalog(report: CatalogReport): CatalogReport {
+  add(CATALOG_REPORT, report);
+  report.warnings.forEach((warning) => add(WARNING, warning));
+  return report;
+}
+
+function withMap(config: ConstructorParameters<typeof HeatMap>[0], run: (map: HeatMap) => void): void {
+  const map = new HeatMap(config);
+  try {
+    run(map);
+  } finally {
+    map.free();
+  }
+}
+
+/** Each scenario says what it is there to provoke; together they show every key and every `null` they can. */
+function runScenarios(): void {
+  const otlp = fixture('otel-sdk/otlp.json');
+  const shopCatalog = fixture('catalog/otel-shop.json');
+
+  // The shop with its catalog, an SLO default and an error-rate threshold: virtual nodes (`virtual`), edges with
+  // and without `serverStats`, async `queueDelayP95Ms`, error-rate alerts (null `percentile`/`observedMs`) beside
+  // latency alerts (null `observedRate`), node alerts (null `targetRef`), drift both ways, a layout, group levels;
+  // then `flushPending()`, whose report has no document and so no `format`.
+  withMap({ window: 'all', defaults: { latencySlo: '500ms', errorRate: 0.05 } }, (map) => {
+    expect(collectCatalog(map.setCatalog(shopCatalog))).toEqual({ entities: 18, warnings: [] });
+    expect(collectIngest(map.ingestOtlp(otlp))).toMatchObject({ format: 'otlp', accepted: 608 });
+    collectSnapshot(map.snapshot({ layout: { direction: 'LR' } }));
+    expect(collectIngest(map.flushPending())).not.toHaveProperty('format');
+    const after = collectSnapshot(map.snapshot({ layout: {} }));
+    expect(after.alerts.map((alert) => alert.metric)).toEqual(expect.arrayContaining(['errorRate', 'edgeSlo', 'latencySlo']));
+    collectSnapshot(map.snapshot({ level: 'system' }));
+    collectSnapshot(map.snapshot({ level: 'domain', layout: {} }));
+  });
+
+  // The catalog without thresholds: nodes and scorecard entries with no `metric`/`thresholdMs`/`score`, entry
+  // points with a null `budgetMs` and hops without `budgetMs`; the scorecard entry of the Resource behind the
+  // `redis` virtual node has no `observedMs`.
+  withMap({ window: 'all' }, (map) => {
+    collectCatalog(map.setCatalog(shopCatalog));
+    collectIngest(map.ingestOtlp(otlp));
+    const snapshot = collectSnapshot(map.snapshot());
+    expect(snapshot.scorecard['resource:default/cart-cache']).toMatchObject({ observedMs: null });
+  });
+
+  // No catalog and a 1 ms budget: entry points with a null `entityRef` whose path passes the budget
+  // (`firstExceeded`), edges with null entity refs at both ends.
+  withMap({ window: 'all', defaults: { latencySlo: '1ms' } }, (map) => {
+    collectIngest(map.ingestOtlp(otlp));
+    const snapshot = collectSnapshot(map.snapshot());
+    expect(snapshot.entryPoints.some((entry) => entry.firstExceeded !== null)).toBe(true);
+  });
+
+  // A 1 s window, then an older trace (Zipkin's yelp.json, 2016) after the shop: its keys have nothing in the
+  // window, so their stats fall back to the latest sample (`fallback`) and its critical-path hops have no figure
+  // (`ms: null`).
+  withMap({ window: '1s' }, (map) => {
+    collectIngest(map.ingestOtlp(otlp));
+    collectIngest(map.ingestZipkin(shared('zipkin/yelp.json')));
+    collectSnapshot(map.snapshot());
+  });
+
+  // Envoy's single span: the `"all"` window covers no event time yet, so there is no rate (`ratePerSec: null`).
+  withMap({ window: 'all' }, (map) => {
+    collectIngest(map.ingestZipkin(shared('zipkin/envoy.json')));
+    expect(collectSnapshot(map.snapshot()).nodes.map((node) => node.stats.ratePerSec)).toEqual([null, null]);
+  });
+
+  // Real Zipkin spans without a duration: rejected, each with its location (`rejections[]`).
+  withMap({ window: 'all' }, (map) => {
+    const report = collectIngest(map.ingestZipkin(shared('zipkin/smartthings-oauth-authorization.json')));
+    expect(report.rejections[0]).toEqual({ location: '[23]', reason: 'missing duration' });
+  });
+
+  // A document cut in half: `error`, with what came before kept.
+  withMap({}, (map) => {
+    expect(collectIngest(map.ingestOtlp(otlp.slice(0, otlp.length / 2)))).toHaveProperty('error');
+  });
+
+  // More spans waiting than `maxPending`: a telemetry warning in the snapshot (Jaeger, for a third reader).
+  withMap({ window: 'all', maxPending: 50 }, (map) => {
+    collectIngest(map.ingestJaeger(fixture('otel-sdk/jaeger.json')));
+    expect(collectSnapshot(map.snapshot()).warnings).toHaveLength(1);
+  });
+
+  // A catalog with unreadable entities, bad references and clashing service names: catalog warnings.
+  withMap({}, (map) => {
+    expect(collectCatalog(map.setCatalog(fixture('catalog/broken.json'))).warnings.length).toBeGreaterThan(0);
+  });
+
+  // Nothing ingested: a null `generatedAt`, and no `layout` when none is asked for.
+  withMap({}, (map) => {
+    expect(collectSnapshot(map.snapshot())).toMatchObject({ generatedAt: null, nodes: [] });
+  });
+
+  // `layoutGraph` with nested groups (a snapshot's layout has none) and a cycle (a reversed edge).
+  collectLayout(
+    layoutGraph({
+      nodes: [
+        { id: 'a', width: 80, height: 40, group: 'inner' },
+        { id: 'b', width: 80, height: 40, group: 'outer' },
+        { id: 'c', width: 80, height: 40 },
+      ],
+      edges: [
+        { from: 'a', to: 'b' },
+        { from: 'b', to: 'c' },
+        { from: 'c', to: 'a' },
+      ],
+      groups: [{ id: 'outer', label: 'Outer' }, { id: 'inner', parent: 'outer' }],
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The comparison.
+
+interface Findings {
+  /** Emitted by Rust, not declared in types.ts. */
+  undeclared: string[];
+  /** Declared in types.ts, never emitted. */
+  unseen: string[];
+  /** `always` in types.ts, missing from some object. */
+  sometimesMissing: string[];
+  /** Optional (`?`) in types.ts, present in every object: Rust always emits it. */
+  neverAbsent: string[];
+  /** Null in some object, not `| null` in types.ts. */
+  unexpectedNull: string[];
+  /** `| null` in types.ts, never null. */
+  neverNull: string[];
+}
+
+function compare(c: Contract, objects: object[]): Findings {
+  const declared = Object.keys(c.keys);
+  const keysSeen = new Set(objects.flatMap((object) => Object.keys(object)));
+  const values = (key: string) => objects.map((object) => (object as Record<string, unknown>)[key]);
+  const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+  const known = declared.filter((key) => keysSeen.has(key));
+  return {
+    undeclared: [...keysSeen].filter((key) => !(key in c.keys)).sort(),
+    unseen: declared.filter((key) => !keysSeen.has(key)),
+    // The rest judge keys both sides know, so a renamed key is reported once on each side and nothing more.
+    sometimesMissing: known.filter((key) => c.keys[key].startsWith('always') && objects.some((o) => !has(o, key))),
+    neverAbsent: known.filter((key) => c.keys[key].startsWith('optional') && objects.every((o) => has(o, key))),
+    unexpectedNull: known.filter((key) => !c.keys[key].endsWith('|null') && values(key).includes(null)),
+    neverNull: known.filter((key) => c.keys[key].endsWith('|null') && !values(key).includes(null)),
+  };
+}
+
+beforeAll(() => {
+  initSync();
+  runScenarios();
+});
+
+/** What differs from the expectation, one sentence per key, so a failure reads without a diff. */
+function problems(c: Contract, found: Findings): string[] {
+  const expected: Findings = {
+    undeclared: [],
+    unseen: UNSEEN[c.name] ?? [],
+    sometimesMissing: [],
+    neverAbsent: [],
+    unexpectedNull: [],
+    neverNull: NEVER_NULL[c.name] ?? [],
+  };
+  const say: Record<keyof Findings, string> = {
+    undeclared: 'emitted by Rust but not declared in types.ts (a Rust field added or renamed?)',
+    unseen: 'declared in types.ts but never emitted (a Rust field removed or renamed, or no scenario provokes it?)',
+    sometimesMissing: 'missing from some objects though types.ts says always present (`skip_serializing_if`: mark it `?`)',
+    neverAbsent: 'optional in types.ts but always emitted (no `skip_serializing_if`: drop the `?`, use `| null` for an Option)',
+    unexpectedNull: 'null in some objects though types.ts does not allow null (a Rust Option: add `| null`)',
+    neverNull: 'never null though types.ts allows null (no longer an Option in Rust, or no scenario provokes it?)',
+  };
+  return (Object.keys(say) as (keyof Findings)[]).flatMap((kind) => {
+    const surprising = found[kind].filter((key) => !expected[kind].includes(key));
+    const stale = expected[kind].filter((key) => !found[kind].includes(key));
+    return [
+      ...surprising.map((key) => `${c.name}.${key} (Rust ${c.rust.join(' + ')}): ${say[kind]}`),
+      ...stale.map((key) => `${c.name}.${key}: listed as ${kind} in this test but is not any more; take it off the list`),
+    ];
+  });
+}
+
+describe('the TypeScript contract matches what the wasm module emits', () => {
+  it.each(CONTRACTS.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const objects = seen.get(c) ?? [];
+    expect(objects.length, `no ${c.name} (Rust ${c.rust.join(' + ')}) produced by any scenario`).toBeGreaterThan(1);
+    const found = problems(c, compare(c, objects));
+    expect(found, `\n${found.join('\n')}\n`).toEqual([]);
+  });
+
+  it('lists only contracts that exist', () => {
+    const names = new Set(CONTRACTS.map((c) => c.name));
+    for (const [name, keys] of [...Object.entries(UNSEEN), ...Object.entries(NEVER_NULL)]) {
+      expect(names.has(name), name).toBe(true);
+      const c = CONTRACTS.find((candidate) => candidate.name === name);
+      for (const key of keys) expect(c?.keys, `${name}.${key}`).toHaveProperty(key);
+    }
+  });
+
+  // A field Rust skips when empty shows only on the paths that fill it; one no scenario reaches would slip past the
+  // comparison above. So read the Rust source: every `skip_serializing_if` field of an output struct must be an
+  // optional key of the contract that covers its struct.
+  it('covers every field Rust skips when empty, and names only structs that exist', () => {
+    const sources = rustSources();
+    const structs = new Set([...sources.matchAll(/pub struct (\w+)/g)].map((match) => match[1]));
+    expect(CONTRACTS.flatMap((c) => c.rust).filter((name) => !structs.has(name))).toEqual([]);
+    const uncovered = skippedWhenEmpty(sources).flatMap(({ struct, key }) => {
+      if (INPUT_ONLY.includes(struct)) return [];
+      const covering = CONTRACTS.filter((c) => c.rust.includes(struct));
+      if (covering.length === 0) return [`${struct}.${key}: skipped when empty, but no contract covers ${struct}`];
+      return covering
+        .filter((c) => !c.keys[key]?.startsWith('optional'))
+        .map((c) => `${struct}.${key}: skipped when empty, but ${c.name}.${key} is ${c.keys[key] ?? 'not declared'}`);
+    });
+    expect(uncovered, `\n${uncovered.join('\n')}\n`).toEqual([]);
+    // And the other way: every `?` in the contracts is such a field (which also shows the scan finds them).
+    const skipped = new Set(skippedWhenEmpty(sources).map(({ struct, key }) => `${struct}.${key}`));
+    const unexplained = CONTRACTS.flatMap((c) =>
+      Object.keys(c.keys)
+        .filter((key) => c.keys[key].startsWith('optional') && !c.rust.some((struct) => skipped.has(`${struct}.${key}`)))
+        .map((key) => `${c.name}.${key}: optional in types.ts, but no \`skip_serializing_if\` field of ${c.rust.join(' + ')}`),
+    );
+    expect(unexplained, `\n${unexplained.join('\n')}\n`).toEqual([]);
+  });
+});
+
+/** Deserialized from JS only (their `Serialize` serves Rust tests): nothing of theirs is in any result. */
+const INPUT_ONLY = ['NodeInput', 'GroupInput'];
+
+function rustSources(): string {
+  const src = new URL('src/', repo);
+  return (readdirSync(src, { recursive: true }) as string[])
+    .filter((path) => path.endsWith('.rs'))
+    .map((path) => readFileSync(new URL(path, src), 'utf8'))
+    .join('\n');
+}
+
+/** `(struct, JSON key)` of every field with `skip_serializing_if` (renamed, or camelCase as every output struct is). */
+function skippedWhenEmpty(sources: string): { struct: string; key: string }[] {
+  const found: { struct: string; key: string }[] = [];
+  let struct = '';
+  const items = /pub struct (\w+)|#\[serde\(([^\]]*skip_serializing_if[^\]]*)\)\]\s*pub (\w+)\s*:/g;
+  for (const [, structName, attribute, field] of sources.matchAll(items)) {
+    if (structName) {
+      struct = structName;
+      continue;
+    }
+    const rename = /rename = "([^"]+)"/.exec(attribute)?.[1];
+    found.push({ struct, key: rename ?? field.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()) });
+  }
+  return found;
+}
