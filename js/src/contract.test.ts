@@ -32,6 +32,8 @@ import {
   type IngestReport,
   type LatencyStats,
   type Layout,
+  type LayoutOptions,
+  type LayoutResult,
   type Point,
   type ScorecardEntry,
   type Snapshot,
@@ -195,6 +197,16 @@ const LAYOUT = contract<Layout>('Layout', ['Layout'], {
   groups: 'always',
   stats: 'always',
 });
+// `layoutGraph`'s result: the layout's keys flattened beside the warnings about its options.
+const LAYOUT_RESULT = contract<LayoutResult>('LayoutResult', ['LaidOut', 'Layout'], {
+  width: 'always',
+  height: 'always',
+  nodes: 'always',
+  edges: 'always',
+  groups: 'always',
+  stats: 'always',
+  warnings: 'always',
+});
 const LAYOUT_NODE = contract<Layout['nodes'][number]>('Layout.nodes[]', ['PlacedNode'], {
   id: 'always',
   x: 'always',
@@ -203,6 +215,7 @@ const LAYOUT_NODE = contract<Layout['nodes'][number]>('Layout.nodes[]', ['Placed
   height: 'always',
 });
 const LAYOUT_EDGE = contract<Layout['edges'][number]>('Layout.edges[]', ['RoutedEdge'], {
+  id: 'always',
   from: 'always',
   to: 'always',
   points: 'always',
@@ -219,6 +232,7 @@ const LAYOUT_STATS = contract<Layout['stats']>('Layout.stats', ['LayoutStats'], 
   crossings: 'always',
   layers: 'always',
   dummies: 'always',
+  straightEdges: 'always',
   ms: 'always',
 });
 
@@ -274,6 +288,7 @@ const CONTRACTS: Contract[] = [
   UNOBSERVED,
   WARNING,
   LAYOUT,
+  LAYOUT_RESULT,
   LAYOUT_NODE,
   LAYOUT_EDGE,
   LAYOUT_GROUP,
@@ -300,8 +315,8 @@ const UNSEEN: Record<string, string[]> = {
  * if one of them turns up null (then take it off the list).
  */
 const NEVER_NULL: Record<string, string[]> = {
-  // Null only when no critical-path time was recorded at all (`critical_total_ns == 0`, aggregate/snapshot.rs),
-  // i.e. every analysed trace lasted 0 ns; no fixture does. Group nodes and edges sum their members' shares.
+  // Null only when the window holds no critical-path time at all (`critical_total_ms == 0`, aggregate/snapshot.rs):
+  // no trace analysed in it, or every one lasted 0 ns. A node or edge with data in the window has a trace there.
   HeatNode: ['criticalPathShare'],
   HeatEdge: ['criticalPathShare'],
   // An alert exists only for an amber or red status, and a status other than `unknown` comes from a score; the
@@ -323,8 +338,9 @@ function add(c: Contract, value: object): void {
   seen.get(c)?.push(value);
 }
 
-function collectLayout(layout: Layout): void {
-  add(LAYOUT, layout);
+/** A layout's parts; `whole` is the contract of the object itself (a snapshot's `Layout`, or a `LayoutResult`). */
+function collectLayout(layout: Layout, whole: Contract = LAYOUT): void {
+  add(whole, layout);
   add(LAYOUT_STATS, layout.stats);
   layout.nodes.forEach((node) => add(LAYOUT_NODE, node));
   layout.groups.forEach((group) => add(LAYOUT_GROUP, group));
@@ -463,22 +479,30 @@ function runScenarios(): void {
     expect(collectSnapshot(map.snapshot())).toMatchObject({ generatedAt: null, nodes: [] });
   });
 
-  // `layoutGraph` with nested groups (a snapshot's layout has none) and a cycle (a reversed edge).
-  collectLayout(
-    layoutGraph({
+  // `layoutGraph` with nested groups (a snapshot's layout has none), a cycle (a reversed edge), an edge with an
+  // `id` and two without (routes then carry their index), and a misspelt option (a `config.unknown-key` warning).
+  const result = layoutGraph(
+    {
       nodes: [
         { id: 'a', width: 80, height: 40, group: 'inner' },
         { id: 'b', width: 80, height: 40, group: 'outer' },
         { id: 'c', width: 80, height: 40 },
       ],
       edges: [
-        { from: 'a', to: 'b' },
+        { id: 'a→b', from: 'a', to: 'b' },
         { from: 'b', to: 'c' },
         { from: 'c', to: 'a' },
       ],
       groups: [{ id: 'outer', label: 'Outer' }, { id: 'inner', parent: 'outer' }],
-    }),
+    },
+    { nodeSep: 10 } as LayoutOptions,
   );
+  expect(result.edges.map((edge) => edge.id)).toEqual(['a→b', '1', '2']);
+  expect(result.warnings.map((warning) => warning.code)).toEqual(['config.unknown-key']);
+  collectLayout(result, LAYOUT_RESULT);
+  result.warnings.forEach((warning) => add(WARNING, warning));
+  // And one node without options: no warnings.
+  collectLayout(layoutGraph({ nodes: [{ id: 'x', width: 10, height: 10 }] }), LAYOUT_RESULT);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -594,7 +618,7 @@ describe('the TypeScript contract matches what the wasm module emits', () => {
 });
 
 /** Deserialized from JS only (their `Serialize` serves Rust tests): nothing of theirs is in any result. */
-const INPUT_ONLY = ['NodeInput', 'GroupInput'];
+const INPUT_ONLY = ['NodeInput', 'EdgeInput', 'GroupInput', 'LayoutOptions'];
 
 function rustSources(): string {
   const src = new URL('src/', repo);

@@ -57,8 +57,9 @@ export interface Warning {
    * `catalog.bad-reference`, `catalog.dangling-relation`, `catalog.self-loop`, `catalog.unknown-annotation`,
    * `catalog.service-name-clash`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
    * (`evaluate.bad-annotation`, `evaluate.looser-than-default`, `evaluate.looser-percentile`: `EvaluateWarning`);
-   * `telemetry` for spans the latency state had to drop or ignore (dropped before their trace was complete,
-   * duplicate span ids, the key limit).
+   * `aggregate.*` for spans the latency state had to drop or ignore (`aggregate.dropped-spans`,
+   * `aggregate.duplicate-spans`, `aggregate.key-limit`: `AggregateWarning`); `config.unknown-key` for a key of the
+   * config or options object that is not read. Every code is in the README's *Warning codes* table.
    */
   code: string;
   /** For people. Entity names inside are data: render as text, never as markup. */

@@ -13,7 +13,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::duration::parse_duration_ms;
-use crate::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions};
+use crate::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions, Warning};
 use crate::layout::{layout_graph, Layout, LayoutInput, LayoutOptions};
 use crate::options::{self, KeySet};
 use crate::telemetry::Format;
@@ -55,24 +55,17 @@ pub fn layout_graph_js(graph: JsValue, options: JsValue) -> Result<JsValue, JsVa
     layout.stats.ms = now_ms() - started;
     let warnings = unknown_keys
         .iter()
-        .map(|key| LayoutWarning { code: key.code(), message: format!("layout options: {key}") })
+        .map(|key| Warning { code: key.code().to_owned(), message: format!("layout options: {key}") })
         .collect();
     Ok(to_js(&LaidOut { layout: &layout, warnings }, WHAT)?)
 }
 
 /// `layoutGraph`'s result: the layout and, beside it, what was wrong with the options.
 #[derive(Serialize)]
-struct LaidOut<'a> {
+pub struct LaidOut<'a> {
     #[serde(flatten)]
     layout: &'a Layout,
-    warnings: Vec<LayoutWarning>,
-}
-
-/// The shape of a snapshot's `{ code, message }` warnings.
-#[derive(Serialize)]
-struct LayoutWarning {
-    code: &'static str,
-    message: String,
+    warnings: Vec<Warning>,
 }
 
 /// `new HeatMap(config)`: latency state kept across polls, a catalog, thresholds and a palette.
