@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from './testing';
 import { HeatMap, initSync, layoutGraph, type HeatMapConfig } from './core';
 
 /**
@@ -13,15 +14,6 @@ const otlp = readFileSync(new URL('otel-sdk/otlp.json', fixtures), 'utf8');
 const jaeger = readFileSync(new URL('otel-sdk/jaeger.json', fixtures), 'utf8');
 
 beforeAll(() => initSync());
-
-function errorOf(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 /** The same instance ingests, snapshots and frees after the bad call. */
 function expectUsable(map: HeatMap): void {

@@ -80,6 +80,18 @@ const STATS = contract<LatencyStats>('LatencyStats', ['StatsView'], {
 
 const SWATCH = contract<Swatch>('Swatch', ['Swatch'], { fill: 'always', text: 'always', pattern: 'always' });
 
+/** The judgement's keys, flattened into every node and edge (Rust `Judgement`). */
+const JUDGEMENT = {
+  metric: 'always|null',
+  percentile: 'always',
+  observedMs: 'always|null',
+  thresholdMs: 'always|null',
+  thresholdSource: 'always',
+  score: 'always|null',
+  status: 'always',
+  color: 'always',
+} as const;
+
 const NODE = contract<HeatNode>('HeatNode', ['HeatNode', 'NodeSnapshot', 'Judgement'], {
   id: 'always',
   service: 'always',
@@ -89,14 +101,7 @@ const NODE = contract<HeatNode>('HeatNode', ['HeatNode', 'NodeSnapshot', 'Judgem
   entityRef: 'always|null',
   label: 'always',
   members: 'always',
-  metric: 'always|null',
-  percentile: 'always',
-  observedMs: 'always|null',
-  thresholdMs: 'always|null',
-  thresholdSource: 'always',
-  score: 'always|null',
-  status: 'always',
-  color: 'always',
+  ...JUDGEMENT,
 });
 
 const EDGE = contract<HeatEdge>('HeatEdge', ['HeatEdge', 'EdgeSnapshot', 'Judgement'], {
@@ -115,14 +120,7 @@ const EDGE = contract<HeatEdge>('HeatEdge', ['HeatEdge', 'EdgeSnapshot', 'Judgem
   declared: 'always',
   observed: 'always',
   members: 'always',
-  metric: 'always|null',
-  percentile: 'always',
-  observedMs: 'always|null',
-  thresholdMs: 'always|null',
-  thresholdSource: 'always',
-  score: 'always|null',
-  status: 'always',
-  color: 'always',
+  ...JUDGEMENT,
 });
 
 const HOP = contract<CumulativeHop>('CumulativeHop', ['CumulativeHop'], {

@@ -1,17 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { errorOf } from './testing';
 import * as core from './core';
 import * as root from './index';
 
 beforeAll(() => core.initSync());
-
-function errorOf(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('core API', () => {
   it('reads annotation durations in milliseconds', () => {
