@@ -26,7 +26,10 @@ pub use graph::{DeclaredEdge, DeclaredGraph, RelationKind};
 pub use level::Level;
 pub use r#ref::{EntityRef, RefContext, RefError, DEFAULT_NAMESPACE};
 pub use services::ServiceIndex;
-pub use warning::CatalogWarning;
+pub use warning::{CatalogWarning, MAX_TEXT_CHARS};
+
+use crate::quote::prefix;
+use annotations::nearest_annotation;
 
 /// One loaded entity with what the catalog derived from it.
 #[derive(Debug, Clone, Serialize)]
@@ -102,12 +105,25 @@ impl Catalog {
             }
             let (thresholds, unknown) = ThresholdAnnotations::read(&entity.metadata.annotations);
             for annotation in unknown {
-                warnings.push(CatalogWarning::UnknownAnnotation { entity_ref: entity_ref.to_string(), annotation });
+                warnings.push(CatalogWarning::UnknownAnnotation {
+                    entity_ref: entity_ref.to_string(),
+                    nearest: nearest_annotation(&annotation),
+                    annotation: prefix(&annotation, MAX_TEXT_CHARS).to_owned(),
+                });
+            }
+            let title = entity.display_name();
+            let kept_title = prefix(title, MAX_TEXT_CHARS);
+            if kept_title.len() < title.len() {
+                warnings.push(CatalogWarning::Truncated {
+                    entity_ref: entity_ref.to_string(),
+                    field: "metadata.title".into(),
+                    chars: title.chars().count(),
+                });
             }
             first_index.insert(entity_ref.clone(), index);
             by_ref.insert(entity_ref.clone(), entities.len());
             entities.push(CatalogEntity {
-                title: entity.display_name().to_owned(),
+                title: kept_title.to_owned(),
                 level: kind.and_then(Level::of_kind),
                 kind,
                 entity_ref,
