@@ -76,7 +76,7 @@ impl Catalog {
         let mut entities: Vec<CatalogEntity> = Vec::with_capacity(input.len());
         let mut by_ref: HashMap<EntityRef, usize> = HashMap::new();
         let mut first_index: HashMap<EntityRef, usize> = HashMap::new();
-        for (index, entity) in input {
+        for (index, mut entity) in input {
             let entity_ref = match entity.entity_ref() {
                 Ok(entity_ref) => entity_ref,
                 Err(error) => {
@@ -111,19 +111,22 @@ impl Catalog {
                     annotation: prefix(&annotation, MAX_TEXT_CHARS).to_owned(),
                 });
             }
-            let title = entity.display_name();
-            let kept_title = prefix(title, MAX_TEXT_CHARS);
-            if kept_title.len() < title.len() {
-                warnings.push(CatalogWarning::Truncated {
-                    entity_ref: entity_ref.to_string(),
-                    field: "metadata.title".into(),
-                    chars: title.chars().count(),
-                });
+            // Cut in the entity itself, so every reader of the title sees the bounded one.
+            if let Some(title) = entity.metadata.title.as_mut() {
+                let kept = prefix(title, MAX_TEXT_CHARS).len();
+                if kept < title.len() {
+                    warnings.push(CatalogWarning::Truncated {
+                        entity_ref: entity_ref.to_string(),
+                        field: "metadata.title".into(),
+                        chars: title.chars().count(),
+                    });
+                    title.truncate(kept);
+                }
             }
             first_index.insert(entity_ref.clone(), index);
             by_ref.insert(entity_ref.clone(), entities.len());
             entities.push(CatalogEntity {
-                title: kept_title.to_owned(),
+                title: entity.display_name().to_owned(),
                 level: kind.and_then(Level::of_kind),
                 kind,
                 entity_ref,
