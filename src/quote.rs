@@ -37,6 +37,23 @@ pub fn quoted(text: &str) -> String {
     }
 }
 
+/// How many characters of a message written by a library about our input (serde's `invalid type: string "…"`) are
+/// kept: such messages quote the value whole, and we cannot reword them.
+pub const MESSAGE_CHARS: usize = 200;
+
+/// `message` cut to [`MESSAGE_CHARS`] characters, with `…` when cut.
+pub fn bounded_message(message: String) -> String {
+    let kept = prefix(&message, MESSAGE_CHARS).len();
+    if kept == message.len() {
+        message
+    } else {
+        let mut message = message;
+        message.truncate(kept);
+        message.push('…');
+        message
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +72,12 @@ mod tests {
         assert_eq!(quoted("a\"b"), r#""a\"b""#);
         assert_eq!(shortened("short"), "short");
         assert_eq!(shortened(&"x".repeat(41)), format!("{}…", "x".repeat(40)));
+    }
+
+    #[test]
+    fn bounds_library_messages() {
+        assert_eq!(bounded_message("short".into()), "short");
+        let long = format!("invalid type: string \"{}\"", "x".repeat(1 << 20));
+        assert_eq!(bounded_message(long), format!("invalid type: string \"{}…", "x".repeat(MESSAGE_CHARS - 22)));
     }
 }

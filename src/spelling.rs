@@ -1,7 +1,8 @@
 //! The known name nearest to a misspelt one, for "did you mean …?" hints.
 //!
 //! Owns the distance (case-insensitive, an adjacent swap counts as one edit) and how close counts as a likely typo.
-//! It does not know where names come from: config keys, option keys and annotations all ask the same question.
+//! It does not know where names come from: config keys, option keys and annotations all ask the same question, and
+//! end their message with the same hint.
 
 /// The candidate closest to `name`, if one is close enough to be a likely typo: the same name in another case, or
 /// at most two edits away (one for names of three characters or fewer). Ties go to the earlier candidate.
@@ -16,6 +17,11 @@ pub fn nearest_name<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// The hint a message ends with: ` (did you mean "window"?)`, or nothing when no name is close.
+pub fn did_you_mean(nearest: &Option<String>) -> String {
+    nearest.as_ref().map(|name| format!(" (did you mean {name:?}?)")).unwrap_or_default()
 }
 
 /// Optimal string alignment distance between `a` (already lower-cased) and `b`, ignoring case.

@@ -157,7 +157,7 @@ fn unknown_annotations_name_the_nearest_known_one() {
     assert_eq!(
         messages(&report.warnings),
         [
-            r#"component:default/a: annotation "latencyheatmap/colour" is not one latencyheatmap reads (typo?)"#,
+            r#"component:default/a: annotation "latencyheatmap/colour" is not one latencyheatmap reads"#,
             r#"component:default/a: annotation "latencyheatmap/edge-sol.payments" is not one latencyheatmap reads (did you mean "latencyheatmap/edge-slo.payments"?)"#,
             r#"component:default/a: annotation "latencyheatmap/latency-sol" is not one latencyheatmap reads (did you mean "latencyheatmap/latency-slo"?)"#,
         ]

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::entity::Entity;
 use super::warning::CatalogWarning;
-use crate::quote::shortened;
+use crate::quote::{bounded_message, shortened};
 
 /// serde_json's bound on nesting when it builds a value; an entity deeper than this is skipped on its own.
 const MAX_ENTITY_DEPTH: usize = 128;
@@ -53,7 +53,7 @@ fn read_entity(index: usize, raw: &RawValue) -> Result<Entity, CatalogWarning> {
         Err(_) if nesting_depth(raw.get()) > MAX_ENTITY_DEPTH => {
             return Err(invalid(format!("it is nested deeper than {MAX_ENTITY_DEPTH} levels")))
         }
-        Err(error) => return Err(invalid(error.to_string())),
+        Err(error) => return Err(invalid(bounded_message(error.to_string()))),
     };
     if !item.is_object() {
         return Err(CatalogWarning::InvalidEntity {
@@ -66,7 +66,7 @@ fn read_entity(index: usize, raw: &RawValue) -> Result<Entity, CatalogWarning> {
     if !has_name {
         return Err(CatalogWarning::MissingMetadata { index });
     }
-    serde_json::from_value::<Entity>(item).map_err(|error| invalid(error.to_string()))
+    serde_json::from_value::<Entity>(item).map_err(|error| invalid(bounded_message(error.to_string())))
 }
 
 /// The catalog document with each entity left undecoded, or what it was instead of a list.
@@ -263,6 +263,18 @@ mod tests {
         assert!(
             matches!(warnings.first(), Some(CatalogWarning::InvalidEntity { index: 0, entity_ref: Some(r), .. }) if *r == expected),
             "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_serde_message_quoting_a_megabyte_is_cut() {
+        let json = format!(r#"[{{"kind":"Component","metadata":{{"name":"x","annotations":"{}"}}}}]"#, "m".repeat(1 << 20));
+        let (_, warnings) = read_entities(json.as_bytes());
+        let expected = format!("invalid type: string \"{}…", "m".repeat(178));
+        assert!(
+            matches!(warnings.first(), Some(CatalogWarning::InvalidEntity { message, .. }) if *message == expected),
+            "{:?}",
+            warnings.first().map(|w| w.to_string().chars().take(300).collect::<String>())
         );
     }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::quote::{quoted, shortened};
+use crate::spelling::did_you_mean;
 
 /// One problem found while loading the catalog. The entity (or its index in the input) is always named.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
@@ -66,12 +67,6 @@ pub enum CatalogWarning {
 /// telemetry readers): names and values, not payloads.
 pub const MAX_TEXT_CHARS: usize = 256;
 
-fn did_you_mean(nearest: &Option<String>) -> String {
-    match nearest {
-        Some(name) => format!(" (did you mean {name:?}?)"),
-        None => " (typo?)".to_owned(),
-    }
-}
 
 fn display_ref(entity_ref: &Option<String>) -> String {
     entity_ref.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
