@@ -103,8 +103,10 @@ impl<T> AnnotationValue<T> {
     /// Parses `raw` unless it is longer than [`MAX_TEXT_CHARS`]; only that many characters of it are kept.
     fn read(key: &str, raw: &str, parse: impl Fn(&str) -> Result<T, AnnotationError>) -> AnnotationValue<T> {
         let kept = prefix(raw, MAX_TEXT_CHARS);
-        let parsed =
-            if kept.len() < raw.len() { Err(AnnotationError::TooLong { chars: raw.chars().count() }) } else { parse(raw) };
+        let parsed = match kept.len() < raw.len() {
+            true => Err(AnnotationError::TooLong { chars: raw.chars().count() }),
+            false => parse(raw),
+        };
         AnnotationValue { key: key.to_owned(), raw: kept.to_owned(), parsed }
     }
 }
@@ -153,11 +155,13 @@ impl ThresholdAnnotations {
             } else if lower == LATENCY_SLO {
                 settings.latency_slo = Some(AnnotationValue::read(key, raw, parse_threshold_ms));
             } else if lower == PERCENTILE {
-                let parse = |raw: &str| Percentile::parse(raw).ok_or_else(|| AnnotationError::UnknownPercentile(raw.to_owned()));
+                let parse =
+                    |raw: &str| Percentile::parse(raw).ok_or_else(|| AnnotationError::UnknownPercentile(raw.to_owned()));
                 settings.percentile = Some(AnnotationValue::read(key, raw, parse));
             } else if let Some(target) = key.get(EDGE_SLO_PREFIX.len()..).filter(|_| lower.starts_with(EDGE_SLO_PREFIX))
             {
-                settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value: AnnotationValue::read(key, raw, parse_threshold_ms) });
+                let value = AnnotationValue::read(key, raw, parse_threshold_ms);
+                settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value });
             } else if lower != SERVICE_NAME {
                 unknown.push(key.clone());
             }

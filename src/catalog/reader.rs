@@ -244,7 +244,8 @@ mod tests {
             let messages: Vec<String> = warnings.iter().map(ToString::to_string).collect();
             assert_eq!(
                 messages,
-                ["entity #1 (component:default/deep) could not be read and was skipped: it is nested deeper than 128 levels"]
+                ["entity #1 (component:default/deep) could not be read and was skipped: it is nested deeper than 128 \
+                  levels"]
             );
         }
     }
@@ -257,18 +258,23 @@ mod tests {
 
     #[test]
     fn a_long_name_in_a_bad_entity_is_shortened_in_its_warning() {
-        let json = format!(r#"[{{"kind":"Component","metadata":{{"name":"{}","annotations":7}}}}]"#, "n".repeat(1 << 20));
+        let name = "n".repeat(1 << 20);
+        let json = format!(r#"[{{"kind":"Component","metadata":{{"name":"{name}","annotations":7}}}}]"#);
         let (_, warnings) = read_entities(json.as_bytes());
         let expected = format!("component:default/{}…", "n".repeat(40));
         assert!(
-            matches!(warnings.first(), Some(CatalogWarning::InvalidEntity { index: 0, entity_ref: Some(r), .. }) if *r == expected),
+            matches!(
+                warnings.first(),
+                Some(CatalogWarning::InvalidEntity { index: 0, entity_ref: Some(r), .. }) if *r == expected
+            ),
             "{warnings:?}"
         );
     }
 
     #[test]
     fn a_serde_message_quoting_a_megabyte_is_cut() {
-        let json = format!(r#"[{{"kind":"Component","metadata":{{"name":"x","annotations":"{}"}}}}]"#, "m".repeat(1 << 20));
+        let annotations = "m".repeat(1 << 20);
+        let json = format!(r#"[{{"kind":"Component","metadata":{{"name":"x","annotations":"{annotations}"}}}}]"#);
         let (_, warnings) = read_entities(json.as_bytes());
         let expected = format!("invalid type: string \"{}…", "m".repeat(178));
         assert!(

@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(error, RefError::TooLong { part: "kind", start: "k".repeat(41), chars: 257 });
         assert_eq!(
             parse(&format!("{long}/x/y"), Some("component")).map_err(|e| e.to_string()),
-            Err(format!("entity reference \"{long40}\"… is malformed (expected kind:namespace/name)", long40 = "n".repeat(40)))
+            Err(format!("entity reference \"{}\"… is malformed (expected kind:namespace/name)", "n".repeat(40)))
         );
     }
 

@@ -5,8 +5,8 @@
 //!
 //! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
 //! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
-//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers between snapshots is
-//! when each alert began (`evaluate::BreachLog`).
+//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers
+//! between snapshots is when each alert began (`evaluate::BreachLog`).
 
 mod drift;
 mod entry_points;
@@ -108,7 +108,8 @@ impl HeatMap {
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
         let latency = self.state.snapshot();
         let now_ms = self.state.watermark_ms();
-        let mut findings = Findings { warnings: self.catalog_warnings.listed().iter().cloned().collect(), breaches: Vec::new() };
+        let catalog_warnings = self.catalog_warnings.listed().iter().cloned().collect();
+        let mut findings = Findings { warnings: catalog_warnings, breaches: Vec::new() };
         findings.warnings.extend(
             latency.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }),
         );
