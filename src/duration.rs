@@ -10,6 +10,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::quote::quoted;
+
 /// A duration in config as JS passes it: text for [`parse_duration_ms`] (`"5m"`, `"300ms"`) or a number of
 /// milliseconds. Each field decides what it accepts beyond that (`window` also takes `"all"`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,20 +48,21 @@ impl<'de> Deserialize<'de> for DurationValue {
     }
 }
 
-/// Why a duration string was rejected. `Display` is written for the person who typed the annotation.
+/// Why a duration string was rejected. `Display` is written for the person who typed the annotation, quoting a
+/// short prefix of what they typed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DurationError {
     #[error("empty duration")]
     Empty,
-    #[error("negative duration {0:?}: durations must be zero or more")]
+    #[error("negative duration {}: durations must be zero or more", quoted(.0))]
     Negative(String),
-    #[error("{0:?} has no number (expected e.g. 300ms, 1.5s, 250us)")]
+    #[error("{} has no number (expected e.g. 300ms, 1.5s, 250us)", quoted(.0))]
     NoNumber(String),
-    #[error("{value:?} has unknown unit {unit:?} (use ns, us, ms, s, m or h)")]
+    #[error("{} has unknown unit {} (use ns, us, ms, s, m or h)", quoted(.value), quoted(.unit))]
     UnknownUnit { value: String, unit: String },
-    #[error("{0:?} is missing a unit (expected e.g. 300ms, 1.5s, 250us)")]
+    #[error("{} is missing a unit (expected e.g. 300ms, 1.5s, 250us)", quoted(.0))]
     MissingUnit(String),
-    #[error("{0:?} is too large")]
+    #[error("{} is too large", quoted(.0))]
     TooLarge(String),
 }
 

@@ -3,6 +3,7 @@
 //! The core is plain Rust with no browser types; data flows one way, in the order of the modules below
 //! (see the README's "Architecture" section). Only `wasm/` knows about JavaScript.
 
+pub mod quote;
 pub mod duration;
 pub mod spelling;
 pub mod options;

@@ -1,7 +1,8 @@
 //! The known name nearest to a misspelt one, for "did you mean …?" hints.
 //!
 //! Owns the distance (case-insensitive, an adjacent swap counts as one edit) and how close counts as a likely typo.
-//! It does not know where names come from: config keys, option keys and annotations all ask the same question.
+//! It does not know where names come from: config keys, option keys and annotations all ask the same question, and
+//! end their message with the same hint.
 
 /// The candidate closest to `name`, if one is close enough to be a likely typo: the same name in another case, or
 /// at most two edits away (one for names of three characters or fewer). Ties go to the earlier candidate.
@@ -10,10 +11,17 @@ pub fn nearest_name<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str
     let limit = if name.len() <= 3 { 1 } else { 2 };
     candidates
         .into_iter()
+        // Lengths further apart than the limit cannot be close; skipping them keeps a megabyte-long key cheap.
+        .filter(|candidate| candidate.chars().flat_map(char::to_lowercase).count().abs_diff(name.len()) <= limit)
         .map(|candidate| (edit_distance(&name, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
+}
+
+/// The hint a message ends with: ` (did you mean "window"?)`, or nothing when no name is close.
+pub fn did_you_mean(nearest: &Option<String>) -> String {
+    nearest.as_ref().map(|name| format!(" (did you mean {name:?}?)")).unwrap_or_default()
 }
 
 /// Optimal string alignment distance between `a` (already lower-cased) and `b`, ignoring case.
@@ -60,6 +68,7 @@ mod tests {
         assert_eq!(nearest_name("colour", KEYS), None);
         assert_eq!(nearest_name("abc", KEYS), None);
         assert_eq!(nearest_name("window", []), None);
+        assert_eq!(nearest_name(&"w".repeat(1 << 20), KEYS), None);
     }
 
     #[test]

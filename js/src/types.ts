@@ -55,14 +55,19 @@ export interface Warning {
    * Stable; switch on it. `catalog.*` from `setCatalog` (`catalog.unreadable`, `catalog.not-a-list`,
    * `catalog.missing-metadata`, `catalog.invalid-entity`, `catalog.unknown-kind`, `catalog.duplicate-ref`,
    * `catalog.bad-reference`, `catalog.dangling-relation`, `catalog.self-loop`, `catalog.unknown-annotation`,
-   * `catalog.service-name-clash`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
+   * `catalog.service-name-clash`, `catalog.truncated`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
    * (`evaluate.bad-annotation`, `evaluate.looser-than-default`, `evaluate.looser-percentile`: `EvaluateWarning`);
    * `aggregate.*` for spans the latency state had to drop or ignore (`aggregate.dropped-spans`,
    * `aggregate.duplicate-spans`, `aggregate.key-limit`: `AggregateWarning`); `config.unknown-key` for a key of the
    * config or options object that is not read. Every code is in the README's *Warning codes* table.
+   * A list holds at most 20 warnings of one code (200 in all); the rest of a code are summed up in one more
+   * warning of that code (`… and 99980 more catalog.invalid-entity warnings`).
    */
   code: string;
-  /** For people. Entity names inside are data: render as text, never as markup. */
+  /**
+   * For people. Entity names inside are data: render as text, never as markup. A bad value is quoted as its first
+   * 40 characters at most.
+   */
   message: string;
 }
 

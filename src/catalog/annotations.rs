@@ -10,7 +10,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::warning::MAX_TEXT_CHARS;
 use crate::duration::{parse_duration_ms, DurationError};
+use crate::quote::{prefix, quoted};
+use crate::spelling::nearest_name;
 
 /// Every annotation this crate reads starts with this prefix.
 pub const PREFIX: &str = "latencyheatmap/";
@@ -79,8 +82,11 @@ pub enum AnnotationError {
     Duration(#[from] DurationError),
     #[error("a threshold must be greater than zero")]
     NotPositive,
-    #[error("{0:?} is not a percentile (use p50, p90, p95 or p99)")]
+    #[error("{} is not a percentile (use p50, p90, p95 or p99)", quoted(.0))]
     UnknownPercentile(String),
+    /// Refused rather than cut: the first 256 characters of a value are not the value that was written.
+    #[error("it is {chars} characters long; at most {MAX_TEXT_CHARS} are read")]
+    TooLong { chars: usize },
 }
 
 /// One annotation as written and as understood.
@@ -88,8 +94,33 @@ pub enum AnnotationError {
 pub struct AnnotationValue<T> {
     /// The annotation key as written on the entity.
     pub key: String,
+    /// As written, or its first [`MAX_TEXT_CHARS`] characters when it was longer (`parsed` is then `TooLong`).
     pub raw: String,
     pub parsed: Result<T, AnnotationError>,
+}
+
+impl<T> AnnotationValue<T> {
+    /// Parses `raw` unless it is longer than [`MAX_TEXT_CHARS`]; only that many characters of it are kept.
+    fn read(key: &str, raw: &str, parse: impl Fn(&str) -> Result<T, AnnotationError>) -> AnnotationValue<T> {
+        let kept = prefix(raw, MAX_TEXT_CHARS);
+        let parsed = match kept.len() < raw.len() {
+            true => Err(AnnotationError::TooLong { chars: raw.chars().count() }),
+            false => parse(raw),
+        };
+        AnnotationValue { key: key.to_owned(), raw: kept.to_owned(), parsed }
+    }
+}
+
+/// The known annotation nearest to a misspelt `key` under [`PREFIX`]: `edge-slo.<target>` keys are compared by
+/// their head and keep their target.
+pub fn nearest_annotation(key: &str) -> Option<String> {
+    let edge_head = &EDGE_SLO_PREFIX[..EDGE_SLO_PREFIX.len() - 1];
+    if let Some((head, target)) = key.split_once('.') {
+        if nearest_name(head, [edge_head]).is_some() {
+            return Some(format!("{EDGE_SLO_PREFIX}{target}"));
+        }
+    }
+    nearest_name(key, [PROCESSING_THRESHOLD, LATENCY_SLO, PERCENTILE, SERVICE_NAME]).map(str::to_owned)
 }
 
 /// An `edge-slo.<target>` annotation: `target` is the text after the dot, matched against the call's target.
@@ -119,17 +150,18 @@ impl ThresholdAnnotations {
             if !lower.starts_with(PREFIX) {
                 continue;
             }
-            let value = |parsed| AnnotationValue { key: key.clone(), raw: raw.clone(), parsed };
             if lower == PROCESSING_THRESHOLD {
-                settings.processing_threshold = Some(value(parse_threshold_ms(raw)));
+                settings.processing_threshold = Some(AnnotationValue::read(key, raw, parse_threshold_ms));
             } else if lower == LATENCY_SLO {
-                settings.latency_slo = Some(value(parse_threshold_ms(raw)));
+                settings.latency_slo = Some(AnnotationValue::read(key, raw, parse_threshold_ms));
             } else if lower == PERCENTILE {
-                let parsed = Percentile::parse(raw).ok_or_else(|| AnnotationError::UnknownPercentile(raw.clone()));
-                settings.percentile = Some(AnnotationValue { key: key.clone(), raw: raw.clone(), parsed });
+                let parse =
+                    |raw: &str| Percentile::parse(raw).ok_or_else(|| AnnotationError::UnknownPercentile(raw.to_owned()));
+                settings.percentile = Some(AnnotationValue::read(key, raw, parse));
             } else if let Some(target) = key.get(EDGE_SLO_PREFIX.len()..).filter(|_| lower.starts_with(EDGE_SLO_PREFIX))
             {
-                settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value: value(parse_threshold_ms(raw)) });
+                let value = AnnotationValue::read(key, raw, parse_threshold_ms);
+                settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value });
             } else if lower != SERVICE_NAME {
                 unknown.push(key.clone());
             }

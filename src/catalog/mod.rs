@@ -26,7 +26,10 @@ pub use graph::{DeclaredEdge, DeclaredGraph, RelationKind};
 pub use level::Level;
 pub use r#ref::{EntityRef, RefContext, RefError, DEFAULT_NAMESPACE};
 pub use services::ServiceIndex;
-pub use warning::CatalogWarning;
+pub use warning::{CatalogWarning, MAX_TEXT_CHARS};
+
+use crate::quote::prefix;
+use annotations::nearest_annotation;
 
 /// One loaded entity with what the catalog derived from it.
 #[derive(Debug, Clone, Serialize)]
@@ -73,7 +76,7 @@ impl Catalog {
         let mut entities: Vec<CatalogEntity> = Vec::with_capacity(input.len());
         let mut by_ref: HashMap<EntityRef, usize> = HashMap::new();
         let mut first_index: HashMap<EntityRef, usize> = HashMap::new();
-        for (index, entity) in input {
+        for (index, mut entity) in input {
             let entity_ref = match entity.entity_ref() {
                 Ok(entity_ref) => entity_ref,
                 Err(error) => {
@@ -102,7 +105,23 @@ impl Catalog {
             }
             let (thresholds, unknown) = ThresholdAnnotations::read(&entity.metadata.annotations);
             for annotation in unknown {
-                warnings.push(CatalogWarning::UnknownAnnotation { entity_ref: entity_ref.to_string(), annotation });
+                warnings.push(CatalogWarning::UnknownAnnotation {
+                    entity_ref: entity_ref.to_string(),
+                    nearest: nearest_annotation(&annotation),
+                    annotation: prefix(&annotation, MAX_TEXT_CHARS).to_owned(),
+                });
+            }
+            // Cut in the entity itself, so every reader of the title sees the bounded one.
+            if let Some(title) = entity.metadata.title.as_mut() {
+                let kept = prefix(title, MAX_TEXT_CHARS).len();
+                if kept < title.len() {
+                    warnings.push(CatalogWarning::Truncated {
+                        entity_ref: entity_ref.to_string(),
+                        field: "metadata.title".into(),
+                        chars: title.chars().count(),
+                    });
+                    title.truncate(kept);
+                }
             }
             first_index.insert(entity_ref.clone(), index);
             by_ref.insert(entity_ref.clone(), entities.len());

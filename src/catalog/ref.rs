@@ -11,6 +11,8 @@ use std::hash::{Hash, Hasher};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
+use crate::quote::{prefix, quoted, shortened, QUOTED_CHARS};
+
 /// The namespace Backstage assumes when none is written.
 pub const DEFAULT_NAMESPACE: &str = "default";
 
@@ -26,17 +28,24 @@ pub struct EntityRef {
     name_key: String,
 }
 
-/// Why a reference could not be read. `Display` names the text that was written.
+/// The longest kind, namespace or name a reference may have (Backstage itself allows 63). Longer ones are refused,
+/// not cut: a cut name would no longer match the relations that point at it, and two cut names could collide.
+pub const MAX_REF_PART_CHARS: usize = 256;
+
+/// Why a reference could not be read. `Display` names the text that was written (a short prefix of it).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RefError {
     #[error("empty entity reference")]
     Empty,
-    #[error("entity reference {0:?} has no kind and none is implied here (write e.g. component:{0})")]
+    #[error("entity reference {} has no kind and none is implied here (write e.g. component:{})", quoted(.0), shortened(.0))]
     MissingKind(String),
-    #[error("entity reference {0:?} has an empty kind, namespace or name")]
+    #[error("entity reference {} has an empty kind, namespace or name", quoted(.0))]
     EmptyPart(String),
-    #[error("entity reference {0:?} is malformed (expected kind:namespace/name)")]
+    #[error("entity reference {} is malformed (expected kind:namespace/name)", quoted(.0))]
     Malformed(String),
+    /// `start` is the part's first characters, already cut for the message.
+    #[error("the {part} {} is {chars} characters long; at most {MAX_REF_PART_CHARS} are allowed", quoted(.start))]
+    TooLong { part: &'static str, start: String, chars: usize },
 }
 
 /// What a short reference means where it was written: Backstage fills in the kind from the field
@@ -66,6 +75,13 @@ impl EntityRef {
         if kind.is_empty() || namespace.is_empty() || name.is_empty() {
             return Err(RefError::EmptyPart(format!("{kind}:{namespace}/{name}")));
         }
+        for (part, text) in [("kind", kind), ("namespace", namespace), ("name", name)] {
+            let start = prefix(text, MAX_REF_PART_CHARS);
+            if start.len() < text.len() {
+                let start = prefix(start, QUOTED_CHARS + 1).to_owned();
+                return Err(RefError::TooLong { part, start, chars: text.chars().count() });
+            }
+        }
         Ok(EntityRef {
             kind: kind.to_lowercase(),
             namespace: namespace.to_lowercase(),
@@ -91,7 +107,10 @@ impl EntityRef {
         if name.contains(['/', ':']) || namespace.contains(':') {
             return Err(RefError::Malformed(text.to_owned()));
         }
-        EntityRef::new(kind, namespace, name).map_err(|_| RefError::EmptyPart(text.to_owned()))
+        EntityRef::new(kind, namespace, name).map_err(|error| match error {
+            RefError::EmptyPart(_) => RefError::EmptyPart(text.to_owned()),
+            other => other,
+        })
     }
 
     pub fn kind(&self) -> &str {
@@ -199,6 +218,24 @@ mod tests {
         assert!(matches!(parse(":default/x", None), Err(RefError::EmptyPart(_))));
         assert!(matches!(parse("component:a/b/c", None), Err(RefError::Malformed(_))));
         assert!(matches!(parse("a:b:c", None), Err(RefError::Malformed(_))));
+    }
+
+    #[test]
+    fn refuses_parts_longer_than_the_cap_and_quotes_only_their_start() {
+        let long = "n".repeat(1 << 20);
+        let error = parse(&format!("component:{long}"), None).expect_err("a megabyte name");
+        assert_eq!(
+            error.to_string(),
+            format!("the name \"{}\"… is 1048576 characters long; at most 256 are allowed", "n".repeat(40))
+        );
+        let at_cap = "n".repeat(MAX_REF_PART_CHARS);
+        assert_eq!(parse(&format!("component:{at_cap}"), None).map(|r| r.name().len()), Ok(256));
+        let error = parse(&format!("{}:x", "k".repeat(257)), None).expect_err("a long kind");
+        assert_eq!(error, RefError::TooLong { part: "kind", start: "k".repeat(41), chars: 257 });
+        assert_eq!(
+            parse(&format!("{long}/x/y"), Some("component")).map_err(|e| e.to_string()),
+            Err(format!("entity reference \"{}\"… is malformed (expected kind:namespace/name)", "n".repeat(40)))
+        );
     }
 
     #[test]

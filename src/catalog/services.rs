@@ -2,14 +2,16 @@
 //!
 //! Owns the mapping rule: `latencyheatmap/service-name` (a comma-separated list) on any entity, else the
 //! `metadata.name` of a Component or Resource (APIs, systems and groups do not emit spans). Names match without
-//! case. A service no entity claims stays unmapped; showing it as "unknown to the catalog" is the pipeline's call.
+//! case, and entries are cut to 256 characters (with a warning), the cap telemetry names get. A service no entity
+//! claims stays unmapped; showing it as "unknown to the catalog" is the pipeline's call.
 
 use std::collections::HashMap;
 
 use super::annotations::SERVICE_NAME;
 use super::entity::{Entity, Kind};
 use super::r#ref::EntityRef;
-use super::warning::CatalogWarning;
+use super::warning::{CatalogWarning, MAX_TEXT_CHARS};
+use crate::quote::prefix;
 
 /// How a name was claimed; a lower value wins, so an explicit annotation beats a name that only happens to match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,7 +32,15 @@ impl ServiceIndex {
         let mut index = ServiceIndex::default();
         for (entity_ref, entity) in entities {
             for (claim, service) in claims_of(entity) {
-                index.claim(entity_ref, claim, service, warnings);
+                let kept = prefix(service, MAX_TEXT_CHARS);
+                if kept.len() < service.len() {
+                    warnings.push(CatalogWarning::Truncated {
+                        entity_ref: entity_ref.to_string(),
+                        field: format!("a {SERVICE_NAME} entry"),
+                        chars: service.chars().count(),
+                    });
+                }
+                index.claim(entity_ref, claim, kept, warnings);
             }
         }
         index
@@ -68,8 +78,9 @@ impl ServiceIndex {
     }
 }
 
+/// Cut as the catalog cuts its own entries, so a telemetry name cut to the same length still matches.
 fn service_key(service: &str) -> String {
-    service.trim().to_lowercase()
+    prefix(service.trim(), MAX_TEXT_CHARS).to_lowercase()
 }
 
 /// The names an entity claims: its annotation's list if it has one, else its own name if its kind runs code.

@@ -6,6 +6,9 @@
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::quote::{quoted, shortened};
+use crate::spelling::did_you_mean;
+
 /// One problem found while loading the catalog. The entity (or its index in the input) is always named.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
 #[serde(tag = "code", rename_all_fields = "camelCase")]
@@ -27,7 +30,7 @@ pub enum CatalogWarning {
     InvalidEntity { index: usize, entity_ref: Option<String>, message: String },
 
     #[serde(rename = "catalog.unknown-kind")]
-    #[error("{entity_ref} has kind {kind:?}, which is not a Backstage kind; it is shown without a C4 level")]
+    #[error("{entity_ref} has kind {}, which is not a Backstage kind; it is shown without a C4 level", quoted(.kind))]
     UnknownKind { entity_ref: String, kind: String },
 
     #[serde(rename = "catalog.duplicate-ref")]
@@ -39,7 +42,7 @@ pub enum CatalogWarning {
     BadReference { entity_ref: String, field: String, message: String },
 
     #[serde(rename = "catalog.dangling-relation")]
-    #[error("{entity_ref}: {relation} points to {target}, which is not in the catalog; the relation is ignored")]
+    #[error("{entity_ref}: {relation} points to {}, which is not in the catalog; the relation is ignored", shortened(.target))]
     DanglingRelation { entity_ref: String, relation: String, target: String },
 
     #[serde(rename = "catalog.self-loop")]
@@ -47,13 +50,23 @@ pub enum CatalogWarning {
     SelfLoop { entity_ref: String, relation: String },
 
     #[serde(rename = "catalog.unknown-annotation")]
-    #[error("{entity_ref}: annotation {annotation:?} is not one latencyheatmap reads (typo?)")]
-    UnknownAnnotation { entity_ref: String, annotation: String },
+    #[error("{entity_ref}: annotation {} is not one latencyheatmap reads{}", quoted(.annotation), did_you_mean(.nearest))]
+    UnknownAnnotation { entity_ref: String, annotation: String, nearest: Option<String> },
 
     #[serde(rename = "catalog.service-name-clash")]
-    #[error("telemetry service {service:?} is claimed by {entity_ref} and by {kept}; it maps to {kept}")]
+    #[error("telemetry service {} is claimed by {entity_ref} and by {kept}; it maps to {kept}", quoted(.service))]
     ServiceNameClash { service: String, entity_ref: String, kept: String },
+
+    /// A text kept for display or matching was longer than [`MAX_TEXT_CHARS`] and was cut to that many characters.
+    #[serde(rename = "catalog.truncated")]
+    #[error("{entity_ref}: {field} is {chars} characters long; only its first {MAX_TEXT_CHARS} are kept")]
+    Truncated { entity_ref: String, field: String, chars: usize },
 }
+
+/// The longest title, `latencyheatmap/service-name` entry or annotation value kept (`peer.service`'s rule in the
+/// telemetry readers): names and values, not payloads.
+pub const MAX_TEXT_CHARS: usize = 256;
+
 
 fn display_ref(entity_ref: &Option<String>) -> String {
     entity_ref.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
@@ -74,6 +87,7 @@ impl CatalogWarning {
             CatalogWarning::SelfLoop { .. } => "catalog.self-loop",
             CatalogWarning::UnknownAnnotation { .. } => "catalog.unknown-annotation",
             CatalogWarning::ServiceNameClash { .. } => "catalog.service-name-clash",
+            CatalogWarning::Truncated { .. } => "catalog.truncated",
         }
     }
 }

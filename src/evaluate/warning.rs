@@ -1,23 +1,25 @@
 //! What threshold resolution had to work around: annotations that could not be used and the source used instead.
 //!
 //! Owns the warning values and their wording, each with a stable `code` (also the `code` field of its JSON
-//! form). Warnings are produced per resolution; the pipeline deduplicates them (they compare with `==`).
+//! form). Warnings are produced per resolution; the pipeline deduplicates them (they compare with `==`). A value or
+//! annotation key is quoted as a short prefix: the catalog keeps up to 256 characters of it, a message far fewer.
 
 use serde::Serialize;
 use thiserror::Error;
 
 use super::thresholds::ThresholdSource;
 use crate::catalog::Percentile;
+use crate::quote::{quoted, shortened};
 
 #[derive(Debug, Clone, PartialEq, Error, Serialize)]
 #[serde(tag = "code", rename_all_fields = "camelCase")]
 pub enum EvaluateWarning {
     #[serde(rename = "evaluate.bad-annotation")]
-    #[error("{entity_ref}: annotation {annotation} = {value:?} cannot be used ({reason}); using {fallback} instead")]
+    #[error("{entity_ref}: annotation {} = {} cannot be used ({reason}); using {fallback} instead", shortened(.annotation), quoted(.value))]
     BadAnnotation { entity_ref: String, annotation: String, value: String, reason: String, fallback: ThresholdSource },
 
     #[serde(rename = "evaluate.looser-than-default")]
-    #[error("{entity_ref}: annotation {annotation} ({value_ms} ms) is looser than the enforced default ({default_ms} ms); using {fallback} instead")]
+    #[error("{entity_ref}: annotation {} ({value_ms} ms) is looser than the enforced default ({default_ms} ms); using {fallback} instead", shortened(.annotation))]
     LooserThanDefault {
         entity_ref: String,
         annotation: String,
@@ -27,7 +29,7 @@ pub enum EvaluateWarning {
     },
 
     #[serde(rename = "evaluate.looser-percentile")]
-    #[error("{entity_ref}: annotation {annotation} ({value}) is looser than the enforced default percentile ({default}); using {default}")]
+    #[error("{entity_ref}: annotation {} ({value}) is looser than the enforced default percentile ({default}); using {default}", shortened(.annotation))]
     LooserPercentile { entity_ref: String, annotation: String, value: Percentile, default: Percentile },
 }
 

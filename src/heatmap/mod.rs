@@ -4,9 +4,9 @@
 //! catalog and traces, the cumulative view of each entry point, and optionally a layout.
 //!
 //! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
-//! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`) and its logic in its own
-//! module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers between snapshots is
-//! when each alert began (`evaluate::BreachLog`).
+//! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
+//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers
+//! between snapshots is when each alert began (`evaluate::BreachLog`).
 
 mod drift;
 mod entry_points;
@@ -15,6 +15,7 @@ mod judgement;
 mod options;
 mod snapshot;
 mod views;
+mod warnings;
 
 use thiserror::Error;
 
@@ -27,6 +28,7 @@ use crate::options::{OptionError, UnknownKey};
 use crate::telemetry::Format;
 use graph_layout::lay_out;
 use judgement::Findings;
+use warnings::WarningList;
 
 pub use options::{HeatMapConfig, SnapshotLayout, SnapshotOptions};
 pub use snapshot::{CatalogReport, HeatEdge, HeatEntryPoint, HeatNode, Judgement, Snapshot, Warning};
@@ -47,7 +49,8 @@ pub struct HeatMap {
     evaluate: EvaluateConfig,
     palette: Palette,
     catalog: Catalog,
-    catalog_warnings: Vec<Warning>,
+    /// Capped once per `setCatalog`; listed again (with what was left out) in every snapshot.
+    catalog_warnings: WarningList,
     /// Unknown config keys, shown in every snapshot.
     config_warnings: Vec<Warning>,
     state: LatencyState,
@@ -62,7 +65,7 @@ impl HeatMap {
             state: LatencyState::new(config.aggregate)?,
             evaluate: config.evaluate,
             catalog: Catalog::default(),
-            catalog_warnings: Vec::new(),
+            catalog_warnings: WarningList::default(),
             config_warnings: config.unknown_keys.iter().map(|key| unknown_key_warning("config", key)).collect(),
             breaches: BreachLog::default(),
         })
@@ -74,8 +77,8 @@ impl HeatMap {
         let (catalog, warnings) = Catalog::from_json(entities_json);
         self.catalog = catalog;
         self.catalog_warnings =
-            warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }).collect();
-        CatalogReport { entities: self.catalog.len(), warnings: self.catalog_warnings.clone() }
+            WarningList::capped(warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }));
+        CatalogReport { entities: self.catalog.len(), warnings: self.catalog_warnings.clone().into_warnings() }
     }
 
     /// Reads one telemetry document and adds it to the latency state kept across calls.
@@ -105,7 +108,8 @@ impl HeatMap {
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
         let latency = self.state.snapshot();
         let now_ms = self.state.watermark_ms();
-        let mut findings = Findings { warnings: self.catalog_warnings.iter().cloned().collect(), breaches: Vec::new() };
+        let catalog_warnings = self.catalog_warnings.listed().iter().cloned().collect();
+        let mut findings = Findings { warnings: catalog_warnings, breaches: Vec::new() };
         findings.warnings.extend(
             latency.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }),
         );
@@ -139,7 +143,7 @@ impl HeatMap {
             alerts,
             scorecard,
             drift,
-            warnings: findings.warnings.into_iter().collect(),
+            warnings: WarningList::capped(findings.warnings).and_unlisted_of(&self.catalog_warnings).into_warnings(),
             layout,
         })
     }

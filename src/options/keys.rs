@@ -9,7 +9,8 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::spelling::nearest_name;
+use crate::quote::quoted;
+use crate::spelling::{did_you_mean, nearest_name};
 
 /// The keys of an option object, and of the objects nested under some of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,16 +21,12 @@ pub struct KeySet {
 
 /// A key an option object does not have; ignored, and worth a warning (a typo would otherwise pass silently).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown key {path:?} is ignored{}", did_you_mean(.nearest))]
+#[error("unknown key {} is ignored{}", quoted(.path), did_you_mean(.nearest))]
 pub struct UnknownKey {
     /// Dotted from the object's top (`defaults.latencySLO`).
     pub path: String,
     /// The known key at the same place that is closest to it, with its path.
     pub nearest: Option<String>,
-}
-
-fn did_you_mean(nearest: &Option<String>) -> String {
-    nearest.as_ref().map(|key| format!(" (did you mean {key:?}?)")).unwrap_or_default()
 }
 
 impl UnknownKey {
@@ -132,5 +129,19 @@ mod tests {
         assert_eq!(KeySet::of::<Probe>().names(), ["maxPending", "ttl"]);
         assert_eq!(KeySet::of::<u32>().names(), [] as [&str; 0]);
         assert_eq!(KeySet::of::<Probe>().and(KeySet::of::<u32>()).names(), ["maxPending", "ttl"]);
+    }
+
+    #[test]
+    fn an_unknown_key_is_quoted_as_a_short_prefix() {
+        let long = "k".repeat(1 << 20);
+        let object = serde_json::json!({ "maxPendng": 1, long.clone(): 2 });
+        let unknown: Vec<String> = KeySet::of::<Probe>().unknown(&object).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            unknown,
+            [
+                format!("unknown key \"{}\"… is ignored", "k".repeat(40)),
+                r#"unknown key "maxPendng" is ignored (did you mean "maxPending"?)"#.to_owned(),
+            ]
+        );
     }
 }

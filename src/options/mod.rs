@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::quote::bounded_message;
+
 pub use keys::{KeySet, UnknownKey};
 
 /// An option object that cannot be used. `Display` starts with the path of the bad value.
@@ -53,7 +55,8 @@ pub fn section<T: DeserializeOwned>(value: &Value) -> Result<T, OptionError> {
             root if root == "." => "(the object)".to_owned(),
             path => path,
         };
-        let message = error.into_inner().to_string();
+        // serde quotes a bad string whole: cut, so a megabyte value is not a megabyte error.
+        let message = bounded_message(error.into_inner().to_string());
         // serde's own wording for a value outside the type; every other message is about the value itself.
         if ["invalid type:", "invalid length", "unknown variant"].iter().any(|start| message.starts_with(start)) {
             OptionError::WrongType { path, message }

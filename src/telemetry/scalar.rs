@@ -163,10 +163,7 @@ impl Scalar<'_> {
 
 /// Cuts long input before quoting it in a reason, so a rejection cannot carry a megabyte of text.
 pub(crate) fn truncate(s: &str) -> &str {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
+    crate::quote::prefix(s, crate::quote::QUOTED_CHARS)
 }
 
 /// Converts a count in `unit_ns` nanoseconds to nanoseconds, rejecting overflow.
@@ -254,7 +251,7 @@ fn base64_bytes(text: &[u8], len: usize) -> Option<u128> {
 
 /// Text from the input, cut and quoted for a reason.
 fn quoted(text: &[u8]) -> String {
-    format!("{:?}", truncate(&String::from_utf8_lossy(text)))
+    crate::quote::quoted(&String::from_utf8_lossy(text))
 }
 
 fn id_text<'a>(value: &'a Scalar<'_>) -> Result<Option<&'a [u8]>, String> {
