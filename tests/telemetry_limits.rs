@@ -223,3 +223,16 @@ fn bad_values_are_quoted_by_a_short_prefix() {
     let (report, _, _) = replay(Format::Zipkin, &serde_json::to_vec(&zipkin).expect("document"));
     assert_eq!(rejections(&report), vec![("[0]", format!("unknown span kind {:?}", "K".repeat(40)).as_str())]);
 }
+
+#[test]
+fn max_span_duration_is_a_known_config_key_named_in_its_errors() {
+    use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, SnapshotOptions};
+    let config = |json: &str| HeatMapConfig::from_json(json.as_bytes()).expect("config");
+    let error = HeatMap::new(config(r#"{"maxSpanDuration":"forever"}"#)).err().map(|e| e.to_string());
+    assert_eq!(
+        error.as_deref(),
+        Some(r#"config: maxSpanDuration: "forever" has no number (expected e.g. 300ms, 1.5s, 250us)"#)
+    );
+    let mut map = HeatMap::new(config(r#"{"maxSpanDuration":"2h"}"#)).expect("heat map");
+    assert_eq!(map.snapshot(&SnapshotOptions::default()).expect("snapshot").warnings, vec![]);
+}
