@@ -7,7 +7,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use latency_heatmap::aggregate::{AggregateConfig, LatencyState};
-use latency_heatmap::telemetry::{self, Format, RejectReason, Span, SpanSink};
+use latency_heatmap::telemetry::{self, Format, ReadLimits, RejectReason, Span, SpanSink};
 use serde_json::{json, Value};
 
 const TRACES: u64 = 10_000;
@@ -117,6 +117,7 @@ impl SpanSink for Collect {
     fn reject(&mut self, _: String, _: RejectReason) {
         self.1 += 1;
     }
+    fn truncated(&mut self, _: u32) {}
 }
 
 struct Count(u64);
@@ -126,6 +127,7 @@ impl SpanSink for Count {
         self.0 += 1;
     }
     fn reject(&mut self, _: String, _: RejectReason) {}
+    fn truncated(&mut self, _: u32) {}
 }
 
 fn config() -> AggregateConfig {
@@ -141,7 +143,7 @@ fn stages(c: &mut Criterion) {
         group.bench_function("parse", |b| {
             b.iter(|| {
                 let mut count = Count(0);
-                let _ = telemetry::read(format, &bytes, &mut count);
+                let _ = telemetry::read(format, &bytes, &ReadLimits::default(), &mut count);
                 assert_eq!(count.0, spans);
             })
         });
@@ -153,7 +155,7 @@ fn stages(c: &mut Criterion) {
             )
         });
         let mut parsed = Collect::default();
-        let _ = telemetry::read(format, &bytes, &mut parsed);
+        let _ = telemetry::read(format, &bytes, &ReadLimits::default(), &mut parsed);
         group.bench_function("pair+stats (parsed spans)", |b| {
             b.iter_batched(
                 || (LatencyState::new(config()).unwrap_or_else(|e| panic!("{e}")), parsed.0.clone()),

@@ -2,7 +2,7 @@
 //! back to the same normalised spans; arbitrary and mutated input never panics.
 
 use latency_heatmap::aggregate::{AggregateConfig, AggregateWarning, LatencyState};
-use latency_heatmap::telemetry::{self, Format, RejectReason, Span, SpanId, SpanKind, SpanLink, SpanSink, TraceId};
+use latency_heatmap::telemetry::{self, Format, ReadLimits, RejectReason, Span, SpanId, SpanKind, SpanLink, SpanSink, TraceId};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -19,6 +19,7 @@ impl SpanSink for Collected {
     fn reject(&mut self, _: String, _: RejectReason) {
         self.rejected += 1;
     }
+    fn truncated(&mut self, _: u32) {}
 }
 
 /// What a generated span should read back as.
@@ -56,8 +57,9 @@ prop_compose! {
         link in proptest::option::of((1u128.., 1u64..)),
         service in "[a-z][a-z0-9\\-\"\\\\é]{0,12}",
         kind in kind_strategy(),
-        start_us in 0u64..(1 << 52),
-        duration_us in 0u64..(1 << 32),
+        // Within what the readers accept: from 2000-01-01 on, at most the default `maxSpanDuration` (1 h).
+        start_us in telemetry::EARLIEST_NS / 1000..(1 << 52),
+        duration_us in 0u64..=3_600_000_000,
         peer in proptest::option::of("[a-z]{1,8}"),
         http_status in proptest::option::of(100i64..600),
         error in any::<bool>(),
@@ -203,7 +205,7 @@ fn zipkin(spans: &[Expected]) -> Value {
 fn read(format: Format, doc: &Value) -> Collected {
     let mut out = Collected::default();
     let bytes = serde_json::to_vec(doc).expect("document as JSON");
-    assert_eq!(telemetry::read(format, &bytes, &mut out), Ok(()));
+    assert_eq!(telemetry::read(format, &bytes, &ReadLimits::default(), &mut out), Ok(()));
     out
 }
 
@@ -292,23 +294,25 @@ proptest! {
 /// Hostile shapes the issue lists, each read without panic and with the bad span reported.
 #[test]
 fn hostile_inputs_are_rejections_not_failures() {
+    // Plausible times (readers reject anything before 2000): ns after 2023-09-21T17:28:13.594Z.
+    let t = |ns: u64| (1_695_317_293_594_000_000 + ns).to_string();
     let doc = json!({"resourceSpans": [{
         "resource": {"attributes": [{"key": "service.name", "value": {"intValue": "7"}}]},
         "scopeSpans": [{"spans": [
-            {"traceId": "00", "spanId": "01", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "0123456789abcdef0123456789abcdef00", "spanId": "01", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "0123456789abcdef0", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "02", "startTimeUnixNano": "99999999999999999999999999", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "03", "startTimeUnixNano": 1e300, "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "04", "startTimeUnixNano": "5", "endTimeUnixNano": "-2"},
+            {"traceId": "00", "spanId": "01", "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "0123456789abcdef0123456789abcdef00", "spanId": "01", "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "0123456789abcdef0", "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "02", "startTimeUnixNano": "99999999999999999999999999", "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "03", "startTimeUnixNano": 1e300, "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "04", "startTimeUnixNano": t(5), "endTimeUnixNano": "-2"},
             {"traceId": "01", "spanId": "05", "startTimeUnixNano": [], "endTimeUnixNano": {}},
-            {"traceId": "01", "spanId": "06", "kind": 99, "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "07", "kind": "SPAN_KIND_BOGUS", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
+            {"traceId": "01", "spanId": "06", "kind": 99, "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "07", "kind": "SPAN_KIND_BOGUS", "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
             "not a span", 42, null, [],
-            {"traceId": "01", "spanId": "08", "parentSpanId": "09", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "09", "parentSpanId": "08", "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "0a", "parentSpanId": "0a", "kind": 2, "startTimeUnixNano": "1", "endTimeUnixNano": "2"},
-            {"traceId": "01", "spanId": "0a", "kind": 2, "startTimeUnixNano": "1", "endTimeUnixNano": "3"}
+            {"traceId": "01", "spanId": "08", "parentSpanId": "09", "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "09", "parentSpanId": "08", "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "0a", "parentSpanId": "0a", "kind": 2, "startTimeUnixNano": t(1), "endTimeUnixNano": t(2)},
+            {"traceId": "01", "spanId": "0a", "kind": 2, "startTimeUnixNano": t(1), "endTimeUnixNano": t(3)}
         ]}]
     }]});
     let bytes = serde_json::to_vec(&doc).expect("document as JSON");
@@ -339,11 +343,14 @@ fn hostile_inputs_are_rejections_not_failures() {
     );
 }
 
+/// 2023-09-21T17:28:13.594Z: span times below are ns after it (readers reject anything before 2000).
+const T0_NS: u64 = 1_695_317_293_594_000_000;
+
 #[test]
 fn parents_in_other_batches_pair_and_a_full_store_drops_with_a_count() {
     let span = |id: &str, parent: Option<&str>, service: &str, kind: u8, start: u64, end: u64| {
         let mut s = json!({"traceId": "0abc", "spanId": id, "kind": kind,
-            "startTimeUnixNano": start.to_string(), "endTimeUnixNano": end.to_string()});
+            "startTimeUnixNano": (T0_NS + start).to_string(), "endTimeUnixNano": (T0_NS + end).to_string()});
         if let Some(p) = parent {
             s["parentSpanId"] = json!(p);
         }

@@ -259,6 +259,7 @@ const INGEST_REPORT = contract<IngestReport>('IngestReport', ['IngestReport'], {
   pending: 'always',
   expired: 'always',
   dropped: 'always',
+  truncated: 'always',
   error: 'optional',
 });
 const REJECTION = contract<IngestReport['rejections'][number]>('IngestReport.rejections[]', ['Rejection'], {

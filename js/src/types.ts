@@ -29,6 +29,8 @@ export interface HeatMapConfig {
   recentSamples?: number;
   /** Half-life of the exponentially weighted average (default `"1m"`). */
   ewmaHalfLife?: Duration;
+  /** Longest span accepted (default `"1h"`); longer spans are rejected with their location. */
+  maxSpanDuration?: Duration;
   defaults?: {
     /** SLO for calls served by an entity without a `latencyheatmap/latency-slo` annotation. */
     latencySlo?: Duration;
@@ -87,6 +89,8 @@ export interface IngestReport {
   pending: number;
   expired: number;
   dropped: number;
+  /** Service names and attribute values cut to 256 characters in this document. */
+  truncated: number;
   /**
    * Set when the document itself is broken (everything read before the break is kept), when it is plainly another
    * format (`this looks like OTLP (resourceSpans); use ingestOtlp`: nothing is read), or when `ingest()` could not

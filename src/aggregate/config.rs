@@ -1,5 +1,5 @@
 //! `AggregateConfig`: the JS-facing knobs of the latency state (`window`, `ttl`, `maxPending`, `recentSamples`,
-//! `ewmaHalfLife`) and their validation into [`Settings`].
+//! `ewmaHalfLife`, `maxSpanDuration`) and their validation into [`Settings`] and the readers' [`ReadLimits`].
 //!
 //! Owns defaults and the typed [`ConfigError`] naming the bad field. Durations go through
 //! [`crate::duration::parse_duration_ms`]; numbers are milliseconds.
@@ -10,6 +10,7 @@ use thiserror::Error;
 use super::stats::StatsSettings;
 pub use crate::duration::DurationValue;
 use crate::duration::{parse_duration_ms, DurationError};
+use crate::telemetry::ReadLimits;
 
 /// Configuration of [`super::LatencyState`], as given to `new HeatMap(config)`. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +26,9 @@ pub struct AggregateConfig {
     pub recent_samples: usize,
     /// Half-life of the exponentially weighted average (default 1 min).
     pub ewma_half_life: DurationValue,
+    /// Longest span accepted (default 1 h); longer ones are rejected with their location. One span of decades
+    /// (a start time of 0) would otherwise own a service's quantiles for the whole window.
+    pub max_span_duration: DurationValue,
 }
 
 impl Default for AggregateConfig {
@@ -35,6 +39,7 @@ impl Default for AggregateConfig {
             max_pending: 100_000,
             recent_samples: 10,
             ewma_half_life: DurationValue::Text("1m".into()),
+            max_span_duration: DurationValue::Text("1h".into()),
         }
     }
 }
@@ -85,6 +90,7 @@ impl AggregateConfig {
         };
         let ttl_ms = millis("ttl", &self.ttl, true)?;
         let half_life_ms = millis("ewmaHalfLife", &self.ewma_half_life, false)?;
+        self.read_limits()?;
         if self.max_pending < 1 {
             return Err(ConfigError::TooSmall { field: "maxPending", min: 1, value: self.max_pending });
         }
@@ -101,6 +107,13 @@ impl AggregateConfig {
             ttl_ns: (ttl_ms * 1e6) as u64,
             max_pending: self.max_pending,
         })
+    }
+
+    /// The limits the telemetry readers apply to every span (`maxSpanDuration`).
+    pub fn read_limits(&self) -> Result<ReadLimits, ConfigError> {
+        let max_ms = millis("maxSpanDuration", &self.max_span_duration, false)?;
+        // `as` saturates: a limit of centuries is just "no limit".
+        Ok(ReadLimits { max_span_duration_ns: (max_ms * 1e6) as u64 })
     }
 }
 
@@ -125,6 +138,21 @@ mod tests {
         assert_eq!(settings.stats.window_ms, None);
         assert_eq!(settings.ttl_ns, 1_500_000_000);
         assert_eq!(parse(r#"{"window":60000}"#).map(|s| s.stats.window_ms), Ok(Some(60_000.0)));
+    }
+
+    fn limits(json: &str) -> Result<ReadLimits, String> {
+        let config: AggregateConfig = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        config.read_limits().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn max_span_duration_defaults_to_an_hour_and_is_checked_like_the_other_durations() {
+        assert_eq!(limits("{}"), Ok(ReadLimits { max_span_duration_ns: 3_600_000_000_000 }));
+        assert_eq!(limits(r#"{"maxSpanDuration":"2h"}"#), Ok(ReadLimits { max_span_duration_ns: 7_200_000_000_000 }));
+        assert_eq!(limits(r#"{"maxSpanDuration":1500}"#), Ok(ReadLimits { max_span_duration_ns: 1_500_000_000 }));
+        assert_eq!(parse(r#"{"maxSpanDuration":"long"}"#).unwrap_err(), "maxSpanDuration: \"long\" has no number (expected e.g. 300ms, 1.5s, 250us)");
+        assert_eq!(parse(r#"{"maxSpanDuration":0}"#).unwrap_err(), "maxSpanDuration: 0 is not a positive finite number of milliseconds");
+        assert_eq!(parse(r#"{"maxSpanDuration":"-1h"}"#).unwrap_err(), "maxSpanDuration: negative duration \"-1h\": durations must be zero or more");
     }
 
     #[test]

@@ -19,7 +19,7 @@ mod warning;
 
 use serde::{Deserialize, Serialize};
 
-use crate::telemetry::{self, Format, RejectReason, Span, SpanSink};
+use crate::telemetry::{self, Format, ReadLimits, RejectReason, Span, SpanSink};
 
 pub use calls::{CallKind, CallObservation, EdgeKey, USER_NODE};
 pub use config::{AggregateConfig, ConfigError, DurationValue, Settings};
@@ -56,6 +56,8 @@ pub struct IngestReport {
     pub pending: u64,
     pub expired: u64,
     pub dropped: u64,
+    /// Service names and attribute values cut to [`telemetry::MAX_VALUE_CHARS`] characters in this document.
+    pub truncated: u64,
     /// Why the document could not be read to its end (spans before that point were still taken).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
@@ -74,6 +76,7 @@ impl IngestReport {
             pending: 0,
             expired: 0,
             dropped: 0,
+            truncated: 0,
             error: None,
         }
     }
@@ -82,6 +85,7 @@ impl IngestReport {
 /// Latency state kept across polls, for the life of a `HeatMap`.
 pub struct LatencyState {
     settings: Settings,
+    limits: ReadLimits,
     pairing: pairing::Pairing,
     keys: state::KeyedStats,
 }
@@ -104,18 +108,24 @@ impl SpanSink for IngestSink<'_> {
             self.report.rejections.push(Rejection { location, reason: reason.to_string() });
         }
     }
+
+    fn truncated(&mut self, values: u32) {
+        self.report.truncated += u64::from(values);
+    }
 }
 
 impl LatencyState {
     pub fn new(config: AggregateConfig) -> Result<Self, ConfigError> {
         let settings = config.validate()?;
-        Ok(LatencyState { settings, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
+        let limits = config.read_limits()?;
+        Ok(LatencyState { settings, limits, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
     }
 
     /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
     /// `error`, with everything read before the break kept.
     pub fn ingest(&mut self, format: Format, bytes: &[u8]) -> IngestReport {
-        self.batch(Some(format), |sink| telemetry::read(format, bytes, sink).err().map(|e| e.to_string()))
+        let limits = self.limits;
+        self.batch(Some(format), |sink| telemetry::read(format, bytes, &limits, sink).err().map(|e| e.to_string()))
     }
 
     /// Reads a document whose format is told by its shape ([`telemetry::detect`]); the report says which format

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use super::json::{self, Kind, Reader};
+use super::limits::bounded_text;
 use super::scalar::Scalar;
 use super::SpanKind;
 
@@ -33,16 +34,12 @@ pub struct AttributeNames {
     pub messaging_destination: Option<String>,
 }
 
-/// Attribute values longer than this are cut: names of virtual nodes, not payloads.
-const MAX_VALUE_CHARS: usize = 256;
-
-fn keep(value: &Scalar<'_>) -> Option<String> {
-    let text = value.to_text()?;
-    let cut = match text.char_indices().nth(MAX_VALUE_CHARS) {
-        Some((i, _)) => &text[..i],
-        None => &text,
-    };
-    (!cut.is_empty()).then(|| cut.to_owned())
+/// A value kept as a name, cut to [`super::MAX_VALUE_CHARS`] (names of virtual nodes, not payloads); a cut is
+/// counted in `truncated`.
+fn keep(value: &Scalar<'_>, truncated: &mut u32) -> Option<String> {
+    let (text, cut) = value.to_bounded_text()?;
+    *truncated += u32::from(cut);
+    (!text.is_empty()).then(|| text.into_owned())
 }
 
 /// An attribute key we use, in any of its spellings.
@@ -108,16 +105,17 @@ impl SpanAttributes {
         self.names.get_or_insert_with(Box::default)
     }
 
-    /// Applies one attribute or tag (`service.name` and `span.kind` are the caller's: see [`AttributeSinks`]).
-    fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>) {
+    /// Applies one attribute or tag (`service.name` and `span.kind` are the caller's: see [`AttributeSinks`]);
+    /// a kept value that is cut is counted in `truncated`.
+    fn apply(&mut self, attribute: Attribute, value: &Scalar<'_>, truncated: &mut u32) {
         match attribute {
-            Attribute::PeerService => self.names_mut().peer_service = keep(value),
-            Attribute::DbSystem => self.names_mut().db_system = keep(value),
-            Attribute::DbName => self.names_mut().db_name = keep(value),
+            Attribute::PeerService => self.names_mut().peer_service = keep(value, truncated),
+            Attribute::DbSystem => self.names_mut().db_system = keep(value, truncated),
+            Attribute::DbName => self.names_mut().db_name = keep(value, truncated),
             Attribute::ServerAddress if self.server_address().is_none() => {
-                self.names_mut().server_address = keep(value)
+                self.names_mut().server_address = keep(value, truncated)
             }
-            Attribute::MessagingDestination => self.names_mut().messaging_destination = keep(value),
+            Attribute::MessagingDestination => self.names_mut().messaging_destination = keep(value, truncated),
             Attribute::DbQuery => self.db_query = true,
             Attribute::HttpStatus => self.http_status = value.as_i64(),
             Attribute::GrpcStatus => self.grpc_status = value.as_i64(),
@@ -157,11 +155,14 @@ pub(crate) fn kind_from_name(name: &[u8]) -> SpanKind {
 
 /// Where a list of attributes or tags goes: the span's attributes, and the two keys its reader handles itself.
 pub(crate) struct AttributeSinks<'t> {
-    pub attributes: &'t mut SpanAttributes,
+    /// `None` where only the two keys below are wanted (an OTLP resource): the others are read and dropped.
+    pub attributes: Option<&'t mut SpanAttributes>,
     /// Receives a `span.kind` tag (Jaeger, OpenTracing).
     pub kind: Option<&'t mut SpanKind>,
     /// Receives `service.name` (OTLP resources).
     pub service: Option<&'t mut Option<String>>,
+    /// Counts the values cut to [`super::MAX_VALUE_CHARS`].
+    pub truncated: &'t mut u32,
 }
 
 impl AttributeSinks<'_> {
@@ -169,7 +170,9 @@ impl AttributeSinks<'_> {
         match attribute {
             Attribute::ServiceName => {
                 if let (Some(slot), Scalar::Str(name)) = (self.service.as_deref_mut(), value) {
-                    *slot = Some(name.to_str().into_owned());
+                    let (name, cut) = bounded_text(name.as_bytes());
+                    *self.truncated += u32::from(cut);
+                    *slot = Some(name.into_owned());
                 }
             }
             Attribute::SpanKind => {
@@ -177,7 +180,11 @@ impl AttributeSinks<'_> {
                     *slot = kind_from_name(name);
                 }
             }
-            _ => self.attributes.apply(attribute, value),
+            _ => {
+                if let Some(attributes) = self.attributes.as_deref_mut() {
+                    attributes.apply(attribute, value, self.truncated);
+                }
+            }
         }
     }
 
@@ -238,14 +245,21 @@ impl AttributeSinks<'_> {
 }
 
 /// An object naming a service in `serviceName`: a Jaeger process, a Zipkin endpoint. Empty names are no names;
-/// anything but an object is skipped.
-pub(crate) fn read_service_name_object<'a>(json: &mut Reader<'a>) -> json::Result<Option<Cow<'a, str>>> {
+/// anything but an object is skipped. The name is cut to [`super::MAX_VALUE_CHARS`], a cut counted in `truncated`.
+pub(crate) fn read_service_name_object<'a>(
+    json: &mut Reader<'a>,
+    truncated: &mut u32,
+) -> json::Result<Option<Cow<'a, str>>> {
     let mut service = None;
     if json.object_or_skip()? {
         while let Some(field) = json.next_key()? {
             match &*field {
                 b"serviceName" => match Scalar::read(json)? {
-                    Scalar::Str(name) if !name.is_empty() => service = Some(name.into_str()),
+                    Scalar::Str(name) if !name.is_empty() => {
+                        let (name, cut) = name.into_bounded();
+                        *truncated += u32::from(cut);
+                        service = Some(name);
+                    }
                     _ => service = None,
                 },
                 _ => json.skip()?,

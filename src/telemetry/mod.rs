@@ -9,6 +9,7 @@ mod attributes;
 mod detect;
 pub mod jaeger;
 mod json;
+mod limits;
 pub mod otlp;
 mod scalar;
 pub mod zipkin;
@@ -20,6 +21,7 @@ use thiserror::Error;
 
 pub use attributes::{AttributeNames, SpanAttributes};
 pub use detect::{detect, Detected};
+pub use limits::{ReadLimits, EARLIEST_NS, MAX_VALUE_CHARS};
 
 /// The input formats we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -93,8 +95,9 @@ pub struct SpanLink {
     pub span_id: SpanId,
 }
 
-/// One span, normalised from any input format. Times are nanoseconds since the Unix epoch, `end_ns >= start_ns`
-/// (readers reject spans where that does not hold).
+/// One span, normalised from any input format. Times are nanoseconds since the Unix epoch, at least
+/// [`EARLIEST_NS`], with `end_ns >= start_ns` and a duration within [`ReadLimits`] (readers reject spans where that
+/// does not hold). Its service name and attribute values are at most [`MAX_VALUE_CHARS`] characters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
     pub trace_id: TraceId,
@@ -128,6 +131,8 @@ pub trait SpanSink {
     fn span(&mut self, span: Span);
     /// `location` is a path into the document such as `resourceSpans[3].scopeSpans[0].spans[17]`.
     fn reject(&mut self, location: String, reason: RejectReason);
+    /// `values` kept strings (service names, attribute values) were cut to [`MAX_VALUE_CHARS`] characters.
+    fn truncated(&mut self, values: u32);
 }
 
 /// Why one span was rejected; its batch is still read.
@@ -141,8 +146,19 @@ pub enum RejectReason {
     BadTime { field: &'static str, detail: String },
     #[error("{end} before {start}")]
     EndBeforeStart { start: &'static str, end: &'static str },
+    /// A time before [`EARLIEST_NS`]: an unset field or one in the wrong unit.
+    #[error("{field} is {ns} ns after the Unix epoch, before 2000-01-01T00:00:00Z (unset, or in the wrong unit)")]
+    BeforeEarliest { field: &'static str, ns: u64 },
+    /// A span longer than [`ReadLimits::max_span_duration_ns`].
+    #[error("lasts {} s, longer than maxSpanDuration ({} s)", seconds(*.duration_ns), seconds(*.max_ns))]
+    TooLong { duration_ns: u64, max_ns: u64 },
     #[error("unknown span kind {0:?}")]
     BadKind(String),
+}
+
+/// Nanoseconds as seconds, for reasons: `7200`, `0.25`.
+fn seconds(ns: u64) -> f64 {
+    ns as f64 / 1e9
 }
 
 /// A document that could not be read to its end: not JSON, truncated, or not the shape of the format. Spans read
@@ -176,23 +192,24 @@ impl IngestError {
     }
 }
 
-/// Reads one document of `format` from `bytes`, handing every span to `sink`.
+/// Reads one document of `format` from `bytes`, handing every span to `sink`; spans outside `limits` are
+/// rejected.
 ///
 /// A document whose start shows it is another format is not read: [`IngestError::WrongFormat`] says which.
 /// Nesting deeper than [`json::MAX_DEPTH`] (128) is an error, never a stack overflow.
 ///
 /// Several documents one after another (JSON Lines, as the Collector's file exporter writes one request per
 /// line) are read in turn. Errors name the line and column in the whole input.
-pub fn read(format: Format, bytes: &[u8], sink: &mut dyn SpanSink) -> Result<(), IngestError> {
+pub fn read(format: Format, bytes: &[u8], limits: &ReadLimits, sink: &mut dyn SpanSink) -> Result<(), IngestError> {
     if let Some(found) = detect(bytes).filter(|found| found.format != format) {
         return Err(IngestError::WrongFormat { asked: format, found });
     }
     let mut json = json::Reader::new(bytes);
     loop {
         let read = match format {
-            Format::Otlp => otlp::read(&mut json, sink),
-            Format::Jaeger => jaeger::read(&mut json, sink),
-            Format::Zipkin => zipkin::read(&mut json, sink),
+            Format::Otlp => otlp::read(&mut json, limits, sink),
+            Format::Jaeger => jaeger::read(&mut json, limits, sink),
+            Format::Zipkin => zipkin::read(&mut json, limits, sink),
         };
         read.map_err(|error| IngestError::from_json(format, bytes, error))?;
         if !json.more() {
@@ -213,6 +230,8 @@ pub(crate) struct SpanFields {
     pub attributes: SpanAttributes,
     /// The first field that could not be read: the span is rejected for it, after the rest is read.
     pub problem: Option<RejectReason>,
+    /// Values of this span cut to [`MAX_VALUE_CHARS`] (its attributes, and its service when the span names it).
+    pub truncated: u32,
 }
 
 impl SpanFields {
@@ -227,6 +246,7 @@ impl SpanFields {
             end_ns: None,
             attributes: SpanAttributes::default(),
             problem: None,
+            truncated: 0,
         }
     }
 
@@ -268,8 +288,16 @@ impl SpanFields {
         }
     }
 
+    /// Tells `sink` how many of this span's values were cut, if any.
+    #[inline]
+    pub fn report_truncated(&self, sink: &mut dyn SpanSink) {
+        if self.truncated > 0 {
+            sink.truncated(self.truncated);
+        }
+    }
+
     /// `names` are the format's own field names for trace id, span id, start and end, used in reasons.
-    pub fn finish(self, service: Arc<str>, names: [&'static str; 4]) -> Result<Span, RejectReason> {
+    pub fn finish(self, service: Arc<str>, names: [&'static str; 4], limits: &ReadLimits) -> Result<Span, RejectReason> {
         if let Some(reason) = self.problem {
             return Err(reason);
         }
@@ -278,9 +306,7 @@ impl SpanFields {
         let span_id = self.span_id.ok_or(RejectReason::Missing(span))?;
         let start_ns = self.start_ns.ok_or(RejectReason::Missing(start))?;
         let end_ns = self.end_ns.ok_or(RejectReason::Missing(end))?;
-        if end_ns < start_ns {
-            return Err(RejectReason::EndBeforeStart { start, end });
-        }
+        limits.check_times((start, start_ns), (end, end_ns))?;
         // A span that names itself as parent would make a one-span cycle; treat it as a root.
         let parent_id = self.parent_id.filter(|p| *p != span_id);
         Ok(Span {
@@ -308,6 +334,7 @@ pub(crate) fn unknown_service() -> Arc<str> {
 }
 
 /// Shares one `Arc<str>` per distinct service name within a document, capped so hostile input cannot grow it.
+/// Names come here already cut to [`MAX_VALUE_CHARS`].
 #[derive(Default)]
 pub(crate) struct ServiceNames {
     names: foldhash::HashMap<String, Arc<str>>,

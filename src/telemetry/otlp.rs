@@ -11,39 +11,46 @@ use std::sync::Arc;
 use super::attributes::{kind_from_name, AttributeSinks};
 use super::json::{self, Kind, Reader};
 use super::scalar::{self, Scalar};
-use super::{read_time, unknown_service, RejectReason, Span, SpanFields, SpanKind, SpanLink, SpanSink, MAX_LINKS_PER_SPAN};
+use super::{
+    read_time, unknown_service, ReadLimits, RejectReason, Span, SpanFields, SpanKind, SpanLink, SpanSink, MAX_LINKS_PER_SPAN,
+};
 
 /// Reads one document.
-pub(crate) fn read(json: &mut Reader<'_>, sink: &mut dyn SpanSink) -> json::Result<()> {
-    read_document(json, sink, false)
+pub(crate) fn read(json: &mut Reader<'_>, limits: &ReadLimits, sink: &mut dyn SpanSink) -> json::Result<()> {
+    read_document(json, limits, sink, false)
 }
 
 /// `{ "resourceSpans" | "batches": [...] }`, or (not `nested`) Tempo's `{ "trace": { ... } }` around it.
-fn read_document(json: &mut Reader<'_>, sink: &mut dyn SpanSink, nested: bool) -> json::Result<()> {
+fn read_document(json: &mut Reader<'_>, limits: &ReadLimits, sink: &mut dyn SpanSink, nested: bool) -> json::Result<()> {
     if !json.begin_object()? {
         return Err(json.shape("an OTLP traces object with resourceSpans"));
     }
     while let Some(key) = json.next_key()? {
         match (&*key, nested) {
-            (b"resourceSpans", false) => read_resource_spans_list(json, sink, "resourceSpans")?,
-            (b"resourceSpans", true) => read_resource_spans_list(json, sink, "trace.resourceSpans")?,
-            (b"batches", false) => read_resource_spans_list(json, sink, "batches")?,
-            (b"batches", true) => read_resource_spans_list(json, sink, "trace.batches")?,
+            (b"resourceSpans", false) => read_resource_spans_list(json, limits, sink, "resourceSpans")?,
+            (b"resourceSpans", true) => read_resource_spans_list(json, limits, sink, "trace.resourceSpans")?,
+            (b"batches", false) => read_resource_spans_list(json, limits, sink, "batches")?,
+            (b"batches", true) => read_resource_spans_list(json, limits, sink, "trace.batches")?,
             // Tempo's wrapper nests one level; deeper `trace` keys are not a format we know.
-            (b"trace", false) => read_document(json, sink, true)?,
+            (b"trace", false) => read_document(json, limits, sink, true)?,
             _ => json.skip()?,
         }
     }
     Ok(())
 }
 
-fn read_resource_spans_list(json: &mut Reader<'_>, sink: &mut dyn SpanSink, name: &'static str) -> json::Result<()> {
+fn read_resource_spans_list(
+    json: &mut Reader<'_>,
+    limits: &ReadLimits,
+    sink: &mut dyn SpanSink,
+    name: &'static str,
+) -> json::Result<()> {
     if !json.begin_array()? {
         return Err(json.shape(&format!("{name} as an array")));
     }
     let mut path = Path { name, resource: 0, scope: 0, span: 0 };
     while json.next_element()? {
-        let mut resource = ResourceSink { sink: &mut *sink, service: None, held: Vec::new() };
+        let mut resource = ResourceSink { sink: &mut *sink, limits, service: None, held: Vec::new() };
         read_resource_spans(json, &mut resource, path)?;
         resource.flush();
         path.resource += 1;
@@ -73,6 +80,7 @@ impl Path {
 /// after `scopeSpans`). When `resource` comes first, as every exporter writes it, nothing is held.
 struct ResourceSink<'s> {
     sink: &'s mut dyn SpanSink,
+    limits: &'s ReadLimits,
     service: Option<Arc<str>>,
     held: Vec<Span>,
 }
@@ -108,7 +116,11 @@ fn read_resource_spans(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, path: 
     while let Some(key) = json.next_key()? {
         match &*key {
             b"resource" => {
-                let name = read_resource(json)?;
+                let mut truncated = 0;
+                let name = read_resource(json, &mut truncated)?;
+                if truncated > 0 {
+                    out.sink.truncated(truncated);
+                }
                 out.service = Some(name.map_or_else(unknown_service, Arc::from));
             }
             b"scopeSpans" | b"instrumentationLibrarySpans" => read_scope_spans_list(json, out, path)?,
@@ -118,14 +130,13 @@ fn read_resource_spans(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, path: 
     Ok(())
 }
 
-/// A resource's `service.name`.
-fn read_resource(json: &mut Reader<'_>) -> json::Result<Option<String>> {
+/// A resource's `service.name` (cut, and counted in `truncated`, like every kept value).
+fn read_resource(json: &mut Reader<'_>, truncated: &mut u32) -> json::Result<Option<String>> {
     let mut name = None;
     if json.object_or_skip()? {
-        let mut ignored = super::SpanAttributes::default();
         while let Some(key) = json.next_key()? {
             match &*key {
-                b"attributes" => AttributeSinks { attributes: &mut ignored, kind: None, service: Some(&mut name) }.read(json)?,
+                b"attributes" => AttributeSinks { attributes: None, kind: None, service: Some(&mut name), truncated }.read(json)?,
                 _ => json.skip()?,
             }
         }
@@ -171,7 +182,11 @@ fn read_span_list(json: &mut Reader<'_>, out: &mut ResourceSink<'_>, mut path: P
     }
     let service = out.placeholder();
     while json.next_element()? {
-        match read_span(json)?.and_then(|fields| fields.finish(service.clone(), FIELD_NAMES)) {
+        let read = read_span(json)?;
+        if let Ok(fields) = &read {
+            fields.report_truncated(out.sink);
+        }
+        match read.and_then(|fields| fields.finish(service.clone(), FIELD_NAMES, out.limits)) {
             Ok(span) => out.span(span),
             Err(reason) => out.sink.reject(path.span_location(), reason),
         }
@@ -186,7 +201,7 @@ fn kind_from_scalar(value: &Scalar<'_>) -> Result<SpanKind, RejectReason> {
     match value {
         Scalar::Str(name) => match kind_from_name(name.as_bytes()) {
             SpanKind::Unspecified if !name.as_bytes().ends_with(b"UNSPECIFIED") && !name.is_empty() => {
-                Err(RejectReason::BadKind(scalar::truncate(&name.to_str()).to_owned()))
+                Err(RejectReason::BadKind(scalar::prefix(name.as_bytes())))
             }
             kind => Ok(kind),
         },
@@ -220,7 +235,8 @@ fn read_span(json: &mut Reader<'_>) -> json::Result<Result<SpanFields, RejectRea
             }
             b"endTimeUnixNano" => read_time("endTimeUnixNano", &Scalar::read(json)?, 1).map(|v| fields.end_ns = Some(v)),
             b"attributes" => {
-                AttributeSinks { attributes: &mut fields.attributes, kind: None, service: None }.read(json)?;
+                let attributes = Some(&mut fields.attributes);
+                AttributeSinks { attributes, kind: None, service: None, truncated: &mut fields.truncated }.read(json)?;
                 Ok(())
             }
             b"status" => {

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use super::json::{self, Kind, Number, Reader};
+use super::limits::bounded_text;
 use super::{SpanId, TraceId};
 
 /// Any JSON value; arrays and objects are skipped (checked, bounded by the reader's depth limit) and not kept.
@@ -76,6 +77,17 @@ impl<'de> Text<'de> {
     pub fn into_str(self) -> Cow<'de, str> {
         json::utf8_lossy(self.0)
     }
+
+    /// The text cut to [`super::MAX_VALUE_CHARS`] characters (see [`bounded_text`]), and whether it was cut.
+    pub fn into_bounded(self) -> (Cow<'de, str>, bool) {
+        match self.0 {
+            Cow::Borrowed(bytes) => bounded_text(bytes),
+            Cow::Owned(bytes) => {
+                let (text, cut) = bounded_text(&bytes);
+                (Cow::Owned(text.into_owned()), cut)
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Text<'_> {
@@ -126,7 +138,7 @@ impl Scalar<'_> {
                 let t = s.as_bytes().trim_ascii();
                 json::decimal_u64(t).ok_or_else(|| {
                     if t.starts_with(b"-") {
-                        format!("negative value {:?}", String::from_utf8_lossy(t))
+                        format!("negative value {}", quoted(t))
                     } else {
                         format!("{} is not a non-negative integer", quoted(t))
                     }
@@ -138,16 +150,18 @@ impl Scalar<'_> {
         }
     }
 
-    /// The value as text for attributes: strings as they are, numbers and booleans printed.
-    pub fn to_text(&self) -> Option<Cow<'_, str>> {
-        match self {
-            Scalar::Str(s) => Some(s.to_str()),
-            Scalar::U64(v) => Some(Cow::Owned(v.to_string())),
-            Scalar::I64(v) => Some(Cow::Owned(v.to_string())),
-            Scalar::F64(v) if v.is_finite() => Some(Cow::Owned(v.to_string())),
-            Scalar::Bool(v) => Some(Cow::Borrowed(if *v { "true" } else { "false" })),
-            _ => None,
-        }
+    /// The value as text for attributes, and whether it was cut: strings cut to [`super::MAX_VALUE_CHARS`] characters
+    /// (see [`bounded_text`]), numbers and booleans printed.
+    pub fn to_bounded_text(&self) -> Option<(Cow<'_, str>, bool)> {
+        let text = match self {
+            Scalar::Str(s) => return Some(bounded_text(s.as_bytes())),
+            Scalar::U64(v) => Cow::Owned(v.to_string()),
+            Scalar::I64(v) => Cow::Owned(v.to_string()),
+            Scalar::F64(v) if v.is_finite() => Cow::Owned(v.to_string()),
+            Scalar::Bool(v) => Cow::Borrowed(if *v { "true" } else { "false" }),
+            _ => return None,
+        };
+        Some((text, false))
     }
 
     pub fn truthy(&self) -> bool {
@@ -161,9 +175,15 @@ impl Scalar<'_> {
     }
 }
 
-/// Cuts long input before quoting it in a reason, so a rejection cannot carry a megabyte of text.
-pub(crate) fn truncate(s: &str) -> &str {
-    crate::quote::prefix(s, crate::quote::QUOTED_CHARS)
+/// The first [`QUOTED_CHARS`](crate::quote::QUOTED_CHARS) characters of input text, for a reason. Only as many
+/// bytes as they can take are decoded, so a megabyte value costs nothing.
+pub(crate) fn prefix(text: &[u8]) -> String {
+    crate::quote::prefix(&head(text), crate::quote::QUOTED_CHARS).to_owned()
+}
+
+/// At most the bytes that [`crate::quote::QUOTED_CHARS`] characters can take (plus one, so a cut shows), decoded.
+fn head(text: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&text[..text.len().min(4 * crate::quote::QUOTED_CHARS + 1)])
 }
 
 /// Converts a count in `unit_ns` nanoseconds to nanoseconds, rejecting overflow.
@@ -249,9 +269,9 @@ fn base64_bytes(text: &[u8], len: usize) -> Option<u128> {
     (produced == len).then_some(out)
 }
 
-/// Text from the input, cut and quoted for a reason.
-fn quoted(text: &[u8]) -> String {
-    crate::quote::quoted(&String::from_utf8_lossy(text))
+/// Text from the input, cut and quoted for a reason (`"abc…"`).
+pub(crate) fn quoted(text: &[u8]) -> String {
+    crate::quote::quoted(&head(text))
 }
 
 fn id_text<'a>(value: &'a Scalar<'_>) -> Result<Option<&'a [u8]>, String> {

@@ -6,6 +6,7 @@ use super::*;
 pub(crate) struct Collected {
     pub spans: Vec<Span>,
     pub rejections: Vec<(String, String)>,
+    pub truncated: u32,
 }
 
 impl SpanSink for Collected {
@@ -15,11 +16,14 @@ impl SpanSink for Collected {
     fn reject(&mut self, location: String, reason: RejectReason) {
         self.rejections.push((location, reason.to_string()));
     }
+    fn truncated(&mut self, values: u32) {
+        self.truncated += values;
+    }
 }
 
 fn collect(format: Format, text: &str) -> (Collected, Result<(), IngestError>) {
     let mut out = Collected::default();
-    let result = read(format, text.as_bytes(), &mut out);
+    let result = read(format, text.as_bytes(), &ReadLimits::default(), &mut out);
     (out, result)
 }
 
@@ -39,7 +43,7 @@ const OTLP: &str = r#"{"resourceSpans":[
     "links":[{"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b100"}]}
   ]}]},
  {"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"aee19b7ec3c1b174",
-    "startTimeUnixNano":"1","endTimeUnixNano":"2"}]}],
+    "startTimeUnixNano":"1544712660300000000","endTimeUnixNano":"1544712660400000000"}]}],
   "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late-resource"}}]}}
 ]}"#;
 
@@ -125,7 +129,7 @@ fn jaeger_resolves_processes_declared_after_spans() {
        "startTime":1695317293594000,"duration":13000,"tags":[{"key":"span.kind","type":"string","value":"server"},{"key":"error","type":"bool","value":true}],"processID":"p2"},
       {"traceID":"1002499809f48d4b","spanID":"2","references":[{"refType":"FOLLOWS_FROM","traceID":"00000000000000000000000000000009","spanID":"7"}],
        "startTime":1695317293594000,"duration":-1,"processID":"p2"},
-      {"traceID":"1002499809f48d4b","spanID":"3","startTime":1,"duration":1,"processID":"nope"}
+      {"traceID":"1002499809f48d4b","spanID":"3","startTime":1695317293594000,"duration":1,"processID":"nope"}
     ],"processes":{"p2":{"serviceName":"service1","tags":[]}}}]}"#;
     let (out, result) = collect(Format::Jaeger, text);
     assert_eq!(result, Ok(()));
@@ -180,12 +184,12 @@ fn shared_samples_read_with_exactly_the_incomplete_spans_rejected() {
         (Format::Zipkin, "zipkin/skew.json", 4, 0),
     ] {
         let mut out = Collected::default();
-        assert_eq!(read(format, &shared(path), &mut out), Ok(()), "{path}");
+        assert_eq!(read(format, &shared(path), &ReadLimits::default(), &mut out), Ok(()), "{path}");
         assert_eq!((out.spans.len(), out.rejections.len()), (spans, rejected), "{path}");
         assert!(out.rejections.iter().all(|(_, why)| why.starts_with("missing")), "{path}");
     }
     let mut out = Collected::default();
-    assert_eq!(read(Format::Jaeger, &shared("jaeger/nodejs-microservices.json"), &mut out), Ok(()));
+    assert_eq!(read(Format::Jaeger, &shared("jaeger/nodejs-microservices.json"), &ReadLimits::default(), &mut out), Ok(()));
     assert!(out.rejections.is_empty(), "{:?}", &out.rejections[..out.rejections.len().min(3)]);
     assert!(out.spans.len() > 150);
 }
@@ -208,4 +212,44 @@ fn json_lines_are_read_document_after_document() {
     let (out, result) = collect(Format::Otlp, &broken);
     assert_eq!(out.spans.len(), 6);
     assert!(matches!(result, Err(IngestError::Shape { line: 3, .. })), "{result:?}");
+}
+
+#[test]
+fn jaeger_child_of_another_trace_is_a_link_and_same_trace_references_stay_parents() {
+    // The span's own traceID comes after its references: the choice waits for the whole object.
+    let text = r#"{"data":[{"spans":[
+      {"spanID":"b1","references":[
+         {"refType":"CHILD_OF","traceID":"0a0a","spanID":"a2"},
+         {"refType":"CHILD_OF","traceID":"0b0b","spanID":"b0"},
+         {"refType":"FOLLOWS_FROM","traceID":"0c0c","spanID":"c1"}],
+       "traceID":"0b0b","startTime":1695317293594000,"duration":1000,"processID":"p1"},
+      {"spanID":"b2","references":[{"refType":"CHILD_OF","traceID":"0a0a","spanID":"a2"}],
+       "traceID":"0b0b","startTime":1695317293594000,"duration":1000,"processID":"p1"}
+    ],"processes":{"p1":{"serviceName":"billing"}}}]}"#;
+    let (out, result) = collect(Format::Jaeger, text);
+    assert_eq!((result, out.rejections.len()), (Ok(()), 0));
+    let link = |trace, span| SpanLink { trace_id: TraceId(trace), span_id: SpanId(span) };
+    assert_eq!(out.spans[0].parent_id, Some(SpanId(0xb0)));
+    assert_eq!(out.spans[0].links, vec![link(0x0a0a, 0xa2), link(0x0c0c, 0xc1)]);
+    assert_eq!(out.spans[1].parent_id, None);
+    assert_eq!(out.spans[1].links, vec![link(0x0a0a, 0xa2)]);
+}
+
+#[test]
+fn kept_values_are_cut_and_counted_once_each() {
+    let long = "p".repeat(300);
+    let text = format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"{long}"}}}},
+            {{"key":"peer.service","value":{{"stringValue":"{long}"}}}}]}},
+          "scopeSpans":[{{"spans":[{{"traceId":"0a","spanId":"01","kind":3,"startTimeUnixNano":"1695317293594000000",
+            "endTimeUnixNano":"1695317293595000000","attributes":[{{"key":"peer.service","value":{{"stringValue":"{long}"}}}},
+            {{"key":"db.name","value":{{"stringValue":"{long}"}}}},{{"key":"db.system","value":{{"stringValue":"ok"}}}}]}}]}}]}}]}}"#
+    );
+    let (out, result) = collect(Format::Otlp, &text);
+    assert_eq!(result, Ok(()));
+    // service.name and the span's two long values; the resource's peer.service is not kept, so not counted.
+    assert_eq!(out.truncated, 3);
+    let span = &out.spans[0];
+    assert_eq!((&*span.service, span.attributes.peer_service()), (&long[..256], Some(&long[..256])));
+    assert_eq!((span.attributes.db_name(), span.attributes.db_system()), (Some(&long[..256]), Some("ok")));
 }

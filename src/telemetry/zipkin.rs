@@ -9,8 +9,8 @@ use std::borrow::Cow;
 
 use super::attributes::{kind_from_name, read_service_name_object, AttributeSinks};
 use super::json::{self, Kind, Reader};
-use super::scalar::Scalar;
-use super::{read_time, unknown_service, RejectReason, ServiceNames, SpanFields, SpanId, SpanKind, SpanSink};
+use super::scalar::{self, Scalar};
+use super::{read_time, unknown_service, ReadLimits, RejectReason, ServiceNames, SpanFields, SpanId, SpanKind, SpanSink};
 
 const FIELD_NAMES: [&str; 4] = ["traceId", "id", "timestamp", "duration"];
 
@@ -23,18 +23,19 @@ pub fn shared_server_id(client: SpanId) -> SpanId {
 }
 
 /// Reads one document: `[span, …]` or `[[span, …], …]`.
-pub(crate) fn read(json: &mut Reader<'_>, sink: &mut dyn SpanSink) -> json::Result<()> {
+pub(crate) fn read(json: &mut Reader<'_>, limits: &ReadLimits, sink: &mut dyn SpanSink) -> json::Result<()> {
     if !json.begin_array()? {
         return Err(json.shape("an array of Zipkin spans"));
     }
     let mut names = ServiceNames::default();
-    read_span_list(json, sink, &mut names, None)
+    read_span_list(json, limits, sink, &mut names, None)
 }
 
 /// The elements of a span list whose `[` was read. At the top level (`trace` is `None`) an element may itself be a
 /// trace's array; `trace` is then its index, for locations.
 fn read_span_list(
     json: &mut Reader<'_>,
+    limits: &ReadLimits,
     sink: &mut dyn SpanSink,
     names: &mut ServiceNames,
     trace: Option<usize>,
@@ -48,7 +49,7 @@ fn read_span_list(
         let read = match json.peek()? {
             Kind::Array if trace.is_none() => {
                 json.begin_array()?;
-                read_span_list(json, sink, names, Some(index))?;
+                read_span_list(json, limits, sink, names, Some(index))?;
                 index += 1;
                 continue;
             }
@@ -58,7 +59,10 @@ fn read_span_list(
                 Err(RejectReason::Missing("span object"))
             }
         };
-        match read.and_then(|(fields, service)| fields.finish(service, FIELD_NAMES)) {
+        if let Ok((fields, _)) = &read {
+            fields.report_truncated(sink);
+        }
+        match read.and_then(|(fields, service)| fields.finish(service, FIELD_NAMES, limits)) {
             Ok(span) => sink.span(span),
             Err(reason) => sink.reject(location(index), reason),
         }
@@ -74,6 +78,8 @@ fn read_span(json: &mut Reader<'_>, names: &mut ServiceNames) -> json::Result<Re
     let (mut timestamp, mut duration) = (None, None);
     let (mut service, mut remote): (Option<Cow<'_, str>>, _) = (None, None);
     let mut shared = false;
+    // Counted only if the remote name is kept.
+    let mut remote_truncated = 0;
     while let Some(key) = json.next_key()? {
         let outcome = match &*key {
             b"traceId" => fields.read_trace_id("traceId", &Scalar::read(json)?),
@@ -83,7 +89,10 @@ fn read_span(json: &mut Reader<'_>, names: &mut ServiceNames) -> json::Result<Re
                 let kind = Scalar::read(json)?;
                 match kind.as_bytes().map(kind_from_name) {
                     Some(SpanKind::Unspecified) | None if !matches!(kind, Scalar::Null) => {
-                        Err(RejectReason::BadKind(format!("{kind:?}")))
+                        Err(RejectReason::BadKind(match &kind {
+                            Scalar::Str(name) => scalar::prefix(name.as_bytes()),
+                            other => format!("{other:?}"),
+                        }))
                     }
                     found => {
                         fields.kind = found.unwrap_or_default();
@@ -94,14 +103,17 @@ fn read_span(json: &mut Reader<'_>, names: &mut ServiceNames) -> json::Result<Re
             b"timestamp" => read_time("timestamp", &Scalar::read(json)?, 1000).map(|v| timestamp = Some(v)),
             b"duration" => read_time("duration", &Scalar::read(json)?, 1000).map(|v| duration = Some(v)),
             b"localEndpoint" => {
-                service = read_service_name_object(json)?;
+                service = read_service_name_object(json, &mut fields.truncated)?;
                 Ok(())
             }
             b"remoteEndpoint" => {
-                remote = read_service_name_object(json)?;
+                remote = read_service_name_object(json, &mut remote_truncated)?;
                 Ok(())
             }
-            b"tags" => AttributeSinks { attributes: &mut fields.attributes, kind: None, service: None }.read(json).map(Ok)?,
+            b"tags" => {
+                let attributes = Some(&mut fields.attributes);
+                AttributeSinks { attributes, kind: None, service: None, truncated: &mut fields.truncated }.read(json).map(Ok)?
+            }
             b"shared" => {
                 shared = Scalar::read(json)?.truthy();
                 Ok(())
@@ -122,6 +134,7 @@ fn read_span(json: &mut Reader<'_>, names: &mut ServiceNames) -> json::Result<Re
     if matches!(fields.kind, SpanKind::Client | SpanKind::Producer) && fields.attributes.peer_service().is_none() {
         if let Some(remote) = remote {
             fields.attributes.names_mut().peer_service = Some(remote.into_owned());
+            fields.truncated += remote_truncated;
         }
     }
     let service = service.map_or_else(unknown_service, |name| names.get(&name));
