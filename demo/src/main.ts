@@ -1,9 +1,9 @@
 // The standalone demo: the sample system goes through the real pipeline in the wasm package, and the snapshot is
-// drawn as SVG. Everything here converts and draws; latency, thresholds, colours and layout come from the snapshot.
+// drawn as SVG. Everything here converts and draws; latency, thresholds, colours and layout come from the snapshot,
+// and its text (durations, verdicts, alerts, route paths) from js/src/format, which the cards share.
 import {
   HeatMap,
   initSync,
-  type Alert,
   type HeatEdge,
   type HeatMapConfig,
   type HeatNode,
@@ -12,6 +12,7 @@ import {
   type Snapshot,
   type Status,
 } from 'backstage-plugin-latency-heatmap/core';
+import { alertText, criticalPathSummary, describeJudgement, formatMs, formatWindow, hopText, routePath, shortRef, verdict } from '../../js/src/format';
 import traces from '../../tests/fixtures/otel-sdk/otlp.json';
 import catalog from '../../tests/fixtures/catalog/otel-shop.json';
 
@@ -38,43 +39,11 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<st
   return node;
 }
 
-function ms(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-}
-
-function verdict(judgement: Judgement): string {
-  if (judgement.observedMs === null) return 'no spans of its own';
-  // Processing time is the service's own work, without the calls it waits on.
-  const what = judgement.metric === 'processingTime' ? `self ${judgement.percentile}` : judgement.percentile;
-  const threshold = judgement.thresholdMs === null ? 'no threshold' : ms(judgement.thresholdMs);
-  return `${what} ${ms(judgement.observedMs)} / ${threshold}`;
-}
-
-function describe(judgement: Judgement): string {
-  const source = { edgeAnnotation: 'edge annotation', entityAnnotation: 'entity annotation', configDefault: 'config default', none: 'none' };
-  const score = judgement.score === null ? '' : ` (score ${judgement.score.toFixed(2)})`;
-  return `${judgement.status}${score}: ${verdict(judgement)}, threshold from ${source[judgement.thresholdSource]}`;
-}
-
-/** A smooth path through the layout's route points (quadratic segments through the midpoints). */
-function routePath(points: Point[]): string {
-  if (points.length < 2) return '';
-  const [first, ...rest] = points;
-  let d = `M${first.x},${first.y}`;
-  for (let i = 0; i < rest.length - 1; i += 1) {
-    const mid = { x: (rest[i].x + rest[i + 1].x) / 2, y: (rest[i].y + rest[i + 1].y) / 2 };
-    d += ` Q${rest[i].x},${rest[i].y} ${mid.x},${mid.y}`;
-  }
-  const last = rest[rest.length - 1];
-  return `${d} L${last.x},${last.y}`;
-}
-
 function drawEdge(layer: SVGGElement, edge: HeatEdge, points: Point[]) {
   const group = svg('g', { 'data-testid': 'heatmap-edge', 'data-status': edge.status, 'data-declared': String(edge.declared) });
   const title = svg('title');
   const notes = [edge.kind, edge.inferred ? 'inferred' : '', edge.declared ? '' : 'not declared in the catalog'].filter(Boolean);
-  title.textContent = `${edge.from} → ${edge.to} (${notes.join(', ')}): ${describe(edge)}`;
+  title.textContent = `${edge.from} → ${edge.to} (${notes.join(', ')}): ${describeJudgement(edge)}`;
   group.append(
     title,
     svg('path', {
@@ -90,7 +59,7 @@ function drawEdge(layer: SVGGElement, edge: HeatEdge, points: Point[]) {
   if (a && b && edge.observedMs !== null) {
     const middle = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
     const label = svg('text', { x: middle.x, y: middle.y - 6, 'text-anchor': 'middle', class: 'edge-label' });
-    label.textContent = ms(edge.observedMs);
+    label.textContent = formatMs(edge.observedMs);
     group.append(label);
   }
   layer.append(group);
@@ -105,7 +74,7 @@ function drawNode(layer: SVGGElement, node: HeatNode, x: number, y: number, widt
   });
   const title = svg('title');
   const entity = node.entityRef ?? 'not in the catalog';
-  title.textContent = `${node.label} (${entity}${node.virtual ? ', not instrumented' : ''}): ${describe(node)}`;
+  title.textContent = `${node.label} (${entity}${node.virtual ? ', not instrumented' : ''}): ${describeJudgement(node)}`;
   const label = svg('text', { x: 12, y: 23, fill: node.color.text, class: 'node-label' });
   label.textContent = node.label;
   const figure = svg('text', { x: 12, y: 42, fill: node.color.text, class: 'node-figure' });
@@ -155,22 +124,6 @@ function drawGraph(snapshot: Snapshot) {
   }
 }
 
-/** `component:default/checkout` → `checkout`. */
-function shortRef(ref: string | null): string {
-  return ref === null ? '?' : ref.slice(ref.indexOf('/') + 1);
-}
-
-function alertText(alert: Alert): string {
-  const subject = alert.kind === 'edge' ? `${shortRef(alert.entityRef)} → ${shortRef(alert.targetRef)}` : shortRef(alert.entityRef);
-  const metric = { latencySlo: 'latency', processingTime: 'self time', edgeSlo: 'call', errorRate: 'error rate' }[alert.metric];
-  const figures =
-    alert.metric === 'errorRate'
-      ? `${((alert.observedRate ?? 0) * 100).toFixed(1)} % / ${((alert.thresholdRate ?? 0) * 100).toFixed(1)} %`
-      : `${alert.percentile ?? ''} ${ms(alert.observedMs)} / ${ms(alert.thresholdMs)}`;
-  const since = new Date(alert.since).toISOString().slice(11, 19);
-  return `${alert.status} · ${subject} ${metric}: ${figures} (since ${since} UTC)`;
-}
-
 function drawCriticalPath(snapshot: Snapshot) {
   // The entry point whose critical path is longest is where latency piles up.
   const entry = [...snapshot.entryPoints].sort((a, b) => b.cumulative.length - a.cumulative.length)[0];
@@ -180,14 +133,11 @@ function drawCriticalPath(snapshot: Snapshot) {
     listInto('path', []);
     return;
   }
-  const total = entry.cumulative[entry.cumulative.length - 1]?.cumulativeMs ?? null;
-  const budget = entry.budgetMs === null ? 'no budget' : `budget ${ms(entry.budgetMs)}`;
-  const over = entry.firstExceeded === null ? 'within budget' : `over budget from ${entry.firstExceeded}`;
-  summary.textContent = `${entry.id}: ${ms(total)} along its critical path (${budget}, ${over})`;
+  summary.textContent = criticalPathSummary(entry);
   listInto(
     'path',
     entry.cumulative.map((hop) => {
-      const item = element('li', `${hop.id}: +${ms(hop.ms)} → ${ms(hop.cumulativeMs)}`);
+      const item = element('li', hopText(hop));
       if (hop.exceeded) item.className = 'exceeded';
       return item;
     }),
@@ -222,9 +172,8 @@ function drawPanels(snapshot: Snapshot, spans: number) {
   ];
   listInto('drift', drift.length ? drift : [element('li', 'catalog and traces agree')]);
   listInto('warnings', snapshot.warnings.length ? snapshot.warnings.map((w) => element('li', w.message)) : [element('li', 'none')]);
-  const window = snapshot.window === 'all' ? 'all traces' : `last ${ms(snapshot.window)}`;
   (document.getElementById('status') as HTMLElement).textContent =
-    `${spans} spans · ${snapshot.nodes.length} services · ${snapshot.edges.length} calls · window: ${window}`;
+    `${spans} spans · ${snapshot.nodes.length} services · ${snapshot.edges.length} calls · window: ${formatWindow(snapshot.window)}`;
 }
 
 function render() {

@@ -1,4 +1,5 @@
-// Assembles the npm package in ../pkg from the wasm-bindgen output, the TypeScript shim and ../pkg-template.
+// Assembles the npm package in ../pkg from the wasm-bindgen output, the TypeScript sources, the package's manifest
+// and README beside this directory (js/package.json, js/README.md) and the repository's LICENSE.
 //
 //   node js/scripts/build.mjs <wasm-bindgen dir>
 //
@@ -6,9 +7,10 @@
 //    path, so nothing in the package needs a bundler's wasm or asset support.
 // 2. Bundles the shim with esbuild as ESM and CommonJS (two entry points: the root and `/core`, the root
 //    importing `/core` rather than carrying a second copy of the wasm).
-// 3. Emits TypeScript declarations, copies the template, and prints gzipped sizes.
+// 3. Emits TypeScript declarations, copies the manifest (checking its version against Cargo.toml and that every file
+//    it names was built), README and licence, and prints gzipped sizes.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -17,7 +19,7 @@ import * as esbuild from 'esbuild';
 const jsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(jsDir, '..');
 const bindgenDir = resolve(process.argv[2] ?? join(root, 'target/wasm-bindgen'));
-const generated = join(jsDir, 'src/generated');
+const generated = join(jsDir, 'src/core/generated');
 const pkg = join(root, 'pkg');
 const dist = join(pkg, 'dist');
 
@@ -53,18 +55,33 @@ const coreAsSibling = (extension) => ({
 });
 for (const [format, extension] of [['esm', '.mjs'], ['cjs', '.cjs']]) {
   const common = { bundle: true, format, platform: 'neutral', target: 'es2020', logLevel: 'warning', external: ['react', 'react/*', '@backstage/*', '@material-ui/*'] };
-  await esbuild.build({ ...common, entryPoints: [join(jsDir, 'src/core.ts')], outfile: join(dist, `core${extension}`) });
+  await esbuild.build({ ...common, entryPoints: [join(jsDir, 'src/core/index.ts')], outfile: join(dist, `core${extension}`) });
   await esbuild.build({ ...common, entryPoints: [join(jsDir, 'src/index.ts')], outfile: join(dist, `index${extension}`), plugins: [coreAsSibling(extension)] });
 }
 
-// 3. Declarations, template, checks, sizes.
+// 3. Declarations, manifest, README, licence, checks, sizes.
 execFileSync(join(jsDir, 'node_modules/.bin/tsc'), ['-p', join(jsDir, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
-rmSync(join(dist, 'generated'), { recursive: true, force: true });
-cpSync(join(root, 'pkg-template'), pkg, { recursive: true });
-const cargoVersion = /^version = "([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1];
-const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
-manifest.version = cargoVersion ?? fail('no version in Cargo.toml');
-writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+rmSync(join(dist, 'core/generated'), { recursive: true, force: true });
+const manifest = JSON.parse(readFileSync(join(jsDir, 'package.json'), 'utf8'));
+const cargoVersion = /^version = "([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1] ?? fail('no version in Cargo.toml');
+// The crate and the package are one release: a bump in one place only would publish a mismatched pair.
+if (manifest.version !== cargoVersion) fail(`js/package.json has version ${manifest.version}, Cargo.toml ${cargoVersion}: bump both`);
+cpSync(join(jsDir, 'package.json'), join(pkg, 'package.json'));
+cpSync(join(jsDir, 'README.md'), join(pkg, 'README.md'));
+cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
+
+// Every file the manifest points at must be in the package: an entry added before its code would publish a
+// package that fails only when someone imports it.
+const named = [
+  manifest.main,
+  manifest.module,
+  manifest.types,
+  ...Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target))),
+  ...Object.values(manifest.typesVersions?.['*'] ?? {}).flat(),
+  ...manifest.files,
+];
+const missing = named.filter((path) => !existsSync(join(pkg, path)));
+if (missing.length) fail(`js/package.json names files the build did not produce: ${missing.join(', ')}`);
 
 for (const file of readdirSync(dist).filter((name) => /\.(mjs|cjs)$/.test(name))) {
   const text = readFileSync(join(dist, file), 'utf8');

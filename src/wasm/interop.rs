@@ -57,7 +57,7 @@ pub enum BindingError {
 }
 
 impl BindingError {
-    /// The machine-readable code, documented with the API in `js/src/types.ts` and `js/src/errors.ts`.
+    /// The machine-readable code, documented with the API in `js/src/core/types.ts` and `js/src/core/errors.ts`.
     pub fn code(&self) -> &'static str {
         match self {
             BindingError::WrongType { .. }

@@ -1,7 +1,7 @@
 //! The JavaScript surface of the crate: the only module with `#[wasm_bindgen]`.
 //!
 //! Each export converts its arguments through [`interop`], calls the core, and converts the result back; no logic
-//! lives here. Compiled only for `wasm32`. The package's TypeScript shim (`js/src/core.ts`) wraps these exports
+//! lives here. Compiled only for `wasm32`. The package's TypeScript shim (`js/src/core/index.ts`) wraps these exports
 //! with documented types.
 //!
 //! Arguments are converted to bytes before anything else, and conversion cannot throw through the module (see

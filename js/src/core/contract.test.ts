@@ -39,7 +39,7 @@ import {
   type Snapshot,
   type Swatch,
   type Warning,
-} from './core';
+} from './index';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The key lists, checked by the compiler against types.ts.
@@ -326,7 +326,7 @@ const NEVER_NULL: Record<string, string[]> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Real objects from the wasm module.
 
-const repo = new URL('../../', import.meta.url);
+const repo = new URL('../../../', import.meta.url);
 const fixture = (path: string) => readFileSync(new URL(`tests/fixtures/${path}`, repo), 'utf8');
 /** Public sample data beside the repository (`../shared/data`), as the Rust tests read it. */
 const shared = (path: string) => readFileSync(new URL(`../shared/data/${path}`, repo), 'utf8');

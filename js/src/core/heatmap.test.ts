@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HeatMap, initSync, layoutGraph, type HeatNode, type Snapshot } from './core';
+import { HeatMap, initSync, layoutGraph, type HeatNode, type Snapshot } from './index';
 
-const fixtures = new URL('../../tests/fixtures/', import.meta.url);
+const fixtures = new URL('../../../tests/fixtures/', import.meta.url);
 const otlp = readFileSync(new URL('otel-sdk/otlp.json', fixtures), 'utf8');
 const catalog = JSON.parse(readFileSync(new URL('catalog/otel-shop.json', fixtures), 'utf8'));
 

@@ -1,7 +1,7 @@
 /**
  * The shapes that cross the wasm boundary, written by hand (as automerge does) so they are documented. They
  * mirror the Rust serde types field for field: a Rust `Option` the serializer always writes is `| null`; a field
- * Rust skips when empty (`skip_serializing_if`) is optional (`?`). `js/src/contract.test.ts` keeps them honest: its
+ * Rust skips when empty (`skip_serializing_if`) is optional (`?`). `./contract.test.ts` keeps them honest: its
  * key lists must match these types exactly (checked by `tsc`), and the keys and nulls of real results of the wasm
  * module must match those lists (checked by vitest). Change a shape here and there together.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initSync, parseDuration, isLatencyHeatmapError } from './core';
+import { initSync, parseDuration, isLatencyHeatmapError } from './index';
 
 // Vitest gives each test file its own module graph, so the module here starts uninstantiated.
 describe('loader', () => {

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorOf } from './testing';
-import * as core from './core';
-import * as root from './index';
+import { errorOf } from '../testing';
+import * as core from './index';
 
 beforeAll(() => core.initSync());
 
@@ -21,10 +20,5 @@ describe('core API', () => {
   it.each([42, undefined, null, {}])('rejects a non-string %j with INVALID_ARGUMENT', (wrong) => {
     const error = errorOf(() => core.parseDuration(wrong as unknown as string));
     expect(error).toMatchObject({ name: 'LatencyHeatmapError', code: 'INVALID_ARGUMENT' });
-  });
-
-  it('exposes the same functions from the package root', () => {
-    expect(root.initSync).toBe(core.initSync);
-    expect(root.parseDuration).toBe(core.parseDuration);
   });
 });

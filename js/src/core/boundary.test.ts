@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorOf } from './testing';
-import { HeatMap, initSync, layoutGraph, type HeatMapConfig } from './core';
+import { errorOf } from '../testing';
+import { HeatMap, initSync, layoutGraph, type HeatMapConfig } from './index';
 
 /**
  * What crosses from JavaScript into the core, through the real wasm-bindgen glue: an argument that throws while it
@@ -9,7 +9,7 @@ import { HeatMap, initSync, layoutGraph, type HeatMapConfig } from './core';
  * unwound through wasm would leave the instance borrowed: "recursive use of an object" on every later call).
  */
 
-const fixtures = new URL('../../tests/fixtures/', import.meta.url);
+const fixtures = new URL('../../../tests/fixtures/', import.meta.url);
 const otlp = readFileSync(new URL('otel-sdk/otlp.json', fixtures), 'utf8');
 const jaeger = readFileSync(new URL('otel-sdk/jaeger.json', fixtures), 'utf8');
 

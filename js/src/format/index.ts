@@ -1,0 +1,10 @@
+/**
+ * Pure presentation helpers shared by the demo and the cards: snapshot figures and layout points in, text and SVG
+ * paths out. No aggregation, colour or layout maths (those are the wasm core's), no React, no DOM.
+ */
+export { alertText } from './alert';
+export { criticalPathSummary, hopText } from './critical-path';
+export { formatMs, formatWindow } from './duration';
+export { shortRef } from './entity-ref';
+export { describeJudgement, verdict } from './judgement';
+export { routePath } from './route';
