@@ -1,5 +1,6 @@
 //! `AggregateConfig`: the JS-facing knobs of the latency state (`window`, `ttl`, `maxPending`, `recentSamples`,
-//! `ewmaHalfLife`, `maxSpanDuration`) and their validation into [`Settings`] and the readers' [`ReadLimits`].
+//! `ewmaHalfLife`, `maxSpanDuration`, `maxClockSkew`, `maxSeenSpans`) and their validation into [`Settings`] and the
+//! readers' [`ReadLimits`].
 //!
 //! Owns defaults and the typed [`ConfigError`] naming the bad field. Durations go through
 //! [`crate::duration::parse_duration_ms`]; numbers are milliseconds.
@@ -29,6 +30,11 @@ pub struct AggregateConfig {
     /// Longest span accepted (default 1 h); longer ones are rejected with their location. One span of decades
     /// (a start time of 0) would otherwise own a service's quantiles for the whole window.
     pub max_span_duration: DurationValue,
+    /// How far a span may end ahead of the others (or of the wall clock) before it counts as a future span whose
+    /// host clock is fast (default 1 min).
+    pub max_clock_skew: DurationValue,
+    /// Most (trace id, span id) pairs remembered to skip re-polled spans (default 1 000 000, about 30 bytes each).
+    pub max_seen_spans: usize,
 }
 
 impl Default for AggregateConfig {
@@ -40,6 +46,8 @@ impl Default for AggregateConfig {
             recent_samples: 10,
             ewma_half_life: DurationValue::Text("1m".into()),
             max_span_duration: DurationValue::Text("1h".into()),
+            max_clock_skew: DurationValue::Text("1m".into()),
+            max_seen_spans: 1_000_000,
         }
     }
 }
@@ -63,6 +71,8 @@ pub struct Settings {
     pub stats: StatsSettings,
     pub ttl_ns: u64,
     pub max_pending: usize,
+    pub max_clock_skew_ns: u64,
+    pub max_seen_spans: usize,
 }
 
 /// More recent samples than this per key would make "last K" a memory knob; the UI shows a sparkline.
@@ -94,6 +104,10 @@ impl AggregateConfig {
         if self.max_pending < 1 {
             return Err(ConfigError::TooSmall { field: "maxPending", min: 1, value: self.max_pending });
         }
+        let max_clock_skew_ms = millis("maxClockSkew", &self.max_clock_skew, false)?;
+        if self.max_seen_spans < 1 {
+            return Err(ConfigError::TooSmall { field: "maxSeenSpans", min: 1, value: self.max_seen_spans });
+        }
         if self.recent_samples > MAX_RECENT_SAMPLES {
             return Err(ConfigError::TooLarge {
                 field: "recentSamples",
@@ -106,6 +120,8 @@ impl AggregateConfig {
             // `as` saturates: a TTL of centuries is just "forever".
             ttl_ns: (ttl_ms * 1e6) as u64,
             max_pending: self.max_pending,
+            max_clock_skew_ns: (max_clock_skew_ms * 1e6) as u64,
+            max_seen_spans: self.max_seen_spans,
         })
     }
 
@@ -134,6 +150,7 @@ mod tests {
         assert_eq!(settings.max_pending, 100_000);
         assert_eq!(settings.stats.recent_samples, 10);
         assert_eq!(settings.stats.half_life_ms, 60_000.0);
+        assert_eq!((settings.max_clock_skew_ns, settings.max_seen_spans), (60_000_000_000, 1_000_000));
         let settings = parse(r#"{"window":"all","ttl":1500,"ewmaHalfLife":"10s"}"#).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(settings.stats.window_ms, None);
         assert_eq!(settings.ttl_ns, 1_500_000_000);
@@ -163,5 +180,7 @@ mod tests {
         assert!(parse(r#"{"ewmaHalfLife":"0"}"#).unwrap_err().starts_with("ewmaHalfLife"));
         assert!(parse(r#"{"maxPending":0}"#).unwrap_err().starts_with("maxPending"));
         assert!(parse(r#"{"recentSamples":100000}"#).unwrap_err().starts_with("recentSamples"));
+        assert_eq!(parse(r#"{"maxClockSkew":0}"#).unwrap_err(), "maxClockSkew: 0 is not a positive finite number of milliseconds");
+        assert_eq!(parse(r#"{"maxSeenSpans":0}"#).unwrap_err(), "maxSeenSpans: must be at least 1, got 0");
     }
 }

@@ -3,14 +3,17 @@
 //!
 //! Owns [`LatencyState`], the one object the `HeatMap` holds: `ingest` streams a document through a telemetry
 //! reader straight into pairing (no span list is built), `snapshot` reads. Everything runs in event time (the
-//! newest span end seen), never reading a clock, so it behaves the same on wasm32 and in recorded replays.
+//! newest span end seen, short of spans from fast clocks: `event_time.rs`), never reading a clock, so it behaves
+//! the same on wasm32 and in recorded replays; a live caller may pass its wall clock in as the reference.
 //! Knows nothing of the catalog, thresholds, colours, layout or wasm.
 
 mod calls;
 mod config;
 mod critical_path;
+mod event_time;
 mod pairing;
 mod pending;
+mod seen;
 mod snapshot;
 mod state;
 mod stats;
@@ -23,6 +26,7 @@ use crate::telemetry::{self, Format, ReadLimits, RejectReason, Span, SpanSink};
 
 pub use calls::{CallKind, CallObservation, EdgeKey, USER_NODE};
 pub use config::{AggregateConfig, ConfigError, DurationValue, Settings};
+pub use event_time::{FutureSpans, MAX_REPORTED_SERVICES};
 pub use pairing::PairingCounts;
 pub use snapshot::{EdgeSnapshot, EntryPointSnapshot, LatencySnapshot, NodeSnapshot, SnapshotWindow};
 pub use state::{EdgeState, EntryPointState, KeyRef, NodeState, MAX_KEYS};
@@ -58,6 +62,12 @@ pub struct IngestReport {
     pub dropped: u64,
     /// Service names and attribute values cut to [`telemetry::MAX_VALUE_CHARS`] characters in this document.
     pub truncated: u64,
+    /// Spans skipped because the same (trace id, span id) was taken before: repeated in the document, re-polled,
+    /// or arriving after their trace was analysed. They are included in `accepted`.
+    pub duplicates: u64,
+    /// Services whose spans ended more than `maxClockSkew` ahead (their host clock is probably fast), at most
+    /// [`MAX_REPORTED_SERVICES`], most spans first. Those spans were recorded as ending at the reference time.
+    pub future_spans: Vec<FutureSpans>,
     /// Why the document could not be read to its end (spans before that point were still taken).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
@@ -77,6 +87,8 @@ impl IngestReport {
             expired: 0,
             dropped: 0,
             truncated: 0,
+            duplicates: 0,
+            future_spans: Vec::new(),
             error: None,
         }
     }
@@ -86,6 +98,8 @@ impl IngestReport {
 pub struct LatencyState {
     settings: Settings,
     limits: ReadLimits,
+    /// The caller's wall clock ([`LatencyState::set_wall_clock`]), kept across resets.
+    wall_ns: Option<u64>,
     pairing: pairing::Pairing,
     keys: state::KeyedStats,
 }
@@ -117,8 +131,23 @@ impl SpanSink for IngestSink<'_> {
 impl LatencyState {
     pub fn new(config: AggregateConfig) -> Result<Self, ConfigError> {
         let settings = config.validate()?;
-        let limits = config.read_limits()?;
-        Ok(LatencyState { settings, limits, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
+        Ok(LatencyState {
+            settings,
+            limits: config.read_limits()?,
+            wall_ns: None,
+            pairing: pairing::Pairing::default(),
+            keys: state::KeyedStats::default(),
+        })
+    }
+
+    /// Live use: the caller's wall-clock now in ms since the epoch, the reference against which spans count as
+    /// ending too far ahead (more than `maxClockSkew`). `None` (or a value that is not a finite, non-negative
+    /// number) goes back to the recorded-replay reference: the 0.99 quantile of each document's span ends, never
+    /// behind the watermark.
+    pub fn set_wall_clock(&mut self, now_ms: Option<f64>) {
+        // `as` saturates: a wall clock of centuries is just "far ahead".
+        self.wall_ns = now_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| (ms * 1e6) as u64);
+        self.pairing.clock.wall_ns = self.wall_ns;
     }
 
     /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
@@ -157,14 +186,16 @@ impl LatencyState {
         report
     }
 
-    fn fill_counts(&self, report: &mut IngestReport, before: PairingCounts) {
+    fn fill_counts(&mut self, report: &mut IngestReport, before: PairingCounts) {
         let now = self.pairing.counts;
         report.spans_read = report.accepted + report.rejected;
+        report.future_spans = self.pairing.clock.take_batch();
         report.paired = now.paired - before.paired;
         report.inferred = now.inferred - before.inferred;
         report.expired = now.expired - before.expired;
         report.dropped = now.dropped - before.dropped;
         report.pending = self.pairing.pending() as u64;
+        report.duplicates = now.duplicates - before.duplicates;
     }
 
     /// Analyses everything still waiting as if its TTL had passed: the end of a recorded replay. Unpaired
@@ -180,6 +211,7 @@ impl LatencyState {
 
     pub fn reset(&mut self) {
         self.pairing = pairing::Pairing::default();
+        self.pairing.clock.wall_ns = self.wall_ns;
         self.keys = state::KeyedStats::default();
     }
 
@@ -196,6 +228,10 @@ impl LatencyState {
         if self.keys.dropped_keys > 0 {
             warnings.push(AggregateWarning::KeyLimit { observations: self.keys.dropped_keys, max_keys: MAX_KEYS });
         }
+        if let Some((spans, services, others)) = self.pairing.clock.totals() {
+            let max_clock_skew_ms = self.settings.max_clock_skew_ns / 1_000_000;
+            warnings.push(AggregateWarning::FutureSpans { spans, services, others, max_clock_skew_ms });
+        }
         LatencySnapshot::build(&self.keys, &self.settings.stats, warnings)
     }
 
@@ -204,8 +240,9 @@ impl LatencyState {
         &self.settings
     }
 
-    /// Event time "now": the newest span end seen, in ms since the Unix epoch (0 before any span). Windows and
-    /// quantiles are taken relative to it.
+    /// Event time "now": the newest span end seen, in ms since the Unix epoch (0 before any span), short of
+    /// future spans (more than `maxClockSkew` ahead of the reference). Windows and quantiles are taken relative to
+    /// it.
     pub fn watermark_ms(&self) -> f64 {
         self.keys.watermark_ms()
     }
@@ -264,6 +301,11 @@ impl LatencyState {
     /// Spans waiting in the pending stores.
     pub fn pending(&self) -> usize {
         self.pairing.pending()
+    }
+
+    /// Spans remembered as taken, to skip them when they come again (at most `maxSeenSpans`).
+    pub fn seen_spans(&self) -> usize {
+        self.pairing.seen()
     }
 
     /// Nodes + edges + entry points held.

@@ -9,11 +9,19 @@
 //! still link to it), wait in the call store until a late server/consumer arrives or the TTL passes; on expiry a
 //! CLIENT/PRODUCER becomes a call to a virtual node. What is forced out of a full store early is counted as dropped,
 //! what times out as expired.
+//!
+//! Every span is first checked against the memory of spans already taken (`seen.rs`): a repeat is counted as a
+//! duplicate and goes no further, whether it came in the same document, a later poll, or after its trace was
+//! analysed. Event time comes from `event_time.rs`: a span's end moves the watermark once its batch ends, unless
+//! it lies more than `maxClockSkew` ahead of the batch's reference, and such a future span is analysed shifted
+//! back to the reference.
 
 use super::calls::{call_between, call_from_user, call_to_virtual, is_database, CallObservation};
 use super::config::Settings;
 use super::critical_path::CriticalPath;
+use super::event_time::EventClock;
 use super::pending::{CallStore, ConsumerStore, TraceStore, WaitingCall};
+use super::seen::SeenSpans;
 use super::state::{KeyRef, KeyedStats};
 use super::trace::{SelfTimeScratch, TraceTree};
 use crate::telemetry::{Span, SpanKind};
@@ -29,7 +37,7 @@ pub struct PairingCounts {
     pub expired: u64,
     /// Spans forced out of a full store before their TTL.
     pub dropped: u64,
-    /// Spans ignored because their trace already had a span with the same id.
+    /// Spans ignored because a span with the same trace and span id was taken before.
     pub duplicates: u64,
 }
 
@@ -48,6 +56,8 @@ pub struct Pairing {
     consumers: ConsumerStore,
     pub counts: PairingCounts,
     scratch: AnalysisScratch,
+    seen: SeenSpans,
+    pub clock: EventClock,
 }
 
 /// What analysing a trace needs besides its spans, kept across traces so that, once grown, analysing one
@@ -119,9 +129,18 @@ impl Pairing {
         self.traces.len() + self.calls.len() + self.consumers.len()
     }
 
-    /// Takes one span.
+    /// Spans remembered as taken (for de-duplication).
+    pub fn seen(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Takes one span, unless it was taken before.
     pub fn add(&mut self, span: Span, settings: &Settings, out: &mut KeyedStats) {
-        out.observe_time(span.end_ns);
+        if !self.seen.first_sight(span.trace_id, span.span_id, span.end_ns, settings.max_seen_spans) {
+            self.counts.duplicates += 1;
+            return;
+        }
+        self.clock.note(span.end_ns);
         self.traces.push(span);
         while self.traces.len() > settings.max_pending {
             let Some(oldest) = self.traces.evict_oldest() else { break };
@@ -131,8 +150,19 @@ impl Pairing {
         }
     }
 
-    /// Ends a batch: analyses the traces it closed (in arrival order), then expires what waited past the TTL.
+    /// Ends a batch: moves the watermark to its newest end that is no future span, analyses the traces it closed
+    /// (in arrival order), then expires what waited past the TTL and forgets spans that left the window.
     pub fn end_batch(&mut self, settings: &Settings, out: &mut KeyedStats) {
+        let (_, ends) = self.clock.settle(out.watermark_ns, settings.max_clock_skew_ns);
+        if let Some((newest, oldest)) = ends {
+            out.observe_time(oldest);
+            out.observe_time(newest);
+        }
+        if let Some(window_ms) = settings.stats.window_ms {
+            // A span older than both the window and the TTL can change nothing if counted again.
+            let memory_ns = ((window_ms * 1e6) as u64).max(settings.ttl_ns);
+            self.seen.forget_before(out.watermark_ns.saturating_sub(memory_ns));
+        }
         for spans in self.traces.take_closed(&self.calls) {
             self.analyse(spans, settings, out);
         }
@@ -188,7 +218,9 @@ impl Pairing {
     }
 
     /// Everything one trace's spans say.
-    fn analyse(&mut self, spans: Vec<Span>, settings: &Settings, out: &mut KeyedStats) {
+    fn analyse(&mut self, mut spans: Vec<Span>, settings: &Settings, out: &mut KeyedStats) {
+        let bounds = self.clock.bounds(out.watermark_ns, settings.max_clock_skew_ns);
+        self.clock.shift_future(&mut spans, bounds);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.tree.rebuild(spans);
         self.counts.duplicates += scratch.tree.duplicates as u64;
@@ -333,7 +365,7 @@ mod tests {
 
     fn settings(max_pending: usize) -> Settings {
         let stats = StatsSettings { window_ms: None, half_life_ms: 60_000.0, recent_samples: 10 };
-        Settings { stats, ttl_ns: TTL_NS, max_pending }
+        Settings { stats, ttl_ns: TTL_NS, max_pending, max_clock_skew_ns: 60_000_000_000, max_seen_spans: 1_000_000 }
     }
 
     fn in_trace(trace: u128, mut span: Span) -> Span {

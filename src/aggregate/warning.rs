@@ -1,5 +1,5 @@
 //! What the latency state had to give up: spans analysed before their trace was complete, duplicate spans ignored,
-//! observations past the key cap ignored.
+//! observations past the key cap ignored, spans whose host clock ran ahead.
 //!
 //! Owns the warning values and their wording, each with a stable `code` (also the `code` field of its JSON form)
 //! so the UI and tests can match on it without parsing prose. The counts are totals since the state was created
@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+use super::event_time::FutureSpans;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all_fields = "camelCase")]
@@ -26,6 +28,50 @@ pub enum AggregateWarning {
     #[serde(rename = "aggregate.key-limit")]
     #[error("{observations} observations of new services or edges were ignored: more than {max_keys} keys")]
     KeyLimit { observations: u64, max_keys: usize },
+
+    #[serde(rename = "aggregate.future-spans")]
+    #[error("{}", future_spans_message(services, *others, *max_clock_skew_ms))]
+    FutureSpans {
+        /// Every future span since creation or reset.
+        spans: u64,
+        /// The services with the most of them.
+        services: Vec<FutureSpans>,
+        /// Services with future spans not listed.
+        others: usize,
+        max_clock_skew_ms: u64,
+    },
+}
+
+/// `850ms`, `45s`, `10m 0s`, `2h 5m`: how far ahead, as people read it.
+fn human_ms(ms: u64) -> String {
+    match ms {
+        0..1_000 => format!("{ms}ms"),
+        1_000..60_000 => format!("{}s", ms / 1_000),
+        60_000..3_600_000 => format!("{}m {}s", ms / 60_000, ms % 60_000 / 1_000),
+        _ => format!("{}h {}m", ms / 3_600_000, ms % 3_600_000 / 60_000),
+    }
+}
+
+fn future_spans_message(services: &[FutureSpans], others: usize, max_clock_skew_ms: u64) -> String {
+    let listed: Vec<String> = services
+        .iter()
+        .map(|s| {
+            let plural = if s.spans == 1 { "span" } else { "spans" };
+            format!("{}: {} {plural} ended up to {} ahead", s.service, s.spans, human_ms(s.ahead_ms))
+        })
+        .collect();
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more service)".to_owned(),
+        n => format!(" (and {n} more services)"),
+    };
+    let whose = if services.len() + others == 1 { "its host clock is" } else { "their host clocks are" };
+    format!(
+        "{} of the other spans{more}; {whose} probably fast. Spans more than maxClockSkew {} ahead are counted \
+         as ending now (durations kept) and do not move the window",
+        listed.join(", "),
+        human_ms(max_clock_skew_ms)
+    )
 }
 
 impl AggregateWarning {
@@ -35,6 +81,7 @@ impl AggregateWarning {
             AggregateWarning::DroppedSpans { .. } => "aggregate.dropped-spans",
             AggregateWarning::DuplicateSpans { .. } => "aggregate.duplicate-spans",
             AggregateWarning::KeyLimit { .. } => "aggregate.key-limit",
+            AggregateWarning::FutureSpans { .. } => "aggregate.future-spans",
         }
     }
 }
@@ -62,6 +109,33 @@ mod tests {
                 AggregateWarning::KeyLimit { observations: 5, max_keys: 10_000 },
                 "aggregate.key-limit",
                 "5 observations of new services or edges were ignored: more than 10000 keys",
+            ),
+            (
+                AggregateWarning::FutureSpans {
+                    spans: 3,
+                    services: vec![FutureSpans { service: "payments".into(), spans: 3, ahead_ms: 600_000 }],
+                    others: 0,
+                    max_clock_skew_ms: 60_000,
+                },
+                "aggregate.future-spans",
+                "payments: 3 spans ended up to 10m 0s ahead of the other spans; its host clock is probably fast. \
+                 Spans more than maxClockSkew 1m 0s ahead are counted as ending now (durations kept) and do not move \
+                 the window",
+            ),
+            (
+                AggregateWarning::FutureSpans {
+                    spans: 9,
+                    services: vec![
+                        FutureSpans { service: "a".into(), spans: 7, ahead_ms: 7_200_000 },
+                        FutureSpans { service: "b".into(), spans: 1, ahead_ms: 61_500 },
+                    ],
+                    others: 1,
+                    max_clock_skew_ms: 500,
+                },
+                "aggregate.future-spans",
+                "a: 7 spans ended up to 2h 0m ahead, b: 1 span ended up to 1m 1s ahead of the other spans (and 1 more \
+                 service); their host clocks are probably fast. Spans more than maxClockSkew 500ms ahead are counted \
+                 as ending now (durations kept) and do not move the window",
             ),
         ];
         for (warning, code, message) in warnings {

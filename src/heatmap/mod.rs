@@ -97,6 +97,12 @@ impl HeatMap {
         self.state.flush_pending()
     }
 
+    /// Live use: the caller's wall-clock now (ms since the epoch), against which spans count as ending too far
+    /// ahead; `None` for recorded replays. Call it before each poll's ingest.
+    pub fn set_wall_clock(&mut self, now_ms: Option<f64>) {
+        self.state.set_wall_clock(now_ms);
+    }
+
     /// Forgets all latency state and when alerts began (the catalog and config stay).
     pub fn reset(&mut self) {
         self.state.reset();

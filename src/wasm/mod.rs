@@ -124,6 +124,13 @@ impl JsHeatMap {
         Ok(to_js(&self.inner.flush_pending(), "flushPending()")?)
     }
 
+    /// Live polling: the wall-clock now in ms (`Date.now()`), against which spans count as ending too far ahead;
+    /// `undefined` or `null` for recorded replays.
+    #[wasm_bindgen(js_name = setWallClock)]
+    pub fn set_wall_clock(&mut self, now_ms: Option<f64>) {
+        self.inner.set_wall_clock(now_ms);
+    }
+
     /// Forgets the latency state; catalog and config stay.
     pub fn reset(&mut self) {
         self.inner.reset();

@@ -5,14 +5,18 @@
 #![allow(dead_code)] // each test file uses part of it
 
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Event time zero of the documents: 2023-11-14T22:13:20Z, in ms.
 pub const T0_MS: f64 = 1_700_000_000_000.0;
 
+/// Trace and span ids are unique across documents: the latency state skips a (trace id, span id) it has taken
+/// before, so two documents reusing ids would be one re-polled document.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 #[derive(Default)]
 pub struct Traces {
     spans: Vec<(String, Value)>,
-    next_id: u64,
 }
 
 impl Traces {
@@ -21,8 +25,7 @@ impl Traces {
     }
 
     fn id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
     }
 
     #[allow(clippy::too_many_arguments)]

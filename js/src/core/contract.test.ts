@@ -260,7 +260,14 @@ const INGEST_REPORT = contract<IngestReport>('IngestReport', ['IngestReport'], {
   expired: 'always',
   dropped: 'always',
   truncated: 'always',
+  duplicates: 'always',
+  futureSpans: 'always',
   error: 'optional',
+});
+const FUTURE_SPANS = contract<IngestReport['futureSpans'][number]>('IngestReport.futureSpans[]', ['FutureSpans'], {
+  service: 'always',
+  spans: 'always',
+  aheadMs: 'always',
 });
 const REJECTION = contract<IngestReport['rejections'][number]>('IngestReport.rejections[]', ['Rejection'], {
   location: 'always',
@@ -295,6 +302,7 @@ const CONTRACTS: Contract[] = [
   POINT,
   INGEST_REPORT,
   REJECTION,
+  FUTURE_SPANS,
   CATALOG_REPORT,
 ];
 
@@ -380,6 +388,7 @@ function collectSnapshot(snapshot: Snapshot): Snapshot {
 function collectIngest(report: IngestReport): IngestReport {
   add(INGEST_REPORT, report);
   report.rejections.forEach((rejection) => add(REJECTION, rejection));
+  report.futureSpans.forEach((future) => add(FUTURE_SPANS, future));
   return report;
 }
 
@@ -455,6 +464,16 @@ function runScenarios(): void {
   withMap({ window: 'all' }, (map) => {
     const report = collectIngest(map.ingestZipkin(shared('zipkin/smartthings-oauth-authorization.json')));
     expect(report.rejections[0]).toEqual({ location: '[23]', reason: 'missing duration' });
+  });
+
+  // A wall clock an hour behind the shop's spans: every service's spans are future spans (`futureSpans[]`); the
+  // same document again is all duplicates.
+  withMap({ window: 'all' }, (map) => {
+    map.setWallClock(1_700_000_000_000 - 3_600_000);
+    expect(collectIngest(map.ingestOtlp(otlp)).futureSpans.length).toBeGreaterThan(1);
+    expect(collectIngest(map.ingestOtlp(otlp))).toMatchObject({ duplicates: 608, futureSpans: [] });
+    const codes = collectSnapshot(map.snapshot()).warnings.map((warning) => warning.code);
+    expect(codes).toEqual(expect.arrayContaining(['aggregate.future-spans', 'aggregate.duplicate-spans']));
   });
 
   // A document cut in half: `error`, with what came before kept.

@@ -92,6 +92,15 @@ export class HeatMap {
     return this.#use('flushPending').flushPending() as IngestReport;
   }
 
+  /**
+   * Live polling: the wall-clock now (`Date.now()`), against which spans count as ending too far ahead
+   * (`maxClockSkew`). Call it before each poll's ingest. `undefined` or `null` for recorded replays, where a
+   * document's own span ends are the reference.
+   */
+  setWallClock(nowMs?: number | null): void {
+    this.#use('setWallClock').setWallClock(nowMs ?? undefined);
+  }
+
   /** Forgets all latency state; the catalog and config stay. */
   reset(): void {
     this.#use('reset').reset();

@@ -31,6 +31,17 @@ export interface HeatMapConfig {
   ewmaHalfLife?: Duration;
   /** Longest span accepted (default `"1h"`); longer spans are rejected with their location. */
   maxSpanDuration?: Duration;
+  /**
+   * How far a span may end ahead of the other spans (or of the wall clock given to `setWallClock`) before its host
+   * clock counts as fast (default `"1m"`): such a span is counted as ending at that reference, with its duration,
+   * listed in `futureSpans` and warned about (`aggregate.future-spans`), and does not move the window.
+   */
+  maxClockSkew?: Duration;
+  /**
+   * Most (trace id, span id) pairs remembered so that re-polled spans are skipped (default 1 000 000, about 30
+   * bytes each); older ones are forgotten once they leave the window.
+   */
+  maxSeenSpans?: number;
   defaults?: {
     /** SLO for calls served by an entity without a `latencyheatmap/latency-slo` annotation. */
     latencySlo?: Duration;
@@ -60,7 +71,7 @@ export interface Warning {
    * `catalog.service-name-clash`, `catalog.truncated`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
    * (`evaluate.bad-annotation`, `evaluate.looser-than-default`, `evaluate.looser-percentile`: `EvaluateWarning`);
    * `aggregate.*` for spans the latency state had to drop or ignore (`aggregate.dropped-spans`,
-   * `aggregate.duplicate-spans`, `aggregate.key-limit`: `AggregateWarning`); `config.unknown-key` for a key of the
+   * `aggregate.duplicate-spans`, `aggregate.key-limit`, `aggregate.future-spans`: `AggregateWarning`); `config.unknown-key` for a key of the
    * config or options object that is not read. Every code is in the README's *Warning codes* table.
    * A list holds at most 20 warnings of one code (200 in all); the rest of a code are summed up in one more
    * warning of that code (`… and 99980 more catalog.invalid-entity warnings`).
@@ -92,11 +103,28 @@ export interface IngestReport {
   /** Service names and attribute values cut to 256 characters in this document. */
   truncated: number;
   /**
+   * Spans skipped because the same (trace id, span id) was taken before: repeated in the document, re-polled by an
+   * overlapping lookback, or arriving after their trace was analysed. Included in `accepted`.
+   */
+  duplicates: number;
+  /**
+   * Services whose spans ended more than `maxClockSkew` ahead (their host clock is probably fast), most spans
+   * first, at most 20. Those spans were counted as ending at the reference time, durations kept.
+   */
+  futureSpans: FutureSpans[];
+  /**
    * Set when the document itself is broken (everything read before the break is kept), when it is plainly another
    * format (`this looks like OTLP (resourceSpans); use ingestOtlp`: nothing is read), or when `ingest()` could not
    * tell its format.
    */
   error?: string;
+}
+
+export interface FutureSpans {
+  service: string;
+  spans: number;
+  /** How far the farthest of them ended ahead of the reference, in ms. */
+  aheadMs: number;
 }
 
 export interface CatalogReport {
