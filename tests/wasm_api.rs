@@ -371,3 +371,17 @@ fn snapshot_objects_are_those_serde_wasm_bindgen_made() {
         assert_eq!(js_sys::Array::from(&entry_points).length(), expected, "{js_options}");
     }
 }
+
+#[wasm_bindgen_test]
+fn set_wall_clock_takes_a_time_or_nothing_and_refuses_the_rest() {
+    let mut map = wasm::JsHeatMap::new(JsValue::UNDEFINED).expect("heat map");
+    for good in [JsValue::from_f64(1_700_000_000_000.0), JsValue::UNDEFINED, JsValue::NULL] {
+        map.set_wall_clock(good).expect("a time or nothing");
+    }
+    let expected = "setWallClock(nowMs): expected a finite, non-negative number of ms since the epoch (Date.now()), undefined or null";
+    for bad in [JsValue::from_str("now"), JsValue::from_f64(f64::NAN), JsValue::from_f64(-1.0), JsValue::from_f64(f64::INFINITY)] {
+        let error = map.set_wall_clock(bad).map(|_| JsValue::UNDEFINED);
+        assert_error(error, "INVALID_ARGUMENT", expected);
+    }
+    still_usable(map);
+}

@@ -125,10 +125,20 @@ impl JsHeatMap {
     }
 
     /// Live polling: the wall-clock now in ms (`Date.now()`), against which spans count as ending too far ahead;
-    /// `undefined` or `null` for recorded replays.
+    /// `undefined` or `null` for recorded replays. Anything else (a string, `NaN`, a negative time) is refused, so
+    /// a broken clock source cannot silently turn the check off.
     #[wasm_bindgen(js_name = setWallClock)]
-    pub fn set_wall_clock(&mut self, now_ms: Option<f64>) {
+    pub fn set_wall_clock(&mut self, now_ms: JsValue) -> Result<(), JsValue> {
+        let now_ms = match now_ms.as_f64() {
+            None if now_ms.is_undefined() || now_ms.is_null() => None,
+            Some(ms) if ms.is_finite() && ms >= 0.0 => Some(ms),
+            _ => {
+                let expected = "a finite, non-negative number of ms since the epoch (Date.now()), undefined or null";
+                return Err(BindingError::WrongType { what: "setWallClock(nowMs)", expected }.into());
+            }
+        };
         self.inner.set_wall_clock(now_ms);
+        Ok(())
     }
 
     /// Forgets the latency state; catalog and config stay.

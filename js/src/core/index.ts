@@ -95,7 +95,7 @@ export class HeatMap {
   /**
    * Live polling: the wall-clock now (`Date.now()`), against which spans count as ending too far ahead
    * (`maxClockSkew`). Call it before each poll's ingest. `undefined` or `null` for recorded replays, where a
-   * document's own span ends are the reference.
+   * document's own span ends are the reference. Anything else (`NaN`, a negative time) throws `INVALID_ARGUMENT`.
    */
   setWallClock(nowMs?: number | null): void {
     this.#use('setWallClock').setWallClock(nowMs ?? undefined);
