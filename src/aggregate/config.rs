@@ -1,5 +1,5 @@
 //! `AggregateConfig`: the JS-facing knobs of the latency state (`window`, `ttl`, `maxPending`, `recentSamples`,
-//! `ewmaHalfLife`) and their validation into [`Settings`].
+//! `ewmaHalfLife`, `maxKeys`) and their validation into [`Settings`].
 //!
 //! Owns defaults and the typed [`ConfigError`] naming the bad field. Durations go through
 //! [`crate::duration::parse_duration_ms`]; numbers are milliseconds.
@@ -25,6 +25,10 @@ pub struct AggregateConfig {
     pub recent_samples: usize,
     /// Half-life of the exponentially weighted average (default 1 min).
     pub ewma_half_life: DurationValue,
+    /// Most services, calls and entry points kept, each (default 10 000). When one kind is full, keys with nothing
+    /// left in the window are evicted; only when none has, observations of new keys are ignored (with the
+    /// `aggregate.key-limit` warning). With the window "all" nothing leaves, so a full map refuses.
+    pub max_keys: usize,
 }
 
 impl Default for AggregateConfig {
@@ -35,6 +39,7 @@ impl Default for AggregateConfig {
             max_pending: 100_000,
             recent_samples: 10,
             ewma_half_life: DurationValue::Text("1m".into()),
+            max_keys: DEFAULT_MAX_KEYS,
         }
     }
 }
@@ -58,10 +63,18 @@ pub struct Settings {
     pub stats: StatsSettings,
     pub ttl_ns: u64,
     pub max_pending: usize,
+    pub max_keys: usize,
 }
 
 /// More recent samples than this per key would make "last K" a memory knob; the UI shows a sparkline.
 const MAX_RECENT_SAMPLES: usize = 1000;
+
+/// `maxKeys` unless configured: far above a real system's services and calls, far below what junk names reach.
+pub const DEFAULT_MAX_KEYS: usize = 10_000;
+
+/// Largest `maxKeys`: keys are u32 ids, and each holds up to a few hundred KiB of sketches, so a million is
+/// already more memory than a browser tab has.
+const MAX_MAX_KEYS: usize = 1_000_000;
 
 fn millis(field: &'static str, value: &DurationValue, zero_ok: bool) -> Result<f64, ConfigError> {
     let ms = match value {
@@ -95,11 +108,18 @@ impl AggregateConfig {
                 value: self.recent_samples,
             });
         }
+        if self.max_keys < 1 {
+            return Err(ConfigError::TooSmall { field: "maxKeys", min: 1, value: self.max_keys });
+        }
+        if self.max_keys > MAX_MAX_KEYS {
+            return Err(ConfigError::TooLarge { field: "maxKeys", max: MAX_MAX_KEYS, value: self.max_keys });
+        }
         Ok(Settings {
             stats: StatsSettings { window_ms, half_life_ms, recent_samples: self.recent_samples },
             // `as` saturates: a TTL of centuries is just "forever".
             ttl_ns: (ttl_ms * 1e6) as u64,
             max_pending: self.max_pending,
+            max_keys: self.max_keys,
         })
     }
 }
@@ -135,5 +155,15 @@ mod tests {
         assert!(parse(r#"{"ewmaHalfLife":"0"}"#).unwrap_err().starts_with("ewmaHalfLife"));
         assert!(parse(r#"{"maxPending":0}"#).unwrap_err().starts_with("maxPending"));
         assert!(parse(r#"{"recentSamples":100000}"#).unwrap_err().starts_with("recentSamples"));
+    }
+
+    #[test]
+    fn max_keys_defaults_to_ten_thousand_and_is_bounded() {
+        assert_eq!(parse("{}").map(|s| s.max_keys), Ok(10_000));
+        assert_eq!(parse(r#"{"maxKeys":1}"#).map(|s| s.max_keys), Ok(1));
+        assert_eq!(parse(r#"{"maxKeys":1000000}"#).map(|s| s.max_keys), Ok(1_000_000));
+        assert_eq!(parse(r#"{"maxKeys":0}"#).unwrap_err(), "maxKeys: must be at least 1, got 0");
+        assert_eq!(parse(r#"{"maxKeys":1000001}"#).unwrap_err(), "maxKeys: must be at most 1000000, got 1000001");
+        assert_eq!(parse(r#"{"maxKeys":-1}"#).unwrap_err(), "invalid value: integer `-1`, expected usize at line 1 column 13");
     }
 }

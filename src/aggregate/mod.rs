@@ -22,10 +22,10 @@ use serde::{Deserialize, Serialize};
 use crate::telemetry::{self, Format, RejectReason, Span, SpanSink};
 
 pub use calls::{CallKind, CallObservation, EdgeKey, USER_NODE};
-pub use config::{AggregateConfig, ConfigError, DurationValue, Settings};
+pub use config::{AggregateConfig, ConfigError, DurationValue, Settings, DEFAULT_MAX_KEYS};
 pub use pairing::PairingCounts;
 pub use snapshot::{EdgeSnapshot, EntryPointSnapshot, LatencySnapshot, NodeSnapshot, SnapshotWindow};
-pub use state::{EdgeState, EntryPointState, KeyRef, NodeState, MAX_KEYS};
+pub use state::{EdgeState, EntryPointState, KeyRef, NodeState};
 pub use stats::{LatencyStats, StatsSettings, StatsView, SLICES_PER_WINDOW};
 pub use warning::AggregateWarning;
 
@@ -109,7 +109,8 @@ impl SpanSink for IngestSink<'_> {
 impl LatencyState {
     pub fn new(config: AggregateConfig) -> Result<Self, ConfigError> {
         let settings = config.validate()?;
-        Ok(LatencyState { settings, pairing: pairing::Pairing::default(), keys: state::KeyedStats::default() })
+        let keys = state::KeyedStats::new(&settings);
+        Ok(LatencyState { settings, pairing: pairing::Pairing::default(), keys })
     }
 
     /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
@@ -170,7 +171,7 @@ impl LatencyState {
 
     pub fn reset(&mut self) {
         self.pairing = pairing::Pairing::default();
-        self.keys = state::KeyedStats::default();
+        self.keys = state::KeyedStats::new(&self.settings);
     }
 
     pub fn snapshot(&self) -> LatencySnapshot {
@@ -183,9 +184,7 @@ impl LatencyState {
         if counts.duplicates > 0 {
             warnings.push(AggregateWarning::DuplicateSpans { spans: counts.duplicates });
         }
-        if self.keys.dropped_keys > 0 {
-            warnings.push(AggregateWarning::KeyLimit { observations: self.keys.dropped_keys, max_keys: MAX_KEYS });
-        }
+        warnings.extend(self.keys.key_limit_warning());
         LatencySnapshot::build(&self.keys, &self.settings.stats, warnings)
     }
 

@@ -333,7 +333,7 @@ mod tests {
 
     fn settings(max_pending: usize) -> Settings {
         let stats = StatsSettings { window_ms: None, half_life_ms: 60_000.0, recent_samples: 10 };
-        Settings { stats, ttl_ns: TTL_NS, max_pending }
+        Settings { stats, ttl_ns: TTL_NS, max_pending, max_keys: 10_000 }
     }
 
     fn in_trace(trace: u128, mut span: Span) -> Span {
