@@ -736,4 +736,18 @@ mod tests {
         assert_eq!(node_names(&keys), ["a", "b"]);
         assert_eq!(keys.key_limit_warning().map(|w| w.to_string().starts_with("1 observations")), Some(true));
     }
+
+    #[test]
+    fn full_calls_evict_stale_calls_while_their_services_stay() {
+        let mut keys = capped(3);
+        for (from, to) in [("a", "b"), ("b", "c"), ("c", "a")] {
+            call_at(&mut keys, from, to, 1_000);
+        }
+        // The services are full too, but b→a needs no new one: the calls' cap makes the room. c is evicted as well
+        // (nothing in the window), a and b were just looked up.
+        assert!(call_at(&mut keys, "b", "a", 30_000).is_some());
+        assert_eq!(node_names(&keys), ["a", "b"]);
+        assert_eq!(edge_names(&keys), ["b→a:sync"]);
+        assert_eq!(keys.key_count(), 3);
+    }
 }
