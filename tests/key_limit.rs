@@ -4,7 +4,7 @@
 //! rotate for hours.
 
 use latency_heatmap::aggregate::{AggregateConfig, AggregateWarning, LatencyState};
-use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, HeatMapError};
+use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions};
 use latency_heatmap::telemetry::{Span, SpanAttributes, SpanId, SpanKind, TraceId};
 use std::sync::Arc;
 
@@ -209,5 +209,7 @@ fn max_keys_is_validated_with_its_name() {
     assert_eq!(error(r#"{"maxKeys":"many"}"#), r#"config: maxKeys: invalid type: string "many", expected usize"#);
     let config = HeatMapConfig::from_json(br#"{"maxKeys":250}"#).expect("a valid config");
     assert_eq!(config.aggregate.max_keys, 250);
-    assert!(HeatMap::new(config).is_ok());
+    let mut map = HeatMap::new(config).expect("a heat map");
+    // A known key: no `config.unknown-key` warning.
+    assert_eq!(map.snapshot(&SnapshotOptions::default()).expect("a snapshot").warnings, []);
 }
