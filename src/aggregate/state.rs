@@ -160,6 +160,8 @@ struct KeyCap {
     /// the window, so the next one needs the window to have moved on by a slice: at most one O(keys) sweep per
     /// slice of event time, however many observations are refused.
     oldest_seen_ns: u64,
+    /// Sweeps run so far (what the amortisation above is checked by).
+    sweeps: u64,
     refused: u64,
     /// The first few distinct refused names, cut short.
     refused_names: Vec<String>,
@@ -167,7 +169,14 @@ struct KeyCap {
 
 impl Default for KeyCap {
     fn default() -> Self {
-        KeyCap { max_keys: DEFAULT_MAX_KEYS, window: None, oldest_seen_ns: 0, refused: 0, refused_names: Vec::new() }
+        KeyCap {
+            max_keys: DEFAULT_MAX_KEYS,
+            window: None,
+            oldest_seen_ns: 0,
+            sweeps: 0,
+            refused: 0,
+            refused_names: Vec::new(),
+        }
     }
 }
 
@@ -458,6 +467,7 @@ impl KeyedStats {
         if !self.cap.is_stale(self.cap.oldest_seen_ns, now) {
             return;
         }
+        self.cap.sweeps += 1;
         let cap = &self.cap;
         let stale = |seen_ns: u64| cap.is_stale(seen_ns, now);
         let mut oldest = now;
@@ -749,5 +759,20 @@ mod tests {
         assert_eq!(node_names(&keys), ["a", "b"]);
         assert_eq!(edge_names(&keys), ["b→a:sync"]);
         assert_eq!(keys.key_count(), 3);
+    }
+
+    #[test]
+    fn refusals_within_one_slice_cost_one_sweep() {
+        let mut keys = capped(2);
+        call_at(&mut keys, "a", "b", 100_000);
+        // 1 000 new callers over the next 9 s, while a and b are still in the 10 s window: the first refusal
+        // sweeps and finds nothing; the rest know from its bound that nothing can have aged out yet.
+        for i in 0..1_000 {
+            assert_eq!(call_at(&mut keys, &format!("x{i}"), "a", 100_000 + i * 9), None);
+        }
+        assert_eq!((keys.cap.sweeps, keys.cap.refused), (1, 1_000));
+        // Once a and b's slice has left the window, one more sweep makes room.
+        assert!(call_at(&mut keys, "y", "z", 110_000).is_some());
+        assert_eq!((keys.cap.sweeps, node_names(&keys)), (2, vec!["z", "y"]));
     }
 }
