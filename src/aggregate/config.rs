@@ -1,6 +1,6 @@
 //! `AggregateConfig`: the JS-facing knobs of the latency state (`window`, `ttl`, `maxPending`, `recentSamples`,
-//! `ewmaHalfLife`, `maxSpanDuration`, `maxClockSkew`, `maxSeenSpans`) and their validation into [`Settings`] and the
-//! readers' [`ReadLimits`].
+//! `ewmaHalfLife`, `maxSpanDuration`, `maxClockSkew`, `maxSeenSpans`, `maxKeys`) and their validation into
+//! [`Settings`] and the readers' [`ReadLimits`].
 //!
 //! Owns defaults and the typed [`ConfigError`] naming the bad field. Durations go through
 //! [`crate::duration::parse_duration_ms`]; numbers are milliseconds.
@@ -35,6 +35,10 @@ pub struct AggregateConfig {
     pub max_clock_skew: DurationValue,
     /// Most (trace id, span id) pairs remembered to skip re-polled spans (default 1 000 000, about 30 bytes each).
     pub max_seen_spans: usize,
+    /// Most services, calls and entry points kept, each (default 10 000). When one kind is full, keys with nothing
+    /// left in the window are evicted; only when none has, observations of new keys are ignored (with the
+    /// `aggregate.key-limit` warning). With the window "all" nothing leaves, so a full map refuses.
+    pub max_keys: usize,
 }
 
 impl Default for AggregateConfig {
@@ -48,6 +52,7 @@ impl Default for AggregateConfig {
             max_span_duration: DurationValue::Text("1h".into()),
             max_clock_skew: DurationValue::Text("1m".into()),
             max_seen_spans: 1_000_000,
+            max_keys: DEFAULT_MAX_KEYS,
         }
     }
 }
@@ -73,10 +78,18 @@ pub struct Settings {
     pub max_pending: usize,
     pub max_clock_skew_ns: u64,
     pub max_seen_spans: usize,
+    pub max_keys: usize,
 }
 
 /// More recent samples than this per key would make "last K" a memory knob; the UI shows a sparkline.
 const MAX_RECENT_SAMPLES: usize = 1000;
+
+/// `maxKeys` unless configured: far above a real system's services and calls, far below what junk names reach.
+pub const DEFAULT_MAX_KEYS: usize = 10_000;
+
+/// Largest `maxKeys`: keys are u32 ids, and each holds up to a few hundred KiB of sketches, so a million is
+/// already more memory than a browser tab has.
+const MAX_MAX_KEYS: usize = 1_000_000;
 
 fn millis(field: &'static str, value: &DurationValue, zero_ok: bool) -> Result<f64, ConfigError> {
     let ms = match value {
@@ -115,6 +128,12 @@ impl AggregateConfig {
                 value: self.recent_samples,
             });
         }
+        if self.max_keys < 1 {
+            return Err(ConfigError::TooSmall { field: "maxKeys", min: 1, value: self.max_keys });
+        }
+        if self.max_keys > MAX_MAX_KEYS {
+            return Err(ConfigError::TooLarge { field: "maxKeys", max: MAX_MAX_KEYS, value: self.max_keys });
+        }
         Ok(Settings {
             stats: StatsSettings { window_ms, half_life_ms, recent_samples: self.recent_samples },
             // `as` saturates: a TTL of centuries is just "forever".
@@ -122,6 +141,7 @@ impl AggregateConfig {
             max_pending: self.max_pending,
             max_clock_skew_ns: (max_clock_skew_ms * 1e6) as u64,
             max_seen_spans: self.max_seen_spans,
+            max_keys: self.max_keys,
         })
     }
 
@@ -182,5 +202,15 @@ mod tests {
         assert!(parse(r#"{"recentSamples":100000}"#).unwrap_err().starts_with("recentSamples"));
         assert_eq!(parse(r#"{"maxClockSkew":0}"#).unwrap_err(), "maxClockSkew: 0 is not a positive finite number of milliseconds");
         assert_eq!(parse(r#"{"maxSeenSpans":0}"#).unwrap_err(), "maxSeenSpans: must be at least 1, got 0");
+    }
+
+    #[test]
+    fn max_keys_defaults_to_ten_thousand_and_is_bounded() {
+        assert_eq!(parse("{}").map(|s| s.max_keys), Ok(10_000));
+        assert_eq!(parse(r#"{"maxKeys":1}"#).map(|s| s.max_keys), Ok(1));
+        assert_eq!(parse(r#"{"maxKeys":1000000}"#).map(|s| s.max_keys), Ok(1_000_000));
+        assert_eq!(parse(r#"{"maxKeys":0}"#).unwrap_err(), "maxKeys: must be at least 1, got 0");
+        assert_eq!(parse(r#"{"maxKeys":1000001}"#).unwrap_err(), "maxKeys: must be at most 1000000, got 1000001");
+        assert_eq!(parse(r#"{"maxKeys":-1}"#).unwrap_err(), "invalid value: integer `-1`, expected usize at line 1 column 13");
     }
 }

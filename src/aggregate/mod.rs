@@ -25,11 +25,11 @@ use serde::{Deserialize, Serialize};
 use crate::telemetry::{self, Format, ReadLimits, RejectReason, Span, SpanSink};
 
 pub use calls::{CallKind, CallObservation, EdgeKey, USER_NODE};
-pub use config::{AggregateConfig, ConfigError, DurationValue, Settings};
+pub use config::{AggregateConfig, ConfigError, DurationValue, Settings, DEFAULT_MAX_KEYS};
 pub use event_time::{FutureSpans, MAX_REPORTED_SERVICES};
 pub use pairing::PairingCounts;
 pub use snapshot::{EdgeSnapshot, EntryPointSnapshot, LatencySnapshot, NodeSnapshot, SnapshotWindow};
-pub use state::{EdgeState, EntryPointState, KeyRef, NodeState, MAX_KEYS};
+pub use state::{EdgeState, EntryPointState, KeyRef, NodeState};
 pub use stats::{LatencyStats, StatsSettings, StatsView, SLICES_PER_WINDOW};
 pub use warning::AggregateWarning;
 
@@ -131,12 +131,13 @@ impl SpanSink for IngestSink<'_> {
 impl LatencyState {
     pub fn new(config: AggregateConfig) -> Result<Self, ConfigError> {
         let settings = config.validate()?;
+        let keys = state::KeyedStats::new(&settings);
         Ok(LatencyState {
             settings,
             limits: config.read_limits()?,
             wall_ns: None,
             pairing: pairing::Pairing::default(),
-            keys: state::KeyedStats::default(),
+            keys,
         })
     }
 
@@ -212,7 +213,7 @@ impl LatencyState {
     pub fn reset(&mut self) {
         self.pairing = pairing::Pairing::default();
         self.pairing.clock.wall_ns = self.wall_ns;
-        self.keys = state::KeyedStats::default();
+        self.keys = state::KeyedStats::new(&self.settings);
     }
 
     pub fn snapshot(&self) -> LatencySnapshot {
@@ -225,9 +226,7 @@ impl LatencyState {
         if counts.duplicates > 0 {
             warnings.push(AggregateWarning::DuplicateSpans { spans: counts.duplicates });
         }
-        if self.keys.dropped_keys > 0 {
-            warnings.push(AggregateWarning::KeyLimit { observations: self.keys.dropped_keys, max_keys: MAX_KEYS });
-        }
+        warnings.extend(self.keys.key_limit_warning());
         if let Some((spans, services, others)) = self.pairing.clock.totals() {
             let max_clock_skew_ms = self.settings.max_clock_skew_ns / 1_000_000;
             warnings.push(AggregateWarning::FutureSpans { spans, services, others, max_clock_skew_ms });

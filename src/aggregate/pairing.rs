@@ -365,7 +365,14 @@ mod tests {
 
     fn settings(max_pending: usize) -> Settings {
         let stats = StatsSettings { window_ms: None, half_life_ms: 60_000.0, recent_samples: 10 };
-        Settings { stats, ttl_ns: TTL_NS, max_pending, max_clock_skew_ns: 60_000_000_000, max_seen_spans: 1_000_000 }
+        Settings {
+            stats,
+            ttl_ns: TTL_NS,
+            max_pending,
+            max_clock_skew_ns: 60_000_000_000,
+            max_seen_spans: 1_000_000,
+            max_keys: 10_000,
+        }
     }
 
     fn in_trace(trace: u128, mut span: Span) -> Span {

@@ -58,6 +58,12 @@ impl StatsSettings {
             None => i64::MIN,
         }
     }
+
+    /// Whether a sample at `at_ms` is still in the window ending at `watermark_ms`, to the slice (as quantiles and
+    /// pruning see it); always with the window "all".
+    pub fn in_window(&self, at_ms: f64, watermark_ms: f64) -> bool {
+        self.slice_of(at_ms) >= self.first_live_slice(watermark_ms)
+    }
 }
 
 /// When a sample happened, placed in the window: worked out once for all the stats one observation updates.

@@ -1,5 +1,5 @@
 //! What the latency state had to give up: spans analysed before their trace was complete, duplicate spans ignored,
-//! observations past the key cap ignored, spans whose host clock ran ahead.
+//! observations of new keys past the key cap (`maxKeys`) ignored, spans whose host clock ran ahead.
 //!
 //! Owns the warning values and their wording, each with a stable `code` (also the `code` field of its JSON form)
 //! so the UI and tests can match on it without parsing prose. The counts are totals since the state was created
@@ -25,9 +25,15 @@ pub enum AggregateWarning {
     #[error("{spans} spans were ignored: their trace already had a span with the same id")]
     DuplicateSpans { spans: u64 },
 
+    /// `names`: the first few refused (each cut to [`REFUSED_NAME_CHARS`]), at most [`REFUSED_NAMES`].
     #[serde(rename = "aggregate.key-limit")]
-    #[error("{observations} observations of new services or edges were ignored: more than {max_keys} keys")]
-    KeyLimit { observations: u64, max_keys: usize },
+    #[error(
+        "{observations} observations of new services, calls or entry points were ignored: maxKeys ({max_keys}) of \
+         one kind were held, all with data in the window. Refused first: {}. Fix a high-cardinality service.name \
+         or peer.service (pod ids, URLs, per-request names), or raise maxKeys",
+        quoted(.names)
+    )]
+    KeyLimit { observations: u64, max_keys: usize, names: Vec<String> },
 
     #[serde(rename = "aggregate.future-spans")]
     #[error("{}", future_spans_message(services, *others, *max_clock_skew_ms))]
@@ -74,6 +80,27 @@ fn future_spans_message(services: &[FutureSpans], others: usize, max_clock_skew_
     )
 }
 
+/// Refused names a key-limit warning keeps.
+pub const REFUSED_NAMES: usize = 5;
+
+/// Characters kept of each refused name (junk names can be whole URLs).
+pub const REFUSED_NAME_CHARS: usize = 64;
+
+/// `name` as a key-limit warning keeps it: its first [`REFUSED_NAME_CHARS`] characters, `…` if there were more.
+pub fn refused_name(name: &str) -> String {
+    let kept = crate::quote::prefix(name, REFUSED_NAME_CHARS);
+    if kept.len() == name.len() {
+        name.to_owned()
+    } else {
+        format!("{kept}…")
+    }
+}
+
+/// Names quoted (escaped as Rust strings: control characters cannot break the message), comma-separated.
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ")
+}
+
 impl AggregateWarning {
     /// Stable identifier, equal to the `code` field of the serialized warning.
     pub fn code(&self) -> &'static str {
@@ -106,9 +133,15 @@ mod tests {
                 "2 spans were ignored: their trace already had a span with the same id",
             ),
             (
-                AggregateWarning::KeyLimit { observations: 5, max_keys: 10_000 },
+                AggregateWarning::KeyLimit {
+                    observations: 5,
+                    max_keys: 10_000,
+                    names: vec!["pod-7f9c".into(), "say \"hi\"\n".into()],
+                },
                 "aggregate.key-limit",
-                "5 observations of new services or edges were ignored: more than 10000 keys",
+                "5 observations of new services, calls or entry points were ignored: maxKeys (10000) of one kind \
+                 were held, all with data in the window. Refused first: \"pod-7f9c\", \"say \\\"hi\\\"\\n\". Fix a \
+                 high-cardinality service.name or peer.service (pod ids, URLs, per-request names), or raise maxKeys",
             ),
             (
                 AggregateWarning::FutureSpans {
@@ -148,5 +181,15 @@ mod tests {
         }
         let json = serde_json::to_value(AggregateWarning::DroppedSpans { spans: 1, max_pending: 3 }).expect("json");
         assert_eq!(json, serde_json::json!({ "code": "aggregate.dropped-spans", "spans": 1, "maxPending": 3 }));
+    }
+
+    #[test]
+    fn refused_names_are_cut_to_64_characters() {
+        let url = format!("https://shop.example.com/{}", "é".repeat(100));
+        let cut = refused_name(&url);
+        assert_eq!(cut.chars().count(), 65);
+        assert_eq!(cut, format!("https://shop.example.com/{}…", "é".repeat(39)));
+        assert_eq!(refused_name("pod-7f9c"), "pod-7f9c");
+        assert_eq!(refused_name(&"x".repeat(64)), "x".repeat(64));
     }
 }

@@ -42,6 +42,13 @@ export interface HeatMapConfig {
    * bytes each); older ones are forgotten once they leave the window.
    */
   maxSeenSpans?: number;
+  /**
+   * Most services, calls and entry points kept, each (default 10 000; 1 to 1 000 000). When one kind is full, every
+   * key with nothing left in the window is evicted first; only when none has are new ones ignored, with an
+   * `aggregate.key-limit` warning naming the first refused. With `window: "all"` nothing leaves the window, so a
+   * full map refuses.
+   */
+  maxKeys?: number;
   defaults?: {
     /** SLO for calls served by an entity without a `latencyheatmap/latency-slo` annotation. */
     latencySlo?: Duration;
