@@ -1,8 +1,9 @@
 //! Input text bounded before it is kept or shown: a prefix cut on a character boundary, and the short quoted form
 //! every message uses for a bad value, so one megabyte of junk never becomes a megabyte of warning.
 //!
-//! Owns how much of a value a message shows and how a cut is marked. It does not know where the text came from or
-//! what cap a caller keeps (the catalog and telemetry choose their own, e.g. 256 characters for names).
+//! Owns how much of a value a message shows, how a cut is marked, and how a message names a JSON value's type. It
+//! does not know where the text came from or what cap a caller keeps (the catalog and telemetry choose their own,
+//! e.g. 256 characters for names).
 
 use std::borrow::Cow;
 
@@ -51,6 +52,19 @@ pub fn bounded_message(message: String) -> String {
         message.truncate(kept);
         message.push('…');
         message
+    }
+}
+
+/// What a JSON value is, for a message that says what was expected instead ("expected an object, found an array").
+pub fn json_type(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -59,7 +59,7 @@ fn read_entity(index: usize, raw: &RawValue) -> Result<Entity, CatalogWarning> {
         return Err(CatalogWarning::InvalidEntity {
             index,
             entity_ref: None,
-            message: format!("expected an object, found {}", json_type(&item)),
+            message: format!("expected an object, found {}", crate::quote::json_type(&item)),
         });
     }
     let has_name = item.get("metadata").and_then(|m| m.get("name")).is_some_and(|n| !n.is_null());
@@ -186,16 +186,6 @@ fn nesting_depth(json: &str) -> usize {
     deepest
 }
 
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -42,7 +42,7 @@ pub fn object(json: &[u8]) -> Result<Value, OptionError> {
     match serde_json::from_slice::<Value>(json) {
         Ok(Value::Null) => Ok(Value::Object(Default::default())),
         Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(other) => Err(OptionError::NotAnObject(json_type(&other))),
+        Ok(other) => Err(OptionError::NotAnObject(crate::quote::json_type(&other))),
         Err(error) => Err(OptionError::NotJson(error.to_string())),
     }
 }
@@ -72,16 +72,6 @@ pub fn read<T: DeserializeOwned>(json: &[u8], keys: &KeySet) -> Result<(T, Vec<U
     Ok((section(&value)?, keys.unknown(&value)))
 }
 
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 #[cfg(test)]
 mod tests {
