@@ -103,7 +103,7 @@ impl HeatMap {
     /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
     /// of the first snapshot that saw it.
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
-        let latency = self.state.snapshot();
+        let mut latency = self.state.snapshot();
         let now_ms = self.state.watermark_ms();
         let mut findings = Findings { warnings: self.catalog_warnings.iter().cloned().collect(), breaches: Vec::new() };
         findings.warnings.extend(
@@ -113,7 +113,7 @@ impl HeatMap {
         findings.warnings.extend(options.unknown_keys.iter().map(|key| unknown_key_warning("snapshot options", key)));
         let drift = self.drift(&latency);
         let (nodes, edges) = match options.level {
-            Level::Component => self.component_view(&mut findings),
+            Level::Component => self.component_view(&mut latency, &mut findings),
             level => self.group_view(level, &latency, &mut findings),
         };
         let entry_points = latency

@@ -15,22 +15,25 @@ use crate::catalog::Level;
 use crate::evaluate::collapse;
 
 impl HeatMap {
-    /// One node per service and one edge per call, as the latency state keeps them.
-    pub(super) fn component_view(&self, findings: &mut Findings) -> (Vec<HeatNode>, Vec<HeatEdge>) {
-        let nodes = self
-            .state
-            .node_views()
+    /// One node per service and one edge per call, as the latency state keeps them: the snapshot's nodes and
+    /// edges, taken out of `latency` and judged beside their states.
+    pub(super) fn component_view(
+        &self,
+        latency: &mut LatencySnapshot,
+        findings: &mut Findings,
+    ) -> (Vec<HeatNode>, Vec<HeatEdge>) {
+        let nodes = std::mem::take(&mut latency.nodes)
             .into_iter()
+            .zip(self.state.node_states())
             .map(|(latency, state)| {
                 let entity = self.catalog.entity_for_service(&latency.service);
                 let members = vec![latency.service.clone()];
                 self.heat_node(latency, entity, state, members, findings)
             })
             .collect();
-        let edges = self
-            .state
-            .edge_views()
+        let edges = std::mem::take(&mut latency.edges)
             .into_iter()
+            .zip(self.state.edge_states())
             .map(|(latency, state)| {
                 let from = self.catalog.entity_for_service(&latency.from);
                 let to = self.catalog.entity_for_service(&latency.to);
