@@ -27,6 +27,7 @@ use crate::options::{OptionError, UnknownKey};
 use crate::telemetry::Format;
 use graph_layout::lay_out;
 use judgement::Findings;
+use views::ServiceEntities;
 
 pub use options::{HeatMapConfig, SnapshotLayout, SnapshotOptions};
 pub use snapshot::{CatalogReport, HeatEdge, HeatEntryPoint, HeatNode, Judgement, Snapshot, Warning};
@@ -111,9 +112,10 @@ impl HeatMap {
         );
         findings.warnings.extend(self.config_warnings.iter().cloned());
         findings.warnings.extend(options.unknown_keys.iter().map(|key| unknown_key_warning("snapshot options", key)));
-        let drift = self.drift(&latency);
+        let entities = ServiceEntities::new(self);
+        let drift = self.drift(&latency, &entities);
         let (nodes, edges) = match options.level {
-            Level::Component => self.component_view(&mut latency, &mut findings),
+            Level::Component => self.component_view(&mut latency, &entities, &mut findings),
             level => self.group_view(level, &latency, &mut findings),
         };
         let entry_points = latency

@@ -22,9 +22,9 @@ impl HeatMap {
     pub(super) fn component_view(
         &self,
         latency: &mut LatencySnapshot,
+        entities: &ServiceEntities<'_>,
         findings: &mut Findings,
     ) -> (Vec<HeatNode>, Vec<HeatEdge>) {
-        let entities = ServiceEntities::new(self);
         let nodes = std::mem::take(&mut latency.nodes)
             .into_iter()
             .zip(self.state.node_states())
@@ -109,6 +109,14 @@ impl<'a> ServiceEntities<'a> {
             by_service.insert(service, with_text(heat_map.catalog.entity_for_service(service)));
         }
         ServiceEntities { heat_map, by_service }
+    }
+
+    /// The entity `service` stands for, if the catalog knows it.
+    pub(super) fn entity(&self, service: &str) -> Option<&'a EntityRef> {
+        match self.by_service.get(service) {
+            Some((entity, _)) => *entity,
+            None => self.heat_map.catalog.entity_for_service(service),
+        }
     }
 
     /// The entity `service` stands for (if the catalog knows it) and its reference as text.

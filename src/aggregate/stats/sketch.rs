@@ -152,12 +152,45 @@ impl Sketch {
         out
     }
 
-    /// Adds `other`'s values.
+    /// Adds `other`'s values. Both bin lists are sorted, so they merge in one pass (System and Domain groups merge
+    /// hundreds of services' slices into one).
     pub(crate) fn merge(&mut self, other: &Sketch) {
         if other.count == 0 {
             return;
         }
-        *self = Sketch::merged([&*self, other]);
+        if self.count == 0 {
+            self.clone_from(other);
+            return;
+        }
+        let (mine, theirs) = (&self.bins, &other.bins);
+        let mut bins = Vec::with_capacity(mine.len() + theirs.len());
+        let (mut i, mut j) = (0, 0);
+        while i < mine.len() && j < theirs.len() {
+            let ((a, n), (b, m)) = (mine[i], theirs[j]);
+            if a == b {
+                bins.push((a, n + m));
+                (i, j) = (i + 1, j + 1);
+            } else if a < b {
+                bins.push((a, n));
+                i += 1;
+            } else {
+                bins.push((b, m));
+                j += 1;
+            }
+        }
+        bins.extend_from_slice(&mine[i..]);
+        bins.extend_from_slice(&theirs[j..]);
+        self.bins = bins;
+        self.zero_count += other.zero_count;
+        self.count += other.count;
+        if other.min < self.min {
+            self.min = other.min;
+        }
+        if other.max > self.max {
+            self.max = other.max;
+        }
+        self.sum += other.sum;
+        self.collapse();
     }
 
     pub(crate) fn min(&self) -> Option<f64> {
