@@ -385,3 +385,20 @@ fn set_wall_clock_takes_a_time_or_nothing_and_refuses_the_rest() {
     }
     still_usable(map);
 }
+
+/// Results cross as ASCII JSON text (`\u` escapes, surrogate pairs above U+FFFF): names beyond ASCII arrive intact.
+#[wasm_bindgen_test]
+fn names_beyond_ascii_cross_the_boundary_intact() {
+    let otlp = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"café→😀"}}]},
+        "scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","name":"GET /",
+        "kind":2,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000020000000"}]}]}]}"#;
+    let mut js_map = wasm::JsHeatMap::new(config(r#"{"window":"all"}"#)).expect("heat map");
+    js_map.ingest_otlp(JsValue::from_str(otlp)).expect("ingest");
+    js_map.flush_pending().expect("flush");
+    let snapshot = js_map.snapshot(JsValue::UNDEFINED).expect("snapshot");
+    let ids = |list: &str, field: &str| -> Vec<String> {
+        js_sys::Array::from(&get(&snapshot, &[list])).iter().filter_map(|item| get(&item, &[field]).as_string()).collect()
+    };
+    assert_eq!(ids("nodes", "id"), ["café→😀", "user"]);
+    assert_eq!(ids("edges", "id"), ["user→café→😀:sync"]);
+}

@@ -4,12 +4,15 @@
 //! Owns the output shapes and building them from [`KeyedStats`]; nothing here mutates state or reads a clock
 //! (`generatedAt` is event time: the newest span end seen).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::calls::{CallKind, EdgeKey};
 use super::state::{EdgeState, KeyedStats, NodeState};
 use super::stats::{LatencyStats, StatsSettings, StatsView};
 use super::warning::AggregateWarning;
+use super::LatencyState;
 
 /// The window as configured: milliseconds (a number in JSON), or everything since the state began (`"all"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,9 +123,21 @@ impl EdgeSnapshot {
         observed_ms: f64,
         critical_total_ms: f64,
     ) -> Self {
+        Self::with_id(key.id(), key, edge, settings, watermark_ms, observed_ms, critical_total_ms)
+    }
+
+    fn with_id(
+        id: String,
+        key: &EdgeKey,
+        edge: &EdgeState,
+        settings: &StatsSettings,
+        watermark_ms: f64,
+        observed_ms: f64,
+        critical_total_ms: f64,
+    ) -> Self {
         let view = |stats: &LatencyStats| stats.view(settings, watermark_ms, observed_ms);
         EdgeSnapshot {
-            id: key.id(),
+            id,
             from: key.from.to_string(),
             to: key.to.to_string(),
             kind: key.kind,
@@ -136,36 +151,75 @@ impl EdgeSnapshot {
     }
 }
 
+/// Every service with its state, sorted by name: the snapshot's order. (References are sorted, not the views: a
+/// view is a few hundred bytes, and sorting 8 000 of them was a tenth of a snapshot.)
+fn sorted_nodes(keys: &KeyedStats) -> Vec<(&Arc<str>, &NodeState)> {
+    let mut nodes: Vec<_> = keys.nodes().collect();
+    nodes.sort_by(|a, b| a.0.cmp(b.0));
+    nodes
+}
+
+/// Every call with its id and state, sorted by id: the snapshot's order.
+fn sorted_edges(keys: &KeyedStats) -> Vec<(String, &EdgeKey, &EdgeState)> {
+    let mut edges: Vec<_> = keys.edges().map(|(key, edge)| (key.id(), key, edge)).collect();
+    edges.sort_by(|a, b| a.0.cmp(&b.0));
+    edges
+}
+
+fn node_snapshots(keys: &KeyedStats, settings: &StatsSettings, critical_total_ms: f64) -> Vec<NodeSnapshot> {
+    let (watermark, observed) = (keys.watermark_ms(), keys.observed_ms());
+    sorted_nodes(keys)
+        .into_iter()
+        .map(|(service, node)| {
+            NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, critical_total_ms)
+        })
+        .collect()
+}
+
+fn edge_snapshots(keys: &KeyedStats, settings: &StatsSettings, critical_total_ms: f64) -> Vec<EdgeSnapshot> {
+    let (watermark, observed) = (keys.watermark_ms(), keys.observed_ms());
+    sorted_edges(keys)
+        .into_iter()
+        .map(|(id, key, edge)| {
+            EdgeSnapshot::with_id(id, key, edge, settings, watermark, observed, critical_total_ms)
+        })
+        .collect()
+}
+
 /// Every service's snapshot with the state it was built from, sorted by id.
 pub(crate) fn node_views<'a>(keys: &'a KeyedStats, settings: &StatsSettings) -> Vec<(NodeSnapshot, &'a NodeState)> {
-    let (watermark, observed, total) = (keys.watermark_ms(), keys.observed_ms(), keys.critical_total_ms(settings));
-    let mut nodes: Vec<(NodeSnapshot, &NodeState)> = keys
-        .nodes()
-        .map(|(service, node)| {
-            (NodeSnapshot::from_state(service.to_string(), node, settings, watermark, observed, total), node)
-        })
-        .collect();
-    nodes.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    nodes
+    let total = keys.critical_total_ms(settings);
+    let states = sorted_nodes(keys).into_iter().map(|(_, node)| node);
+    node_snapshots(keys, settings, total).into_iter().zip(states).collect()
 }
 
 /// Every call's snapshot with the state it was built from, sorted by id.
 pub(crate) fn edge_views<'a>(keys: &'a KeyedStats, settings: &StatsSettings) -> Vec<(EdgeSnapshot, &'a EdgeState)> {
-    let (watermark, observed, total) = (keys.watermark_ms(), keys.observed_ms(), keys.critical_total_ms(settings));
-    let mut edges: Vec<(EdgeSnapshot, &EdgeState)> = keys
-        .edges()
-        .map(|(key, edge)| (EdgeSnapshot::from_state(key, edge, settings, watermark, observed, total), edge))
-        .collect();
-    edges.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    edges
+    let total = keys.critical_total_ms(settings);
+    let states = sorted_edges(keys).into_iter().map(|(_, _, edge)| edge);
+    edge_snapshots(keys, settings, total).into_iter().zip(states).collect()
+}
+
+impl LatencyState {
+    /// Each service's state, in the order of [`LatencySnapshot::nodes`]: a view that judges the snapshot's nodes
+    /// on their stats walks the two side by side rather than building every node's view a second time.
+    pub fn node_states(&self) -> Vec<&NodeState> {
+        sorted_nodes(&self.keys).into_iter().map(|(_, node)| node).collect()
+    }
+
+    /// Each call's state, in the order of [`LatencySnapshot::edges`].
+    pub fn edge_states(&self) -> Vec<&EdgeState> {
+        sorted_edges(&self.keys).into_iter().map(|(_, _, edge)| edge).collect()
+    }
 }
 
 impl LatencySnapshot {
     pub(crate) fn build(keys: &KeyedStats, settings: &StatsSettings, warnings: Vec<AggregateWarning>) -> Self {
         let watermark = keys.watermark_ms();
         let observed = keys.observed_ms();
-        let nodes = node_views(keys, settings).into_iter().map(|(node, _)| node).collect();
-        let edges = edge_views(keys, settings).into_iter().map(|(edge, _)| edge).collect();
+        let total = keys.critical_total_ms(settings);
+        let nodes = node_snapshots(keys, settings, total);
+        let edges = edge_snapshots(keys, settings, total);
         let mut entry_points: Vec<EntryPointSnapshot> = keys
             .entry_points()
             .map(|(service, entry)| EntryPointSnapshot {

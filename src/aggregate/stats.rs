@@ -5,10 +5,13 @@
 //! done by the evaluation layer) and the serialisable [`StatsView`]. Memory is O(slices) per key whatever the
 //! number of samples. Knows nothing of spans or of what a key means.
 
+mod sketch;
+
 use serde::{Deserialize, Serialize};
-use sketches_ddsketch::{Config as SketchConfig, DDSketch};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+
+use sketch::Sketch;
 
 /// How stats are kept; the same for every key of one `LatencyState`, so it is passed in rather than stored per key.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,19 +25,8 @@ pub struct StatsSettings {
 /// Slices per window: p95 over "the last 5 minutes" moves in 30 s steps.
 pub const SLICES_PER_WINDOW: u32 = 10;
 
-/// DDSketch relative accuracy: the issue asks for ≤ 1 % relative error on quantiles.
-const SKETCH_ALPHA: f64 = 0.01;
-/// Bins per sketch (8 bytes each): with α = 1 %, 1024 bins span a factor of ~10⁹ (1 µs to 15 min) at full
-/// accuracy; values further below the largest collapse into the lowest bin. Caps a sketch at 8 KiB.
-const SKETCH_BINS: u32 = 1024;
-/// Smallest latency told apart from zero, in ms (1 ns).
-const SKETCH_MIN_MS: f64 = 1e-6;
 /// Recent samples a key makes room for with its first one (the default keeps 10).
 const RECENT_RESERVED: usize = 16;
-
-fn new_sketch() -> DDSketch {
-    DDSketch::new(SketchConfig::new(SKETCH_ALPHA, SKETCH_BINS, SKETCH_MIN_MS))
-}
 
 impl StatsSettings {
     /// Width of one slice in ms (`None`: one slice for "all").
@@ -108,14 +100,14 @@ struct Slice {
     index: i64,
     count: u64,
     errors: u64,
-    sketch: DDSketch,
+    sketch: Sketch,
 }
 
 /// The slices of one window merged: what quantiles are read from.
 #[derive(Clone)]
 struct Window {
     first_live_slice: i64,
-    sketch: DDSketch,
+    sketch: Sketch,
     count: u64,
     errors: u64,
 }
@@ -239,7 +231,7 @@ impl LatencyStats {
         }
         let position = self.slices.partition_point(|s| s.index < index);
         if self.slices.get(position).is_none_or(|s| s.index != index) {
-            self.slices.insert(position, Slice { index, count: 0, errors: 0, sketch: new_sketch() });
+            self.slices.insert(position, Slice { index, count: 0, errors: 0, sketch: Sketch::default() });
         }
         // Present: found or inserted just above.
         &mut self.slices[position]
@@ -279,8 +271,7 @@ impl LatencyStats {
             let mine = self.slice_mut(slice.index);
             mine.count += slice.count;
             mine.errors += slice.errors;
-            // Both sketches come from `new_sketch`, so their configs match and merge cannot fail.
-            let _ = mine.sketch.merge(&slice.sketch);
+            mine.sketch.merge(&slice.sketch);
         }
         self.newest_at_ms = self.newest_at_ms.max(other.newest_at_ms);
     }
@@ -304,20 +295,20 @@ impl LatencyStats {
         &self,
         settings: &StatsSettings,
         watermark_ms: f64,
-        read: impl FnOnce(&DDSketch, u64, u64) -> R,
+        read: impl FnOnce(&Sketch, u64, u64) -> R,
     ) -> R {
         let first = settings.first_live_slice(watermark_ms);
         let mut cached = self.window.borrow_mut();
         let window = match cached.take() {
             Some(window) if window.first_live_slice == first => window,
             _ => {
-                let mut window = Window { first_live_slice: first, sketch: new_sketch(), count: 0, errors: 0 };
-                for slice in self.slices.iter().filter(|s| s.index >= first) {
-                    let _ = window.sketch.merge(&slice.sketch);
-                    window.count += slice.count;
-                    window.errors += slice.errors;
+                let live = || self.slices.iter().filter(|s| s.index >= first);
+                Window {
+                    first_live_slice: first,
+                    sketch: Sketch::merged(live().map(|s| &s.sketch)),
+                    count: live().map(|s| s.count).sum(),
+                    errors: live().map(|s| s.errors).sum(),
                 }
-                window
             }
         };
         let result = read(&window.sketch, window.count, window.errors);
@@ -372,8 +363,8 @@ impl LatencyStats {
 
 /// A sketch quantile clamped to the exact min and max the sketch keeps (a bucket's representative value may lie
 /// just outside them; clamping makes single samples and extremes exact).
-fn quantile_of(sketch: &DDSketch, q: f64) -> Option<f64> {
-    let value = finite(sketch.quantile(q).ok().flatten())?;
+fn quantile_of(sketch: &Sketch, q: f64) -> Option<f64> {
+    let value = finite(sketch.quantile(q))?;
     Some(match (sketch.min(), sketch.max()) {
         (Some(min), Some(max)) if min <= max => value.clamp(min, max),
         _ => value,

@@ -7,7 +7,8 @@
 //! pipeline's.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+// foldhash rather than SipHash: a snapshot at scale looks up ~10 000 breaches twice.
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use serde::Serialize;
 
@@ -135,15 +136,19 @@ impl BreachLog {
         let key = |b: &Breach| (level, b.kind, b.id.clone(), b.metric);
         let current: Vec<BreachKey> = breaches.iter().map(key).collect();
         // A set: thousands of breaches against thousands of remembered ones would be quadratic.
-        let seen: HashSet<&BreachKey> = current.iter().collect();
+        let mut seen: HashSet<&BreachKey> = HashSet::with_capacity(current.len());
+        seen.extend(&current);
         self.started.retain(|k, _| k.0 != level || seen.contains(k));
-        let mut alerts: Vec<Alert> = breaches
+        // Positions are sorted, then the alerts taken in that order: moving 10 000 alerts of ~200 bytes through a
+        // sort cost more than comparing them.
+        let mut order: Vec<usize> = (0..breaches.len()).collect();
+        order.sort_by(|&a, &b| severity_order(&breaches[a], &breaches[b]));
+        let mut alerts: Vec<Option<Alert>> = breaches
             .into_iter()
             .zip(current)
-            .map(|(breach, key)| Alert { since: *self.started.entry(key).or_insert(now_ms), breach })
+            .map(|(breach, key)| Some(Alert { since: *self.started.entry(key).or_insert(now_ms), breach }))
             .collect();
-        alerts.sort_by(|a, b| severity_order(&a.breach, &b.breach));
-        alerts
+        order.into_iter().filter_map(|at| alerts.get_mut(at).and_then(Option::take)).collect()
     }
 
     /// Forgets every breach (after the latency state is reset).

@@ -174,20 +174,21 @@ fn choose(
     let mut warnings = Vec::new();
     let mut winner = None;
     for candidate in candidates {
-        let entity_ref = candidate.owner.to_string();
-        let annotation = candidate.value.key.clone();
+        // Written out only for a warning: a snapshot resolves a threshold per node and edge.
+        let entity_ref = || candidate.owner.to_string();
+        let annotation = || candidate.value.key.clone();
         match (&candidate.value.parsed, default) {
             (Err(error), _) => warnings.push(EvaluateWarning::BadAnnotation {
-                entity_ref,
-                annotation,
+                entity_ref: entity_ref(),
+                annotation: annotation(),
                 value: candidate.value.raw.clone(),
                 reason: error.to_string(),
                 fallback: ThresholdSource::None,
             }),
             (Ok(ms), Some(default_ms)) if config.enforce_defaults && *ms > default_ms => {
                 warnings.push(EvaluateWarning::LooserThanDefault {
-                    entity_ref,
-                    annotation,
+                    entity_ref: entity_ref(),
+                    annotation: annotation(),
                     value_ms: *ms,
                     default_ms,
                     fallback: ThresholdSource::None,

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use super::views::ServiceEntities;
 use super::HeatMap;
 use crate::aggregate::LatencySnapshot;
 use crate::catalog::EntityRef;
@@ -13,8 +14,8 @@ use crate::evaluate::{Drift, ObservedCall};
 
 impl HeatMap {
     /// Drift at the service level: calls in the window between two entities, and which entities called anything.
-    pub(super) fn drift(&self, latency: &LatencySnapshot) -> Drift {
-        let entity = |service: &str| self.catalog.entity_for_service(service);
+    pub(super) fn drift(&self, latency: &LatencySnapshot, entities: &ServiceEntities<'_>) -> Drift {
+        let entity = |service: &str| entities.entity(service);
         let active: HashSet<&EntityRef> = latency
             .nodes
             .iter()

@@ -30,6 +30,7 @@ impl HeatMap {
         &self,
         latency: NodeSnapshot,
         entity: Option<&EntityRef>,
+        entity_ref: Option<String>,
         state: &NodeState,
         members: Vec<String>,
         findings: &mut Findings,
@@ -40,7 +41,6 @@ impl HeatMap {
         };
         let slo = judge(NodeMetric::LatencySlo, &state.latency);
         let processing = judge(NodeMetric::ProcessingTime, &state.self_time);
-        let entity_ref = entity.map(EntityRef::to_string);
         let subject = BreachSubject {
             kind: AlertKind::Node,
             id: latency.id.clone(),
@@ -61,8 +61,8 @@ impl HeatMap {
     pub(super) fn heat_edge(
         &self,
         latency: EdgeSnapshot,
-        from: Option<&EntityRef>,
-        to: Option<&EntityRef>,
+        (from, from_entity_ref): (Option<&EntityRef>, Option<String>),
+        (to, to_entity_ref): (Option<&EntityRef>, Option<String>),
         state: &EdgeState,
         declared: bool,
         members: Vec<String>,
@@ -70,7 +70,6 @@ impl HeatMap {
     ) -> HeatEdge {
         let threshold = resolve_edge_threshold(&self.catalog, from, to, &self.evaluate);
         let judgement = self.judge(threshold, &state.latency, &mut findings.warnings);
-        let (from_entity_ref, to_entity_ref) = (from.map(EntityRef::to_string), to.map(EntityRef::to_string));
         let subject = BreachSubject {
             kind: AlertKind::Edge,
             id: latency.id.clone(),

@@ -28,6 +28,7 @@ use crate::options::{OptionError, UnknownKey};
 use crate::telemetry::Format;
 use graph_layout::lay_out;
 use judgement::Findings;
+use views::ServiceEntities;
 use warnings::WarningList;
 
 pub use options::{HeatMapConfig, SnapshotLayout, SnapshotOptions};
@@ -112,7 +113,7 @@ impl HeatMap {
     /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
     /// of the first snapshot that saw it.
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
-        let latency = self.state.snapshot();
+        let mut latency = self.state.snapshot();
         let now_ms = self.state.watermark_ms();
         let catalog_warnings = self.catalog_warnings.listed().iter().cloned().collect();
         let mut findings = Findings { warnings: catalog_warnings, breaches: Vec::new() };
@@ -121,9 +122,10 @@ impl HeatMap {
         );
         findings.warnings.extend(self.config_warnings.iter().cloned());
         findings.warnings.extend(options.unknown_keys.iter().map(|key| unknown_key_warning("snapshot options", key)));
-        let drift = self.drift(&latency);
+        let entities = ServiceEntities::new(self);
+        let drift = self.drift(&latency, &entities);
         let (nodes, edges) = match options.level {
-            Level::Component => self.component_view(&mut findings),
+            Level::Component => self.component_view(&mut latency, &entities, &mut findings),
             level => self.group_view(level, &latency, &mut findings),
         };
         let entry_points = latency

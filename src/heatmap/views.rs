@@ -7,34 +7,39 @@
 
 use std::collections::HashMap;
 
+use foldhash::HashMapExt;
+
 use super::judgement::Findings;
 use super::snapshot::{HeatEdge, HeatNode};
 use super::HeatMap;
 use crate::aggregate::{EdgeSnapshot, LatencySnapshot, NodeSnapshot};
-use crate::catalog::Level;
+use crate::catalog::{EntityRef, Level};
 use crate::evaluate::collapse;
 
 impl HeatMap {
-    /// One node per service and one edge per call, as the latency state keeps them.
-    pub(super) fn component_view(&self, findings: &mut Findings) -> (Vec<HeatNode>, Vec<HeatEdge>) {
-        let nodes = self
-            .state
-            .node_views()
+    /// One node per service and one edge per call, as the latency state keeps them: the snapshot's nodes and
+    /// edges, taken out of `latency` and judged beside their states.
+    pub(super) fn component_view(
+        &self,
+        latency: &mut LatencySnapshot,
+        entities: &ServiceEntities<'_>,
+        findings: &mut Findings,
+    ) -> (Vec<HeatNode>, Vec<HeatEdge>) {
+        let nodes = std::mem::take(&mut latency.nodes)
             .into_iter()
+            .zip(self.state.node_states())
             .map(|(latency, state)| {
-                let entity = self.catalog.entity_for_service(&latency.service);
+                let (entity, entity_ref) = entities.get(&latency.service);
                 let members = vec![latency.service.clone()];
-                self.heat_node(latency, entity, state, members, findings)
+                self.heat_node(latency, entity, entity_ref, state, members, findings)
             })
             .collect();
-        let edges = self
-            .state
-            .edge_views()
+        let edges = std::mem::take(&mut latency.edges)
             .into_iter()
+            .zip(self.state.edge_states())
             .map(|(latency, state)| {
-                let from = self.catalog.entity_for_service(&latency.from);
-                let to = self.catalog.entity_for_service(&latency.to);
-                let declared = self.is_declared(from, to);
+                let (from, to) = (entities.get(&latency.from), entities.get(&latency.to));
+                let declared = self.is_declared(from.0, to.0);
                 let members = vec![latency.id.clone()];
                 self.heat_edge(latency, from, to, state, declared, members, findings)
             })
@@ -64,7 +69,8 @@ impl HeatMap {
                 let snapshot =
                     NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, total);
                 let entity = group.placement.entity.as_ref();
-                self.heat_node(snapshot, entity, &group.state, group.members.clone(), findings)
+                let entity_ref = entity.map(EntityRef::to_string);
+                self.heat_node(snapshot, entity, entity_ref, &group.state, group.members.clone(), findings)
             })
             .collect();
         let edges = collapsed
@@ -75,10 +81,49 @@ impl HeatMap {
                 let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
                     self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
                 });
-                let (from, to) = (group.from.entity.as_ref(), group.to.entity.as_ref());
+                let (from, to) = (with_text(group.from.entity.as_ref()), with_text(group.to.entity.as_ref()));
                 self.heat_edge(snapshot, from, to, &group.state, declared, group.members.clone(), findings)
             })
             .collect();
         (nodes, edges)
+    }
+}
+
+/// An entity with its reference as text.
+fn with_text(entity: Option<&EntityRef>) -> (Option<&EntityRef>, Option<String>) {
+    (entity, entity.map(EntityRef::to_string))
+}
+
+/// Each service's catalog entity and its reference as text, looked up once per snapshot: the component view
+/// needs them for every node and both ends of every edge, and each lookup lower-cases the name and each reference
+/// is formatted anew.
+pub(super) struct ServiceEntities<'a> {
+    heat_map: &'a HeatMap,
+    by_service: foldhash::HashMap<&'a str, (Option<&'a EntityRef>, Option<String>)>,
+}
+
+impl<'a> ServiceEntities<'a> {
+    pub(super) fn new(heat_map: &'a HeatMap) -> Self {
+        let mut by_service = foldhash::HashMap::with_capacity(heat_map.state.key_count());
+        for (service, _) in heat_map.state.nodes() {
+            by_service.insert(service, with_text(heat_map.catalog.entity_for_service(service)));
+        }
+        ServiceEntities { heat_map, by_service }
+    }
+
+    /// The entity `service` stands for, if the catalog knows it.
+    pub(super) fn entity(&self, service: &str) -> Option<&'a EntityRef> {
+        match self.by_service.get(service) {
+            Some((entity, _)) => *entity,
+            None => self.heat_map.catalog.entity_for_service(service),
+        }
+    }
+
+    /// The entity `service` stands for (if the catalog knows it) and its reference as text.
+    pub(super) fn get(&self, service: &str) -> (Option<&'a EntityRef>, Option<String>) {
+        match self.by_service.get(service) {
+            Some((entity, text)) => (*entity, text.clone()),
+            None => with_text(self.heat_map.catalog.entity_for_service(service)),
+        }
     }
 }
