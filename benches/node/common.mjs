@@ -74,3 +74,16 @@ export function machine() {
 export function load() {
   return `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }
+
+/** mulberry32: a tiny seeded generator (32-bit state, plain Number arithmetic), enough for test data; `next()` in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return next;
+}

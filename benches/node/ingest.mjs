@@ -22,7 +22,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CORE, REPO, SHARED_DATA, int, load, loadCore, machine, median, ms, options, ratio, table } from './common.mjs';
+import { CORE, REPO, SHARED_DATA, int, load, loadCore, machine, median, ms, mulberry32, options, ratio, table } from './common.mjs';
 
 const JAEGER_FILE = resolve(SHARED_DATA, 'jaeger/nodejs-microservices.json');
 const SDK_FILE = resolve(REPO, 'tests/fixtures/otel-sdk/otlp.json');
@@ -34,14 +34,7 @@ const WARMUP = 2;
 
 /** mulberry32: a tiny seeded generator, enough for test data. */
 function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const hex = (n) => {
     let s = '';
     while (s.length < n) s += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');

@@ -13,7 +13,7 @@
 // JSON text: since the wasm build hands its result over as JSON text, that is the JS side of the call (the rest is
 // Rust: judging, then writing the text). `JSON length` is the size of that text; the counts are what it holds.
 import { performance } from 'node:perf_hooks';
-import { CORE, int, loadCore, machine, median, ms, options, table } from './common.mjs';
+import { CORE, int, loadCore, machine, median, ms, mulberry32, options, table } from './common.mjs';
 
 const opts = options({ services: '2000', calls: '6000', passes: '3', runs: '7', warmup: '2', only: '' });
 const ONLY = opts.only ? new Set(opts.only.split(',')) : null;
@@ -26,17 +26,10 @@ const SYSTEMS = Math.max(1, Math.round(SERVICES / 20));
 const DOMAINS = Math.max(1, Math.round(SYSTEMS / 10));
 
 // ---------------------------------------------------------------------------------------------------------------
-// A fixed-seed generator (mulberry32: 32-bit state, plain Number arithmetic).
+// A fixed-seed generator.
 
 function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, below: (n) => Math.floor(next() * n), chance: (p) => next() < p };
 }
 
