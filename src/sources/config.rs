@@ -49,7 +49,7 @@ pub struct SourceConfig {
     #[serde(default = "default_limit", deserialize_with = "limit")]
     pub limit: u32,
     /// Sent with every request (an `Authorization` token, a tenant header).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "headers")]
     pub headers: BTreeMap<String, String>,
     /// Per request, from sending to the last byte of the answer (default 10 s).
     #[serde(default = "default_timeout", deserialize_with = "positive_ms")]
@@ -132,6 +132,25 @@ fn positive_ms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Err
     } else {
         Err(serde::de::Error::custom(format!("{ms} is not a positive finite number of milliseconds")))
     }
+}
+
+/// Header names that are HTTP tokens and values `fetch` takes (Latin-1, no NUL, CR or LF): anything else would
+/// throw inside `Headers.set`, in the middle of a round, instead of naming the header here.
+fn headers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let headers = BTreeMap::<String, String>::deserialize(deserializer)?;
+    let token = |name: &str| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    for (name, value) in &headers {
+        if !token(name) {
+            return Err(serde::de::Error::custom(format!("{} is not a header name", crate::quote::quoted(name))));
+        }
+        if value.chars().any(|c| matches!(c, '\0' | '\r' | '\n') || u32::from(c) > 0xFF) {
+            return Err(serde::de::Error::custom(format!(
+                "the value of {} has a character a header cannot carry (NUL, CR, LF or beyond Latin-1)",
+                crate::quote::quoted(name)
+            )));
+        }
+    }
+    Ok(headers)
 }
 
 fn limit<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
@@ -233,6 +252,14 @@ mod tests {
         assert_eq!(
             read(&format!(r#"{{"type":"jaeger",{base},"headers":{{"a":1}}}}"#)).map(|_| ()),
             Err("headers.a: invalid type: integer `1`, expected a string".into())
+        );
+        assert_eq!(
+            read(&format!(r#"{{"type":"jaeger",{base},"headers":{{"X Org":"1"}}}}"#)).map(|_| ()),
+            Err("headers: \"X Org\" is not a header name".into())
+        );
+        assert_eq!(
+            read(&format!(r#"{{"type":"jaeger",{base},"headers":{{"X-Org":"a\nb"}}}}"#)).map(|_| ()),
+            Err("headers: the value of \"X-Org\" has a character a header cannot carry (NUL, CR, LF or beyond Latin-1)".into())
         );
     }
 

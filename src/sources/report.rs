@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 
 use crate::aggregate::IngestReport;
 use crate::heatmap::Warning;
+use crate::options::UnknownKey;
 
 /// `await map.poll(source)`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -29,6 +30,17 @@ pub struct PollReport {
     pub ingest: IngestTotals,
     /// Unknown keys of the source object (`config.unknown-key`).
     pub warnings: Vec<Warning>,
+}
+
+impl PollReport {
+    /// An empty report of a round, warning about the source object's unknown keys.
+    pub fn for_source(unknown: &[UnknownKey]) -> PollReport {
+        let warnings = unknown
+            .iter()
+            .map(|key| Warning { code: key.code().to_owned(), message: format!("poll source: {key}") })
+            .collect();
+        PollReport { warnings, ..PollReport::default() }
+    }
 }
 
 /// A request that failed.
