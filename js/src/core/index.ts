@@ -119,8 +119,9 @@ export class HeatMap {
    * Rejects with `INVALID_CONFIG`/`INVALID_ARGUMENT` for a bad source (naming the key) and `POLL_IN_PROGRESS` while
    * another round of this map runs. The map's other methods stay usable meanwhile; `free()` is safe too.
    */
-  poll(source: PollSource): Promise<PollReport> {
-    return this.#use('poll').poll(source) as Promise<PollReport>;
+  async poll(source: PollSource): Promise<PollReport> {
+    // `async`, so `FREED` too arrives as a rejection; the round starts (and is marked running) before the first await.
+    return (await this.#use('poll').poll(source)) as PollReport;
   }
 
   /** Releases the wasm memory. Later calls throw `FREED`. */

@@ -232,6 +232,7 @@ describe('HeatMap.poll', () => {
     const report: PollReport = await running;
     expect(report.ingest.accepted).toBe(608);
     expect(() => map.snapshot()).toThrow(expect.objectContaining({ code: 'FREED' }));
+    await expect(map.poll({ type: 'otlp', baseUrl: server.baseUrl })).rejects.toMatchObject({ code: 'FREED' });
   });
 
   it('polls the Zipkin v2 API', async () => {
