@@ -8,6 +8,7 @@ pub mod duration;
 pub mod spelling;
 pub mod options;
 pub mod catalog;
+pub mod sources;
 pub mod telemetry;
 pub mod aggregate;
 pub mod evaluate;

@@ -402,3 +402,23 @@ fn names_beyond_ascii_cross_the_boundary_intact() {
     assert_eq!(ids("nodes", "id"), ["café→😀", "user"]);
     assert_eq!(ids("edges", "id"), ["user→café→😀:sync"]);
 }
+
+/// `poll` goes through gloo-net to the global `fetch` of the runtime (Node's, then Chromium's): an OTLP source at a
+/// `data:` URL needs no server. A second round while the first runs is refused with its code.
+#[wasm_bindgen_test]
+async fn poll_fetches_with_the_global_fetch_and_refuses_a_second_round_at_once() {
+    use wasm_bindgen_futures::JsFuture;
+    let map = wasm::JsHeatMap::new(config(r#"{"window":"all"}"#)).unwrap();
+    let url = format!("data:application/json,{}", String::from(js_sys::encode_uri_component(OTLP)));
+    let source = config(&serde_json::json!({ "type": "otlp", "baseUrl": url }).to_string());
+    let running = map.poll(source.clone());
+    let refused = JsFuture::from(map.poll(source.clone())).await.unwrap_err();
+    assert_eq!(code_of(&refused), "POLL_IN_PROGRESS");
+    let report = JsFuture::from(running).await.unwrap();
+    assert_eq!(get(&report, &["requests"]).as_f64(), Some(1.0));
+    assert_eq!(get(&report, &["bytes"]).as_f64(), Some(OTLP.len() as f64));
+    assert_eq!(get(&report, &["failures", "length"]).as_f64(), Some(0.0));
+    assert_eq!(get(&report, &["ingest", "accepted"]).as_f64(), Some(608.0));
+    let again = JsFuture::from(map.poll(source)).await.unwrap();
+    assert_eq!(get(&again, &["ingest", "duplicates"]).as_f64(), Some(608.0));
+}

@@ -54,6 +54,11 @@ pub enum BindingError {
     Config { what: &'static str, source: HeatMapError },
     #[error("{what}: {source}")]
     Layout { what: &'static str, source: LayoutError },
+    /// `poll(source)` with a source object that cannot be used.
+    #[error("{what}: {source}")]
+    Source { what: &'static str, source: OptionError },
+    #[error("{what}: a poll of this HeatMap is still running; await it before starting another")]
+    PollInProgress { what: &'static str },
 }
 
 impl BindingError {
@@ -73,6 +78,9 @@ impl BindingError {
                     ),
                 ..
             } => "INVALID_ARGUMENT",
+            BindingError::Source { source: OptionError::BadValue { .. }, .. } => "INVALID_CONFIG",
+            BindingError::Source { .. } => "INVALID_ARGUMENT",
+            BindingError::PollInProgress { .. } => "POLL_IN_PROGRESS",
             BindingError::Duration { .. } => "INVALID_DURATION",
             BindingError::Config { .. } => "INVALID_CONFIG",
             BindingError::Layout { .. } => "INVALID_GRAPH",
@@ -146,7 +154,7 @@ fn json_text(value: &JsValue, what: &'static str) -> Result<Option<String>, Bind
 
 /// A thrown value, for a message: `TypeError: …` for errors, the text for a thrown string. Read with `Reflect`,
 /// so a hostile thrown object cannot throw again.
-fn describe(thrown: &JsValue) -> String {
+pub fn describe(thrown: &JsValue) -> String {
     if let Some(text) = thrown.as_string() {
         return text;
     }

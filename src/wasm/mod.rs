@@ -8,6 +8,10 @@
 //! [`interop`]), so a hostile argument is an `INVALID_ARGUMENT` error and the `HeatMap` stays usable.
 
 mod interop;
+mod poll;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -16,6 +20,7 @@ use crate::duration::parse_duration_ms;
 use crate::heatmap::{HeatMap, HeatMapConfig, HeatMapError, SnapshotOptions, Warning};
 use crate::layout::{layout_graph, Layout, LayoutInput, LayoutOptions};
 use crate::options::{self, KeySet};
+use crate::sources::SourceConfig;
 use crate::telemetry::Format;
 use interop::{options_json, payload_bytes, string_arg, to_js, BindingError};
 
@@ -69,9 +74,14 @@ pub struct LaidOut<'a> {
 }
 
 /// `new HeatMap(config)`: latency state kept across polls, a catalog, thresholds and a palette.
+///
+/// Shared (`Rc<RefCell>`) with a running [`JsHeatMap::poll`], which borrows it only while it ingests one answer: a
+/// poll's future must own what it uses across its awaits, and `free()` during a round then drops only this share.
 #[wasm_bindgen(js_name = HeatMap)]
 pub struct JsHeatMap {
-    inner: HeatMap,
+    inner: Rc<RefCell<HeatMap>>,
+    /// A round is running (refused: a second one at once would interleave two wall clocks and double the requests).
+    polling: Rc<Cell<bool>>,
 }
 
 #[wasm_bindgen(js_class = HeatMap)]
@@ -83,7 +93,7 @@ impl JsHeatMap {
         let config = HeatMapConfig::from_json(&config)
             .map_err(|source| BindingError::Config { what: WHAT, source: source.into() })?;
         HeatMap::new(config)
-            .map(|inner| JsHeatMap { inner })
+            .map(|inner| JsHeatMap { inner: Rc::new(RefCell::new(inner)), polling: Rc::new(Cell::new(false)) })
             .map_err(|source| BindingError::Config { what: WHAT, source }.into())
     }
 
@@ -92,7 +102,8 @@ impl JsHeatMap {
     pub fn set_catalog(&mut self, entities: JsValue) -> Result<JsValue, JsValue> {
         const WHAT: &str = "setCatalog(entities)";
         let bytes = payload_bytes(&entities, WHAT)?;
-        Ok(to_js(&self.inner.set_catalog(&bytes), WHAT)?)
+        let report = self.inner.borrow_mut().set_catalog(&bytes);
+        Ok(to_js(&report, WHAT)?)
     }
 
     #[wasm_bindgen(js_name = ingestOtlp)]
@@ -115,13 +126,15 @@ impl JsHeatMap {
     pub fn ingest_any(&mut self, payload: JsValue) -> Result<JsValue, JsValue> {
         const WHAT: &str = "ingest(payload)";
         let bytes = payload_bytes(&payload, WHAT)?;
-        Ok(to_js(&self.inner.ingest_detected(&bytes), WHAT)?)
+        let report = self.inner.borrow_mut().ingest_detected(&bytes);
+        Ok(to_js(&report, WHAT)?)
     }
 
     /// Ends a recorded replay: spans still waiting for a partner are analysed now.
     #[wasm_bindgen(js_name = flushPending)]
     pub fn flush_pending(&mut self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&self.inner.flush_pending(), "flushPending()")?)
+        let report = self.inner.borrow_mut().flush_pending();
+        Ok(to_js(&report, "flushPending()")?)
     }
 
     /// Live polling: the wall-clock now in ms (`Date.now()`), against which spans count as ending too far ahead;
@@ -137,13 +150,13 @@ impl JsHeatMap {
                 return Err(BindingError::WrongType { what: "setWallClock(nowMs)", expected }.into());
             }
         };
-        self.inner.set_wall_clock(now_ms);
+        self.inner.borrow_mut().set_wall_clock(now_ms);
         Ok(())
     }
 
     /// Forgets the latency state; catalog and config stay.
     pub fn reset(&mut self) {
-        self.inner.reset();
+        self.inner.borrow_mut().reset();
     }
 
     pub fn snapshot(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
@@ -151,18 +164,67 @@ impl JsHeatMap {
         let options = options_json(&options, WHAT, "an options object")?;
         let options =
             SnapshotOptions::from_json(&options).map_err(|source| BindingError::Options { what: WHAT, source })?;
-        let snapshot = self.inner.snapshot(&options).map_err(|source| match source {
+        let snapshot = self.inner.borrow_mut().snapshot(&options).map_err(|source| match source {
             HeatMapError::Layout(source) => BindingError::Layout { what: WHAT, source },
             source => BindingError::Config { what: WHAT, source },
         })?;
         Ok(to_js(&snapshot, WHAT)?)
     }
+
+    /// `await map.poll(source)`: one poll round against a tracing backend (`src/wasm/poll.rs`), resolving to its
+    /// report. Rejects at once with `INVALID_ARGUMENT`/`INVALID_CONFIG` for a bad source, `POLL_IN_PROGRESS` while
+    /// another round of this map runs; a failed request is an entry of the report, never a rejection.
+    pub fn poll(&self, source: JsValue) -> js_sys::Promise {
+        const WHAT: &str = "poll(source)";
+        let config = self.source(&source, WHAT);
+        let (config, unknown) = match config {
+            Ok(read) => read,
+            Err(error) => return js_sys::Promise::reject(&error.into()),
+        };
+        let running = RoundRunning::start(&self.polling);
+        let map = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let report = poll::poll(map, config, &unknown).await;
+            drop(running);
+            Ok(to_js(&report, WHAT)?)
+        })
+    }
+}
+
+/// Marks a round as running until dropped, however the round ends.
+struct RoundRunning(Rc<Cell<bool>>);
+
+impl RoundRunning {
+    fn start(polling: &Rc<Cell<bool>>) -> RoundRunning {
+        polling.set(true);
+        RoundRunning(polling.clone())
+    }
+}
+
+impl Drop for RoundRunning {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
 }
 
 impl JsHeatMap {
+    /// The source of a `poll`, unless a round is running or the object cannot be used.
+    fn source(&self, source: &JsValue, what: &'static str) -> Result<(SourceConfig, Vec<options::UnknownKey>), BindingError> {
+        if self.polling.get() {
+            return Err(BindingError::PollInProgress { what });
+        }
+        const EXPECTED: &str = "a source object { type, baseUrl, services, … }";
+        let json = options_json(source, what, EXPECTED)?;
+        if json.is_empty() {
+            return Err(BindingError::WrongType { what, expected: EXPECTED });
+        }
+        SourceConfig::from_json(&json).map_err(|source| BindingError::Source { what, source })
+    }
+
     fn ingest(&mut self, format: Format, payload: JsValue, what: &'static str) -> Result<JsValue, JsValue> {
         let bytes = payload_bytes(&payload, what)?;
-        Ok(to_js(&self.inner.ingest(format, &bytes), what)?)
+        let report = self.inner.borrow_mut().ingest(format, &bytes);
+        Ok(to_js(&report, what)?)
     }
 }
 

@@ -17,6 +17,8 @@
  * A failure names the key and what to change; update `types.ts`, then the list here, in the same commit as Rust.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   HeatMap,
@@ -35,6 +37,7 @@ import {
   type LayoutOptions,
   type LayoutResult,
   type Point,
+  type PollReport,
   type ScorecardEntry,
   type Snapshot,
   type Swatch,
@@ -279,6 +282,30 @@ const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', ['CatalogReport'
   warnings: 'always',
 });
 
+const POLL_REPORT = contract<PollReport>('PollReport', ['PollReport'], {
+  requests: 'always',
+  bytes: 'always',
+  retries: 'always',
+  ms: 'always',
+  failures: 'always',
+  ingest: 'always',
+  warnings: 'always',
+});
+const POLL_FAILURE = contract<PollReport['failures'][number]>('PollFailure', ['PollFailure'], { url: 'always', reason: 'always' });
+const POLL_INGEST = contract<PollReport['ingest']>('PollIngest', ['IngestTotals'], {
+  documents: 'always',
+  spansRead: 'always',
+  accepted: 'always',
+  rejected: 'always',
+  duplicates: 'always',
+  paired: 'always',
+  inferred: 'always',
+  expired: 'always',
+  dropped: 'always',
+  truncated: 'always',
+  pending: 'always',
+});
+
 const CONTRACTS: Contract[] = [
   SNAPSHOT,
   NODE,
@@ -304,6 +331,9 @@ const CONTRACTS: Contract[] = [
   REJECTION,
   FUTURE_SPANS,
   CATALOG_REPORT,
+  POLL_REPORT,
+  POLL_FAILURE,
+  POLL_INGEST,
 ];
 
 /**
@@ -523,6 +553,41 @@ function runScenarios(): void {
   collectLayout(layoutGraph({ nodes: [{ id: 'x', width: 10, height: 10 }] }), LAYOUT_RESULT);
 }
 
+function collectPoll(report: PollReport): PollReport {
+  add(POLL_REPORT, report);
+  add(POLL_INGEST, report.ingest);
+  report.failures.forEach((failure) => add(POLL_FAILURE, failure));
+  report.warnings.forEach((warning) => add(WARNING, warning));
+  return report;
+}
+
+/**
+ * `poll` against a local Jaeger query API that answers the fixture for `frontend`, 500 for `broken` and 404 for
+ * `missing` (two failures), then once more with a misspelt key (a warning).
+ */
+async function runPollScenarios(): Promise<void> {
+  const jaeger = fixture('otel-sdk/jaeger.json');
+  const server = createServer((request, response) => {
+    const service = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('service');
+    const status = service === 'broken' ? 500 : service === 'missing' ? 404 : 200;
+    response.writeHead(status, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
+    response.end(status === 200 ? jaeger : '{"errors":[]}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const map = new HeatMap({ window: 'all' });
+  try {
+    const first = collectPoll(await map.poll({ type: 'jaeger', baseUrl, services: ['frontend', 'broken', 'missing'], retries: 0 }));
+    expect(first.failures).toHaveLength(2);
+    const second = collectPoll(await map.poll({ type: 'jaeger', baseUrl, services: ['frontend'], limt: 5 } as never));
+    expect(second.warnings).toHaveLength(1);
+  } finally {
+    map.free();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The comparison.
 
@@ -558,9 +623,10 @@ function compare(c: Contract, objects: object[]): Findings {
   };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   initSync();
   runScenarios();
+  await runPollScenarios();
 });
 
 /** What differs from the expectation, one sentence per key, so a failure reads without a diff. */

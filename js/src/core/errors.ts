@@ -21,7 +21,9 @@ export type LatencyHeatmapErrorCode =
    */
   | 'INVALID_CONFIG'
   /** `layoutGraph` was given a graph it cannot lay out (unknown edge endpoint, duplicate id, NaN size…). */
-  | 'INVALID_GRAPH';
+  | 'INVALID_GRAPH'
+  /** `poll(source)` was called while a poll of the same `HeatMap` was still running. */
+  | 'POLL_IN_PROGRESS';
 
 export interface LatencyHeatmapError extends Error {
   name: 'LatencyHeatmapError';

@@ -13,6 +13,8 @@ import type {
   LayoutGraph,
   LayoutOptions,
   LayoutResult,
+  PollReport,
+  PollSource,
   Snapshot,
   SnapshotOptions,
 } from './types';
@@ -108,6 +110,18 @@ export class HeatMap {
 
   snapshot(options?: SnapshotOptions): Snapshot {
     return this.#use('snapshot').snapshot(options) as Snapshot;
+  }
+
+  /**
+   * One poll round: the source's queries fetched in Rust (the global `fetch`, at most 4 at a time, each aborted
+   * after `timeout` and retried with backoff), each answer ingested as it arrives, the wall clock set from
+   * `Date.now()` first. Resolves to what it did; a request that fails is an entry in `failures`, not a rejection.
+   * Rejects with `INVALID_CONFIG`/`INVALID_ARGUMENT` for a bad source (naming the key) and `POLL_IN_PROGRESS` while
+   * another round of this map runs. The map's other methods stay usable meanwhile; `free()` is safe too.
+   */
+  async poll(source: PollSource): Promise<PollReport> {
+    // `async`, so `FREED` too arrives as a rejection; the round starts (and is marked running) before the first await.
+    return (await this.#use('poll').poll(source)) as PollReport;
   }
 
   /** Releases the wasm memory. Later calls throw `FREED`. */

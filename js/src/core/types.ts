@@ -127,6 +127,80 @@ export interface IngestReport {
   error?: string;
 }
 
+/**
+ * `map.poll(source)`: one poll round against a tracing backend. `undefined` fields take their default; unknown keys
+ * warn in the report's `warnings` (`config.unknown-key`). Requests go to the global `fetch` (browsers, Node 18+).
+ */
+export interface PollSource {
+  /**
+   * `jaeger`: `GET {baseUrl}/api/traces?service=…` per service; `zipkin`: `GET {baseUrl}/api/v2/traces?serviceName=…`;
+   * `tempo`: `GET {baseUrl}/api/search?tags=service.name=…` per service, then each trace found by id
+   * (`/api/traces/{id}`, at most `limit` in a round); `otlp`: `baseUrl` itself answers OTLP JSON.
+   */
+  type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp';
+  /** The backend's API root (or Backstage's proxy path in a browser); for `otlp`, the document's URL. */
+  baseUrl: string;
+  /** The telemetry services to ask for, one query each. Required but for `otlp`. */
+  services?: readonly string[];
+  /** How far back each query reaches. Default `"5m"`. */
+  lookback?: Duration;
+  /** Traces per query (for Tempo also the most traces fetched by id per round). Default 200. */
+  limit?: number;
+  /** Sent with every request (a token, a tenant header). `Accept: application/json` is sent unless given here. */
+  headers?: Record<string, string>;
+  /** Per request, until the last byte of the answer; then it is aborted. Default `"10s"`. */
+  timeout?: Duration;
+  /**
+   * Further tries of a request failing in a way that may pass (network error, timeout, 429, 5xx; never another
+   * 4xx), after 125–250 ms, then doubling, at most 4 s (jittered). Default 2, at most 10.
+   */
+  retries?: number;
+}
+
+/** What one `poll` round did. A failed request is an entry in `failures`; the others' spans were ingested. */
+export interface PollReport {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  /** Bytes of the successful answers, all ingested straight from wasm memory. */
+  bytes: number;
+  /** Requests sent again after a failure that may pass. */
+  retries: number;
+  /** Wall time of the round. */
+  ms: number;
+  /** Each request that failed after its retries, with why (`HTTP 503`, `no answer within 10000 ms`, …). */
+  failures: PollFailure[];
+  /** The ingest reports of the round's answers, summed. */
+  ingest: PollIngest;
+  /** Unknown keys of the source object (`config.unknown-key`). */
+  warnings: Warning[];
+}
+
+export interface PollFailure {
+  url: string;
+  /**
+   * `HTTP <status>`, `no answer within <timeout> ms`, `network error: <what fetch threw>` (refused, DNS, CORS) or
+   * `unreadable answer: <where the JSON broke>` (spans before the break were ingested).
+   */
+  reason: string;
+}
+
+/** `IngestReport`'s counts over a round's answers: each summed, except `pending` (what waits after the last). */
+export interface PollIngest {
+  /** Answers ingested. */
+  documents: number;
+  spansRead: number;
+  accepted: number;
+  rejected: number;
+  /** Spans taken before: an overlapping lookback, a trace found for two services. Included in `accepted`. */
+  duplicates: number;
+  paired: number;
+  inferred: number;
+  expired: number;
+  dropped: number;
+  truncated: number;
+  pending: number;
+}
+
 export interface FutureSpans {
   service: string;
   spans: number;

@@ -1,0 +1,19 @@
+//! Live sources: what to ask a tracing backend (Jaeger, Zipkin, Tempo, an OTLP URL) in one poll round, how often
+//! to try again, and how the round is reported.
+//!
+//! Owns the source config (`map.poll(source)`), the request plan of a round, the retry policy and the
+//! [`PollReport`] shape — all pure and tested natively. It performs no I/O and knows no `JsValue`: `wasm/poll.rs`
+//! fetches what the plan lists, waits what the policy says, and hands each response's bytes to
+//! [`crate::heatmap::HeatMap::ingest`] with the format the plan names. Reading spans is `telemetry`'s.
+
+mod config;
+mod plan;
+mod report;
+mod retry;
+mod url;
+
+pub use config::{SourceConfig, SourceKind};
+pub use plan::{plan_queries, plan_trace_fetches, read_tempo_search, Planned, Step, TempoSearchError};
+pub use report::{FailureReason, IngestTotals, PollFailure, PollReport};
+pub use retry::{Attempt, RetryPolicy};
+pub use url::encode_component;

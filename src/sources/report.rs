@@ -1,0 +1,191 @@
+//! What one poll round did ([`PollReport`]): requests, bytes, retries, time, the requests that failed and why, and
+//! the ingest reports of its answers summed.
+//!
+//! Owns that shape (it crosses to JS as `PollReport`, documented in `js/src/core/types.ts`) and the summing. It
+//! does not decide what failed or when to retry ([`super::retry`]).
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::aggregate::IngestReport;
+use crate::heatmap::Warning;
+use crate::options::UnknownKey;
+
+/// `await map.poll(source)`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PollReport {
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Bytes of the answers received (bodies of successful answers).
+    pub bytes: u64,
+    /// Requests sent again after a failure that may pass.
+    pub retries: u64,
+    /// Wall time of the round.
+    pub ms: f64,
+    /// The requests that failed after their retries, each once; the others' spans were ingested.
+    pub failures: Vec<PollFailure>,
+    /// The ingest reports of every answer, summed.
+    pub ingest: IngestTotals,
+    /// Unknown keys of the source object (`config.unknown-key`).
+    pub warnings: Vec<Warning>,
+}
+
+impl PollReport {
+    /// An empty report of a round, warning about the source object's unknown keys.
+    pub fn for_source(unknown: &[UnknownKey]) -> PollReport {
+        let warnings = unknown
+            .iter()
+            .map(|key| Warning { code: key.code().to_owned(), message: format!("poll source: {key}") })
+            .collect();
+        PollReport { warnings, ..PollReport::default() }
+    }
+}
+
+/// A request that failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PollFailure {
+    pub url: String,
+    pub reason: FailureReason,
+}
+
+/// Why a request failed. Written for people (`HTTP 503`, `no answer within 10000 ms`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailureReason {
+    /// The backend answered with a status other than 2xx.
+    Status(u16),
+    /// No complete answer within the source's `timeout`; the request was aborted.
+    Timeout { ms: f64 },
+    /// `fetch` failed: connection refused, DNS, CORS, an invalid URL.
+    Network(String),
+    /// The answer was read up to a point it could not be (malformed JSON, not the expected shape); spans before that
+    /// point were ingested.
+    Unreadable(String),
+}
+
+impl fmt::Display for FailureReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailureReason::Status(status) => write!(f, "HTTP {status}"),
+            FailureReason::Timeout { ms } => write!(f, "no answer within {ms} ms"),
+            FailureReason::Network(message) => write!(f, "network error: {message}"),
+            FailureReason::Unreadable(message) => write!(f, "unreadable answer: {message}"),
+        }
+    }
+}
+
+impl Serialize for FailureReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The counts of the round's ingest reports: each summed, except `pending`, which is what waits after the last.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestTotals {
+    /// Answers ingested.
+    pub documents: u64,
+    pub spans_read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    /// Spans taken in an earlier answer or round (overlapping lookbacks, a trace found for two services).
+    pub duplicates: u64,
+    pub paired: u64,
+    pub inferred: u64,
+    pub expired: u64,
+    pub dropped: u64,
+    pub truncated: u64,
+    pub pending: u64,
+}
+
+impl IngestTotals {
+    pub fn add(&mut self, report: &IngestReport) {
+        self.documents += 1;
+        self.spans_read += report.spans_read;
+        self.accepted += report.accepted;
+        self.rejected += report.rejected;
+        self.duplicates += report.duplicates;
+        self.paired += report.paired;
+        self.inferred += report.inferred;
+        self.expired += report.expired;
+        self.dropped += report.dropped;
+        self.truncated += report.truncated;
+        self.pending = report.pending;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::heatmap::{HeatMap, HeatMapConfig};
+    use crate::telemetry::Format;
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let reasons = [
+            FailureReason::Status(503),
+            FailureReason::Timeout { ms: 10_000.0 },
+            FailureReason::Timeout { ms: 2.5 },
+            FailureReason::Network("TypeError: fetch failed".into()),
+            FailureReason::Unreadable("EOF while parsing a value at offset 12".into()),
+        ];
+        assert_eq!(
+            reasons.map(|reason| reason.to_string()),
+            [
+                "HTTP 503",
+                "no answer within 10000 ms",
+                "no answer within 2.5 ms",
+                "network error: TypeError: fetch failed",
+                "unreadable answer: EOF while parsing a value at offset 12",
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_sum_every_count_and_keep_the_last_pending() {
+        let jaeger = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/otel-sdk/jaeger.json"))
+            .expect("fixture");
+        let mut map = HeatMap::new(HeatMapConfig::default()).expect("map");
+        let first = map.ingest(Format::Jaeger, &jaeger);
+        let again = map.ingest(Format::Jaeger, &jaeger);
+        let mut totals = IngestTotals::default();
+        totals.add(&first);
+        totals.add(&again);
+        assert_eq!(first.spans_read, 608);
+        assert_eq!(
+            totals,
+            IngestTotals {
+                documents: 2,
+                spans_read: 1216,
+                accepted: 1216,
+                rejected: 0,
+                duplicates: 608,
+                paired: first.paired,
+                inferred: first.inferred,
+                expired: first.expired + again.expired,
+                dropped: 0,
+                truncated: 0,
+                pending: again.pending,
+            }
+        );
+    }
+
+    #[test]
+    fn the_report_serialises_in_camel_case_with_reasons_as_text() {
+        let report = PollReport {
+            requests: 3,
+            bytes: 1024,
+            retries: 1,
+            ms: 12.5,
+            failures: vec![PollFailure { url: "http://h/api/traces?service=a".into(), reason: FailureReason::Status(500) }],
+            ingest: IngestTotals { documents: 1, spans_read: 4, accepted: 4, ..IngestTotals::default() },
+            warnings: vec![],
+        };
+        assert_eq!(
+            serde_json::to_string(&report).expect("serialises"),
+            r#"{"requests":3,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"warnings":[]}"#
+        );
+    }
+}
