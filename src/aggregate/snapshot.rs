@@ -114,19 +114,9 @@ impl NodeSnapshot {
 }
 
 impl EdgeSnapshot {
-    /// The view of one edge's state (or of several edges merged into one between two groups).
+    /// The view of one edge's state (or of several edges merged into one between two groups), as `id`
+    /// (its key's [`EdgeKey::id`], which callers that sort by it have already made).
     pub fn from_state(
-        key: &EdgeKey,
-        edge: &EdgeState,
-        settings: &StatsSettings,
-        watermark_ms: f64,
-        observed_ms: f64,
-        critical_total_ms: f64,
-    ) -> Self {
-        Self::with_id(key.id(), key, edge, settings, watermark_ms, observed_ms, critical_total_ms)
-    }
-
-    fn with_id(
         id: String,
         key: &EdgeKey,
         edge: &EdgeState,
@@ -181,7 +171,7 @@ fn edge_snapshots(keys: &KeyedStats, settings: &StatsSettings, critical_total_ms
     sorted_edges(keys)
         .into_iter()
         .map(|(id, key, edge)| {
-            EdgeSnapshot::with_id(id, key, edge, settings, watermark, observed, critical_total_ms)
+            EdgeSnapshot::from_state(id, key, edge, settings, watermark, observed, critical_total_ms)
         })
         .collect()
 }

@@ -77,7 +77,7 @@ impl HeatMap {
             .edges
             .iter()
             .map(|group| {
-                let snapshot = EdgeSnapshot::from_state(&group.key, &group.state, settings, watermark, observed, total);
+                let snapshot = EdgeSnapshot::from_state(group.key.id(), &group.key, &group.state, settings, watermark, observed, total);
                 let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
                     self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
                 });
