@@ -13,17 +13,32 @@ export interface Config {
     source: {
       /** @visibility frontend */
       type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp';
-      /** A path under the proxy, e.g. `/jaeger` for `proxy.endpoints./jaeger`. @visibility frontend */
+      /**
+       * A path under the proxy, e.g. `/jaeger` for `proxy.endpoints./jaeger`.
+       * @visibility frontend
+       */
       proxyPath?: string;
       /** @visibility frontend */
       baseUrl?: string;
-      /** How far back each query reaches (default `5m`). @visibility frontend */
+      /**
+       * How far back each query reaches (default `5m`).
+       * @visibility frontend
+       */
       lookback?: string | number;
-      /** Traces per query (default 200). @visibility frontend */
+      /**
+       * Traces per query (default 200).
+       * @visibility frontend
+       */
       limit?: number;
-      /** Per request (default `10s`). @visibility frontend */
+      /**
+       * Per request (default `10s`).
+       * @visibility frontend
+       */
       timeout?: string | number;
-      /** Further tries after a failure that may pass (default 2). @visibility frontend */
+      /**
+       * Further tries after a failure that may pass (default 2).
+       * @visibility frontend
+       */
       retries?: number;
       /**
        * Sent with every request from the browser (a tenant header); never put a secret here, it reaches every user.
@@ -31,19 +46,34 @@ export interface Config {
        */
       headers?: { [name: string]: string };
     };
-    /** Time between poll rounds (default `30s`). @visibility frontend */
+    /**
+     * Time between poll rounds (default `30s`).
+     * @visibility frontend
+     */
     pollInterval?: string | number;
-    /** Sliding window for quantiles and rates (default `5m`). @visibility frontend */
+    /**
+     * Sliding window for quantiles and rates (default `5m`).
+     * @visibility frontend
+     */
     window?: string | number;
     /** @visibility frontend */
     percentile?: 'p50' | 'p90' | 'p95' | 'p99';
     /** @visibility frontend */
     tolerance?: 'conservative' | 'moderate' | 'aggressive';
-    /** A named palette or 2 to 8 colours from good to bad (default `rag`). @visibility frontend */
+    /**
+     * A named palette or 2 to 8 colours from good to bad (default `rag`).
+     * @visibility frontend
+     */
     palette?: 'rag' | 'viridis' | 'cividis' | string[];
-    /** Link to a trace in the backend's UI; `{traceId}` is replaced. @visibility frontend */
+    /**
+     * Link to a trace in the backend's UI; `{traceId}` is replaced.
+     * @visibility frontend
+     */
     traceUrlTemplate?: string;
-    /** Thresholds for entities without their own annotations. @visibility frontend */
+    /**
+     * Thresholds for entities without their own annotations.
+     * @visibility frontend
+     */
     defaults?: {
       /** @visibility frontend */
       latencySlo?: string | number;
