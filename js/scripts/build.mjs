@@ -50,7 +50,10 @@ mkdirSync(dist, { recursive: true });
 const coreAsSibling = (extension) => ({
   name: 'core-as-sibling',
   setup(build) {
-    build.onResolve({ filter: /^\.\/core$/ }, () => ({ path: `./core${extension}`, external: true }));
+    // `./core` from index.ts, `../core` from api/ and hooks/: every import of the core room is the sibling bundle.
+    build.onResolve({ filter: /(^|\/)core$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === join(jsDir, 'src/core') ? { path: `./core${extension}`, external: true } : undefined,
+    );
   },
 });
 for (const [format, extension] of [['esm', '.mjs'], ['cjs', '.cjs']]) {
@@ -59,7 +62,7 @@ for (const [format, extension] of [['esm', '.mjs'], ['cjs', '.cjs']]) {
   await esbuild.build({ ...common, entryPoints: [join(jsDir, 'src/index.ts')], outfile: join(dist, `index${extension}`), plugins: [coreAsSibling(extension)] });
 }
 
-// 3. Declarations, manifest, README, licence, checks, sizes.
+// 3. Declarations, manifest, README, app-config schema (configSchema), licence, checks, sizes.
 execFileSync(join(jsDir, 'node_modules/.bin/tsc'), ['-p', join(jsDir, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
 rmSync(join(dist, 'core/generated'), { recursive: true, force: true });
 const manifest = JSON.parse(readFileSync(join(jsDir, 'package.json'), 'utf8'));
@@ -68,6 +71,7 @@ const cargoVersion = /^version = "([^"]+)"/m.exec(readFileSync(join(root, 'Cargo
 if (manifest.version !== cargoVersion) fail(`js/package.json has version ${manifest.version}, Cargo.toml ${cargoVersion}: bump both`);
 cpSync(join(jsDir, 'package.json'), join(pkg, 'package.json'));
 cpSync(join(jsDir, 'README.md'), join(pkg, 'README.md'));
+cpSync(join(jsDir, 'config.d.ts'), join(pkg, 'config.d.ts'));
 cpSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
 // Every file the manifest points at must be in the package: an entry added before its code would publish a
@@ -79,6 +83,7 @@ const named = [
   ...Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target))),
   ...Object.values(manifest.typesVersions?.['*'] ?? {}).flat(),
   ...manifest.files,
+  manifest.configSchema,
 ];
 const missing = named.filter((path) => !existsSync(join(pkg, path)));
 if (missing.length) fail(`js/package.json names files the build did not produce: ${missing.join(', ')}`);
@@ -86,6 +91,8 @@ if (missing.length) fail(`js/package.json names files the build did not produce:
 for (const file of readdirSync(dist).filter((name) => /\.(mjs|cjs)$/.test(name))) {
   const text = readFileSync(join(dist, file), 'utf8');
   if (text.includes('import.meta') || /new URL\([^)]*\.wasm/.test(text)) fail(`${file} still refers to import.meta or a .wasm URL`);
+  // One copy of the wasm: a root that bundled the core again would double every app's download.
+  if (file.startsWith('index.') && text.includes('wasmBase64')) fail(`${file} carries a second copy of the wasm; import the core as '../core'`);
 }
 
 const gz = (bytes) => `${(bytes.length / 1024).toFixed(1)} KiB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`;
@@ -95,3 +102,4 @@ console.log(`pkg/ assembled: backstage-plugin-latency-heatmap@${manifest.version
 console.log(`  wasm (after wasm-opt -Os): ${gz(wasmBytes)}`);
 console.log(`  JS shim + glue (without the inlined wasm): ${gz(shimOnly)}`);
 console.log(`  dist/core.mjs as shipped (wasm inlined as base64): ${gz(coreBundle)}`);
+console.log(`  dist/index.mjs (plugin, API client, hook; imports core.mjs): ${gz(readFileSync(join(dist, 'index.mjs')))}`);

@@ -4,9 +4,8 @@
  * reports failures, retries, timeouts and a second poll at once.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeFixtureServers, json, serve, type Handler } from '../testing';
 import { HeatMap, initSync, type PollReport, type Snapshot } from './index';
 
 const fixtures = new URL('../../../tests/fixtures/otel-sdk/', import.meta.url);
@@ -14,46 +13,6 @@ const jaeger = readFileSync(new URL('jaeger.json', fixtures));
 const zipkin = readFileSync(new URL('zipkin.json', fixtures));
 const otlp = readFileSync(new URL('otlp.json', fixtures));
 const tempo = readFileSync(new URL('tempo.json', fixtures));
-
-type Handler = (url: URL, response: ServerResponse, request: IncomingMessage) => void;
-
-interface FixtureServer {
-  baseUrl: string;
-  /** Path and query of every request, in arrival order. */
-  hits: string[];
-  close(): Promise<void>;
-}
-
-const open: FixtureServer[] = [];
-
-async function serve(handler: Handler): Promise<FixtureServer> {
-  const hits: string[] = [];
-  const server = createServer((request, response) => {
-    response.setHeader('Access-Control-Allow-Origin', '*');
-    response.setHeader('Access-Control-Allow-Headers', '*');
-    if (request.method === 'OPTIONS') return void response.writeHead(204).end();
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    hits.push(`${url.pathname}${url.search}`);
-    handler(url, response, request);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const fixture: FixtureServer = {
-    baseUrl: `http://127.0.0.1:${port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  open.push(fixture);
-  return fixture;
-}
-
-function json(response: ServerResponse, body: Uint8Array | string, status = 200): void {
-  response.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
-}
 
 /** The Jaeger query API over the fixture: every service's query answers all 48 traces. */
 const jaegerApi: Handler = (url, response) =>
@@ -85,9 +44,7 @@ async function withMap<T>(run: (map: HeatMap) => Promise<T>): Promise<T> {
 }
 
 beforeAll(() => initSync());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((server) => server.close()));
-});
+afterEach(closeFixtureServers);
 
 describe('HeatMap.poll', () => {
   it('polls the Jaeger query API and ingests what one ingestJaeger of the same answer does', async () => {

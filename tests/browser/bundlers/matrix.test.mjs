@@ -3,8 +3,9 @@
 // transform, jsdom as Backstage's frontend tests use) and in Node (ESM and CommonJS).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { rspack } from '@rspack/core';
@@ -108,5 +109,21 @@ describe('Node', () => {
     assert.equal(core.parseDuration('1.5s'), 1500);
     assert.equal(root.parseDuration('2m'), 120_000);
     assert.throws(() => core.parseDuration('-5ms'), { name: 'LatencyHeatmapError', code: 'INVALID_DURATION' });
+  });
+
+  it('loads /core where neither React nor Backstage is installed, and the root then names what is missing', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'latency-heatmap-bare-'));
+    try {
+      cpSync(join(here, 'node_modules/backstage-plugin-latency-heatmap'), join(scratch, 'node_modules/backstage-plugin-latency-heatmap'), { recursive: true });
+      const run = (script) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: scratch, encoding: 'utf8' });
+      const core = run("const m = await import('backstage-plugin-latency-heatmap/core'); m.initSync(); console.log(m.parseDuration('1.5s'));");
+      assert.equal(core.status, 0, core.stderr);
+      assert.equal(core.stdout, '1500\n');
+      const root = run("await import('backstage-plugin-latency-heatmap');");
+      assert.notEqual(root.status, 0);
+      assert.match(root.stderr, /Cannot find package '(@backstage\/[a-z-]+|react)'/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -22,5 +22,8 @@ export function runScenario() {
     durationMs: parseDuration('300 ms'),
     badDuration: codeOf(() => parseDuration('fast')),
     wrongType: codeOf(() => parseDuration(42)),
+    pluginId: root.latencyHeatmapPlugin.getId(),
+    apiRefId: root.latencyHeatmapApiRef.id,
+    clientIsExported: typeof root.LatencyHeatmapClient === 'function' && typeof root.useEntityLatencyStatus === 'function',
   };
 }

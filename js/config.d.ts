@@ -1,0 +1,86 @@
+/**
+ * The `latencyHeatmap:` app-config section, read in the browser by `LatencyHeatmapClient` (so every key is
+ * `@visibility frontend`). Defaults and meanings: README, "Adding it to a Backstage app".
+ */
+export interface Config {
+  /** @visibility frontend */
+  latencyHeatmap?: {
+    /**
+     * The tracing backend polled. Set `proxyPath` (through Backstage's proxy, with the user's token) or `baseUrl`
+     * (straight from the browser: the backend must allow CORS).
+     * @visibility frontend
+     */
+    source: {
+      /** @visibility frontend */
+      type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp';
+      /**
+       * A path under the proxy, e.g. `/jaeger` for `proxy.endpoints./jaeger`.
+       * @visibility frontend
+       */
+      proxyPath?: string;
+      /** @visibility frontend */
+      baseUrl?: string;
+      /**
+       * How far back each query reaches (default `5m`).
+       * @visibility frontend
+       */
+      lookback?: string | number;
+      /**
+       * Traces per query (default 200).
+       * @visibility frontend
+       */
+      limit?: number;
+      /**
+       * Per request (default `10s`).
+       * @visibility frontend
+       */
+      timeout?: string | number;
+      /**
+       * Further tries after a failure that may pass (default 2).
+       * @visibility frontend
+       */
+      retries?: number;
+      /**
+       * Sent with every request from the browser (a tenant header); never put a secret here, it reaches every user.
+       * @visibility frontend
+       */
+      headers?: { [name: string]: string };
+    };
+    /**
+     * Time between poll rounds (default `30s`).
+     * @visibility frontend
+     */
+    pollInterval?: string | number;
+    /**
+     * Sliding window for quantiles and rates (default `5m`).
+     * @visibility frontend
+     */
+    window?: string | number;
+    /** @visibility frontend */
+    percentile?: 'p50' | 'p90' | 'p95' | 'p99';
+    /** @visibility frontend */
+    tolerance?: 'conservative' | 'moderate' | 'aggressive';
+    /**
+     * A named palette or 2 to 8 colours from good to bad (default `rag`).
+     * @visibility frontend
+     */
+    palette?: 'rag' | 'viridis' | 'cividis' | string[];
+    /**
+     * Link to a trace in the backend's UI; `{traceId}` is replaced.
+     * @visibility frontend
+     */
+    traceUrlTemplate?: string;
+    /**
+     * Thresholds for entities without their own annotations.
+     * @visibility frontend
+     */
+    defaults?: {
+      /** @visibility frontend */
+      latencySlo?: string | number;
+      /** @visibility frontend */
+      processingThreshold?: string | number;
+      /** @visibility frontend */
+      errorRate?: number;
+    };
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * `LatencyHeatmapClient` against a local fixture server answering the Jaeger query API (through a fake Backstage
+ * proxy path that insists on the user's token), with the shop catalog from `tests/fixtures/catalog/otel-shop.json`:
+ * sharing one poller, what subscribers receive, staleness and recovery, the schedule, and config errors.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigReader } from '@backstage/config';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HeatMap, initSync, type HeatMapConfig } from '../core';
+import { closeFixtureServers, json, serve, type FixtureServer } from '../testing';
+import { LatencyHeatmapClient } from './LatencyHeatmapClient';
+import type { LatencyHeatmapState } from './types';
+
+const jaeger = readFileSync(new URL('../../../tests/fixtures/otel-sdk/jaeger.json', import.meta.url));
+const shop = JSON.parse(readFileSync(new URL('../../../tests/fixtures/catalog/otel-shop.json', import.meta.url), 'utf8')) as {
+  items: { kind: string; metadata: { name: string; namespace?: string } }[];
+};
+const refOf = (entity: (typeof shop.items)[number]) => `${entity.kind.toLowerCase()}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`;
+const byRef = new Map(shop.items.map((entity) => [refOf(entity), entity]));
+
+const FRONTEND = 'component:default/frontend';
+const CHECKOUT = 'component:default/checkout';
+const TOKEN = 'backstage-user-token';
+
+/** The proxy's `/jaeger` endpoint: the Jaeger query API for requests that carry the user's token. */
+function proxiedJaeger(seen: { authorization: (string | undefined)[] }) {
+  return (url: URL, response: ServerResponse, request: IncomingMessage) => {
+    seen.authorization.push(request.headers.authorization);
+    if (request.headers.authorization !== `Bearer ${TOKEN}`) return json(response, '{"error":"Missing credentials"}', 401);
+    if (url.pathname === '/api/proxy/jaeger/api/traces') return json(response, jaeger);
+    json(response, '{"errors":["not found"]}', 404);
+  };
+}
+
+interface Harness {
+  client: LatencyHeatmapClient;
+  catalogCalls: string[][];
+}
+
+function clientFor(server: FixtureServer | string, section: Record<string, unknown> | undefined): Harness {
+  const catalogCalls: string[][] = [];
+  const base = typeof server === 'string' ? server : server.baseUrl;
+  const client = new LatencyHeatmapClient({
+    configApi: new ConfigReader((section === undefined ? {} : { latencyHeatmap: section }) as ConstructorParameters<typeof ConfigReader>[0]),
+    discoveryApi: { getBaseUrl: async (pluginId) => `${base}/api/${pluginId}` },
+    identityApi: { getCredentials: async () => ({ token: TOKEN }) },
+    catalogApi: {
+      getEntitiesByRefs: async ({ entityRefs }) => {
+        catalogCalls.push([...entityRefs]);
+        return { items: entityRefs.map((ref) => byRef.get(ref) as never) };
+      },
+    },
+  });
+  return { client, catalogCalls };
+}
+
+const proxied = (extra: Record<string, unknown> = {}) => ({
+  source: { type: 'jaeger', proxyPath: '/jaeger', retries: 0, timeout: '2s' },
+  pollInterval: '150ms',
+  window: 'all',
+  ...extra,
+});
+
+/** Every state a listener received, and a way to wait for one that passes `test`. */
+function recorder() {
+  const states: LatencyHeatmapState[] = [];
+  return {
+    states,
+    listener: (state: LatencyHeatmapState) => void states.push(state),
+    async until(test: (state: LatencyHeatmapState) => boolean, from = 0, timeoutMs = 8000): Promise<LatencyHeatmapState> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = states.slice(from).find(test);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no such state within ${timeoutMs} ms; got ${JSON.stringify(states.map(summary))}`);
+        await sleep(10);
+      }
+    },
+  };
+}
+
+function summary(state: LatencyHeatmapState) {
+  return { stale: state.stale, error: state.error?.message, snapshot: state.snapshot !== undefined };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const services = (hits: string[]) => hits.map((hit) => new URL(hit, 'http://h').searchParams.get('service'));
+
+function reference(config: HeatMapConfig, refs: string[]) {
+  const map = new HeatMap(config);
+  try {
+    map.setCatalog(refs.map((ref) => byRef.get(ref)));
+    map.ingestJaeger(jaeger);
+    return map.snapshot();
+  } finally {
+    map.free();
+  }
+}
+
+beforeAll(() => initSync());
+afterEach(closeFixtureServers);
+
+describe('LatencyHeatmapClient', () => {
+  it('polls once per round however many subscribers, with the union of their services', async () => {
+    const seen = { authorization: [] as (string | undefined)[] };
+    const server = await serve(proxiedJaeger(seen));
+    const { client, catalogCalls } = clientFor(server, proxied());
+    const a = recorder();
+    const b = recorder();
+    const stopA = client.subscribe([FRONTEND], a.listener);
+    const stopB = client.subscribe([FRONTEND], b.listener);
+    await a.until(() => a.states.length >= 2);
+    // Two rounds, one request each, every state shared by both cards.
+    expect(services(server.hits)).toEqual(['frontend', 'frontend']);
+    expect(b.states.slice(0, 2)).toEqual(a.states.slice(0, 2));
+    expect(b.states[0]).toBe(a.states[0]);
+    expect(catalogCalls).toEqual([[FRONTEND]]);
+
+    const c = recorder();
+    const stopC = client.subscribe([CHECKOUT, FRONTEND], c.listener);
+    // At once: the state there is; then a round with the new entity's service too.
+    expect(c.states).toEqual([a.states[a.states.length - 1]]);
+    const hitsBefore = server.hits.length;
+    await c.until(() => c.states.length >= 2);
+    expect(services(server.hits.slice(hitsBefore, hitsBefore + 2)).sort()).toEqual(['checkout', 'frontend']);
+    expect(catalogCalls).toEqual([[FRONTEND], [CHECKOUT, FRONTEND]]);
+    expect(seen.authorization.every((header) => header === `Bearer ${TOKEN}`)).toBe(true);
+    expect(seen.authorization.length).toBe(server.hits.length);
+    stopA();
+    stopB();
+    stopC();
+  });
+
+  it("emits the scorecard the core computes from the same data, and each entity's snapshot figures", async () => {
+    const server = await serve(proxiedJaeger({ authorization: [] }));
+    const { client } = clientFor(server, proxied({ defaults: { latencySlo: '500ms' } }));
+    const a = recorder();
+    const stop = client.subscribe([FRONTEND, CHECKOUT], a.listener);
+    const state = await a.until((s) => s.snapshot !== undefined);
+    stop();
+    const expected = reference({ window: 'all', defaults: { latencySlo: '500ms' } }, [CHECKOUT, FRONTEND]);
+    expect(state.snapshot?.scorecard).toEqual(expected.scorecard);
+    expect(Object.keys(expected.scorecard)).toEqual([CHECKOUT, FRONTEND]);
+    expect(state.snapshot?.scorecard[CHECKOUT]).toMatchObject({ metric: expect.any(String), observedMs: expect.any(Number), thresholdMs: 50 });
+    expect(state).toMatchObject({ stale: false, updatedAt: expect.any(Number) });
+    expect(state.error).toBeUndefined();
+    // The two services' queries answer the same traces: the second copy of each span is skipped, and said so.
+    const [duplicates, ...rest] = state.warnings;
+    expect(duplicates).toMatchObject({ code: 'aggregate.duplicate-spans' });
+    expect(rest).toEqual(expected.warnings);
+  });
+
+  it('keeps the last good snapshot marked stale while the backend is down, and is fresh again when it returns', async () => {
+    let server = await serve(proxiedJaeger({ authorization: [] }));
+    const port = server.port;
+    const { client } = clientFor(server, proxied());
+    const a = recorder();
+    const stop = client.subscribe([FRONTEND], a.listener);
+    const good = await a.until((s) => s.snapshot !== undefined);
+    await server.close();
+    const stale = await a.until((s) => s.stale, a.states.indexOf(good));
+    expect(stale.snapshot).toBe(good.snapshot);
+    expect(stale.updatedAt).toBe(good.updatedAt);
+    expect(stale.staleSince).toBeGreaterThanOrEqual(good.updatedAt ?? Infinity);
+    expect(stale.error).toMatchObject({ name: 'LatencyHeatmapError', code: 'POLL_FAILED' });
+    expect(stale.error?.message).toMatch(
+      new RegExp(`^latencyHeatmap: every query of the poll failed: http://127\\.0\\.0\\.1:${port}/api/proxy/jaeger/api/traces\\?service=frontend&lookback=5m&limit=200&start=\\d+&end=\\d+: network error: TypeError: fetch failed$`),
+    );
+    // A second failed round keeps the first failure's time.
+    const staler = await a.until((s) => s.stale, a.states.indexOf(stale) + 1);
+    expect(staler.staleSince).toBe(stale.staleSince);
+
+    server = await serve(proxiedJaeger({ authorization: [] }), port);
+    const fresh = await a.until((s) => !s.stale, a.states.indexOf(staler) + 1);
+    expect(fresh.error).toBeUndefined();
+    expect(fresh.staleSince).toBeUndefined();
+    expect(fresh.updatedAt).toBeGreaterThan(good.updatedAt ?? Infinity);
+    expect(fresh.snapshot?.scorecard).toEqual(good.snapshot?.scorecard);
+    stop();
+  });
+
+  it('stops polling when the last subscriber leaves, and starts again for the next', async () => {
+    const server = await serve(proxiedJaeger({ authorization: [] }));
+    const { client } = clientFor(server, proxied());
+    const a = recorder();
+    const b = recorder();
+    const stopA = client.subscribe([FRONTEND], a.listener);
+    const stopB = client.subscribe([FRONTEND], b.listener);
+    await a.until(() => a.states.length >= 1);
+    stopA();
+    await b.until(() => b.states.length >= 2);
+    stopB();
+    stopB();
+    const polled = server.hits.length;
+    await sleep(500);
+    expect(server.hits.length).toBe(polled);
+    const c = recorder();
+    const stopC = client.subscribe([FRONTEND], c.listener);
+    expect(c.states).toHaveLength(1);
+    await c.until(() => c.states.length >= 2);
+    expect(server.hits.length).toBeGreaterThan(polled);
+    stopC();
+  });
+
+  it('pauses while the page is hidden and polls when it shows', async () => {
+    const server = await serve(proxiedJaeger({ authorization: [] }));
+    const page = Object.assign(new EventTarget(), { visibilityState: 'hidden' as DocumentVisibilityState });
+    const global = globalThis as { document?: unknown };
+    global.document = page;
+    try {
+      const { client } = clientFor(server, proxied());
+      const a = recorder();
+      const stop = client.subscribe([FRONTEND], a.listener);
+      await sleep(400);
+      expect(server.hits).toEqual([]);
+      page.visibilityState = 'visible';
+      page.dispatchEvent(new Event('visibilitychange'));
+      await a.until((s) => s.snapshot !== undefined);
+      expect(server.hits).toHaveLength(1);
+      stop();
+    } finally {
+      delete global.document;
+    }
+  });
+
+  it('sends the backend no Backstage token when it is polled directly', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = await serve((url, response, request) => {
+      seen.push(request.headers.authorization);
+      json(response, jaeger);
+    });
+    const { client } = clientFor(server, { source: { type: 'jaeger', baseUrl: server.baseUrl, headers: { 'X-Tenant': 'shop' } } });
+    const a = recorder();
+    const stop = client.subscribe([FRONTEND], a.listener);
+    await a.until((s) => s.snapshot !== undefined);
+    stop();
+    expect(seen).toEqual([undefined]);
+    expect(server.hits[0]).toMatch(/^\/api\/traces\?service=frontend&/);
+  });
+
+  describe('bad config', () => {
+    const cases: [string, Record<string, unknown> | undefined, string, string][] = [
+      ['pollInterval: fast', proxied({ pollInterval: 'fast' }), 'latencyHeatmap.pollInterval', 'latencyHeatmap.pollInterval: "fast" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+      ['no section', undefined, 'latencyHeatmap.source', 'latencyHeatmap.source: missing: set latencyHeatmap.source.type and source.proxyPath (or source.baseUrl)'],
+      ['no target', { source: { type: 'jaeger' } }, 'latencyHeatmap.source', 'latencyHeatmap.source: set proxyPath (through the Backstage proxy) or baseUrl'],
+      ['relative proxyPath', proxied({ source: { type: 'jaeger', proxyPath: 'jaeger' } }), 'latencyHeatmap.source.proxyPath', 'latencyHeatmap.source.proxyPath: "jaeger" must start with "/" (e.g. /jaeger)'],
+      ['zero pollInterval', proxied({ pollInterval: 0 }), 'latencyHeatmap.pollInterval', 'latencyHeatmap.pollInterval: 0 is not a positive number of milliseconds'],
+      ['window: soon', proxied({ window: 'soon' }), 'latencyHeatmap.window', 'latencyHeatmap.window: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+      ['lookback: soon', proxied({ source: { type: 'jaeger', proxyPath: '/jaeger', lookback: 'soon' } }), 'latencyHeatmap.source.lookback', 'latencyHeatmap.source.lookback: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+    ];
+    it.each(cases)('%s: an INVALID_CONFIG error naming the key, delivered to subscribers', async (_name, section, key, message) => {
+      const server = await serve(proxiedJaeger({ authorization: [] }));
+      let harness: Harness | undefined;
+      expect(() => (harness = clientFor(server, section))).not.toThrow();
+      const a = recorder();
+      const stop = harness!.client.subscribe([FRONTEND], a.listener);
+      const state = await a.until((s) => s.error !== undefined);
+      stop();
+      expect(state.error).toMatchObject({ name: 'LatencyHeatmapError', code: 'INVALID_CONFIG', key, message });
+      expect(state.snapshot).toBeUndefined();
+      expect(server.hits).toEqual([]);
+    });
+  });
+});
