@@ -422,3 +422,19 @@ async fn poll_fetches_with_the_global_fetch_and_refuses_a_second_round_at_once()
     let again = JsFuture::from(map.poll(source)).await.unwrap();
     assert_eq!(get(&again, &["ingest", "duplicates"]).as_f64(), Some(608.0));
 }
+
+/// Any view of the bytes is read, whatever its type or offset: a `DataView`, and a `subarray` that starts inside its
+/// buffer (a Node `Buffer` from a pool does). Views and buffers of another realm: js/src/core/realms.test.ts.
+#[wasm_bindgen_test]
+fn every_kind_of_byte_view_is_read_at_its_offset() {
+    let document = js_sys::Uint8Array::from(format!(" {ZIPKIN}").as_bytes());
+    let views = [
+        ("subarray", document.subarray(1, document.length())),
+        ("DataView", js_sys::Reflect::construct(&js_sys::Function::new_no_args("return DataView").call0(&JsValue::NULL).expect("DataView"), &js_sys::Array::of3(&document.buffer(), &1.into(), &(document.length() - 1).into())).expect("a DataView").unchecked_into()),
+    ];
+    for (what, view) in views {
+        let mut map = wasm::JsHeatMap::new(config(r#"{"window":"all"}"#)).expect("heat map");
+        let report = map.ingest_zipkin(view.into()).expect("report");
+        assert_eq!(get(&report, &["accepted"]).as_f64(), Some(608.0), "{what}");
+    }
+}

@@ -232,6 +232,11 @@ impl Catalog {
         self.services.entity_for_service(service)
     }
 
+    /// Every telemetry service name the catalog's entities claim, sorted: what a poller asks its backend about.
+    pub fn service_names(&self) -> Vec<String> {
+        self.services.names()
+    }
+
     /// The telemetry service names that map to `entity_ref`.
     pub fn services_of(&self, entity_ref: &EntityRef) -> &[String] {
         self.services.services_of(entity_ref)

@@ -76,6 +76,14 @@ impl ServiceIndex {
     pub fn services_of(&self, entity: &EntityRef) -> &[String] {
         self.by_entity.get(entity).map(Vec::as_slice).unwrap_or_default()
     }
+
+    /// Every telemetry service name some entity claims, sorted, each once.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.by_entity.values().flatten().cloned().collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
 }
 
 /// Cut as the catalog cuts its own entries, so a telemetry name cut to the same length still matches.

@@ -79,7 +79,11 @@ impl HeatMap {
         self.catalog = catalog;
         self.catalog_warnings =
             WarningList::capped(warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }));
-        CatalogReport { entities: self.catalog.len(), warnings: self.catalog_warnings.clone().into_warnings() }
+        CatalogReport {
+            entities: self.catalog.len(),
+            services: self.catalog.service_names(),
+            warnings: self.catalog_warnings.clone().into_warnings(),
+        }
     }
 
     /// Reads one telemetry document and adds it to the latency state kept across calls.

@@ -28,6 +28,9 @@ pub struct Warning {
 #[serde(rename_all = "camelCase")]
 pub struct CatalogReport {
     pub entities: usize,
+    /// The telemetry service names the entities claim (`latencyheatmap/service-name`, else a Component's or
+    /// Resource's name), sorted: what to poll a tracing backend for.
+    pub services: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 

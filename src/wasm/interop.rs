@@ -22,13 +22,10 @@ use crate::options::OptionError;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `value instanceof ArrayBuffer`, as a call: a Proxy's throwing `getPrototypeOf` trap comes back as an error.
-    #[wasm_bindgen(catch, js_namespace = ["ArrayBuffer", "prototype"], js_name = isPrototypeOf)]
-    fn is_array_buffer(value: &JsValue) -> Result<bool, JsValue>;
-
-    /// `value instanceof Uint8Array`, likewise.
-    #[wasm_bindgen(catch, js_namespace = ["Uint8Array", "prototype"], js_name = isPrototypeOf)]
-    fn is_uint8_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Object.prototype.toString.call(value)`: `"[object ArrayBuffer]"` for an `ArrayBuffer` of any realm (a
+    /// jsdom window's or a worker's, which `instanceof` misses); a Proxy's throwing trap comes back as an error.
+    #[wasm_bindgen(catch, js_namespace = ["Object", "prototype", "toString"], js_name = call)]
+    fn to_string_tag(value: &JsValue) -> Result<JsValue, JsValue>;
 
     /// What js-sys's `Uint8Array::to_vec` does, except that a detached buffer's `TypeError` is returned.
     #[wasm_bindgen(catch, js_namespace = Uint8Array, js_name = "prototype.set.call")]
@@ -114,22 +111,27 @@ pub fn payload_bytes(value: &JsValue, what: &'static str) -> Result<Vec<u8>, Bin
     if !value.is_object() {
         return Err(BindingError::WrongType { what, expected: PAYLOAD });
     }
-    // `isView` reads an internal slot, so it runs no caller code.
-    if ArrayBuffer::is_view(value) && is_uint8_array(value).map_err(unreadable)? {
-        return view_bytes(value.unchecked_ref(), what);
+    // `isView` reads an internal slot, so it runs no caller code, and it holds for views of every realm (a Node
+    // `Buffer` handed over from a jsdom test is a `Uint8Array` of another realm).
+    if ArrayBuffer::is_view(value) {
+        let field = |name: &str| Reflect::get(value, &JsValue::from_str(name)).map_err(unreadable);
+        let bytes = js_sys::Array::of3(&field("buffer")?, &field("byteOffset")?, &field("byteLength")?);
+        return uint8_view(&bytes, what);
     }
-    if is_array_buffer(value).map_err(unreadable)? {
-        // `new Uint8Array(buffer)` throws for a detached buffer: constructed through `Reflect`, it reports instead.
-        let constructor: js_sys::Function = Uint8Array::new_with_length(0).constructor();
-        let view = Reflect::construct(&constructor, &js_sys::Array::of1(value)).map_err(unreadable)?;
-        return view_bytes(view.unchecked_ref(), what);
+    if to_string_tag(value).map_err(unreadable)?.as_string().as_deref() == Some("[object ArrayBuffer]") {
+        return uint8_view(&js_sys::Array::of1(value), what);
     }
     json_text(value, what)?.map(String::into_bytes).ok_or(BindingError::WrongType { what, expected: PAYLOAD })
 }
 
-fn view_bytes(view: &Uint8Array, what: &'static str) -> Result<Vec<u8>, BindingError> {
+/// The bytes of `new Uint8Array(...args)` (a buffer, or a buffer with offset and length), copied into wasm memory.
+/// Constructed through `Reflect`, so a detached buffer's `TypeError` is reported instead of thrown through.
+fn uint8_view(args: &js_sys::Array, what: &'static str) -> Result<Vec<u8>, BindingError> {
+    let unreadable = |thrown: JsValue| BindingError::Unreadable { what, thrown: describe(&thrown) };
+    let constructor: js_sys::Function = Uint8Array::new_with_length(0).constructor();
+    let view: Uint8Array = Reflect::construct(&constructor, args).map_err(unreadable)?.unchecked_into();
     let mut bytes = vec![0; view.length() as usize];
-    copy_bytes(&mut bytes, view).map_err(|thrown| BindingError::Unreadable { what, thrown: describe(&thrown) })?;
+    copy_bytes(&mut bytes, &view).map_err(unreadable)?;
     Ok(bytes)
 }
 

@@ -9,7 +9,6 @@ import type { ConfigApi, DiscoveryApi, IdentityApi } from '@backstage/core-plugi
 import { HeatMap, initSync, type PollFailure, type PollReport, type Warning } from '../core';
 import { readClientConfig, withConfigKey, type ClientConfig } from './config';
 import { clientError, type LatencyHeatmapClientError } from './errors';
-import { serviceNamesOf } from './services';
 import type { CatalogEntitiesApi, LatencyHeatmapApi, LatencyHeatmapListener, LatencyHeatmapState } from './types';
 
 export interface LatencyHeatmapClientOptions {
@@ -142,8 +141,8 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
       try {
         const { items } = await this.#options.catalogApi.getEntitiesByRefs({ entityRefs: key.split('\n').filter(Boolean) });
         const entities = items.filter((item): item is NonNullable<typeof item> => item !== undefined);
-        map.setCatalog(entities);
-        this.#services = serviceNamesOf(entities);
+        // The core names the services the entities claim, by the rule it maps the answers back with.
+        this.#services = map.setCatalog(entities).services;
         this.#catalogKey = key;
       } catch (error) {
         this.#failed(clientError('CATALOG_FAILED', `latencyHeatmap: the catalog could not load the entities: ${String(error)}`));

@@ -4,7 +4,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { Snapshot, Warning } from '../core';
 import type { LatencyHeatmapClientError } from './errors';
-import type { EntityLike } from './services';
 
 /**
  * What every subscriber receives after each poll round (and at once on subscribing, when there is something).
@@ -43,7 +42,7 @@ export interface LatencyHeatmapApi {
 
 /** The part of Backstage's `CatalogApi` (`@backstage/catalog-client`) the client uses. */
 export interface CatalogEntitiesApi {
-  getEntitiesByRefs(request: { entityRefs: string[] }): Promise<{ items: (EntityLike | undefined)[] }>;
+  getEntitiesByRefs(request: { entityRefs: string[] }): Promise<{ items: (object | undefined)[] }>;
 }
 
 /**

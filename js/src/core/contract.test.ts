@@ -279,6 +279,7 @@ const REJECTION = contract<IngestReport['rejections'][number]>('IngestReport.rej
 
 const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', ['CatalogReport'], {
   entities: 'always',
+  services: 'always',
   warnings: 'always',
 });
 
@@ -447,7 +448,13 @@ function runScenarios(): void {
   // latency alerts (null `observedRate`), node alerts (null `targetRef`), drift both ways, a layout, group levels;
   // then `flushPending()`, whose report has no document and so no `format`.
   withMap({ window: 'all', defaults: { latencySlo: '500ms', errorRate: 0.05 } }, (map) => {
-    expect(collectCatalog(map.setCatalog(shopCatalog))).toEqual({ entities: 18, warnings: [] });
+    expect(collectCatalog(map.setCatalog(shopCatalog))).toEqual({
+      entities: 18,
+      // The shop's eight Components by name; its two Resources by their service-name annotations (cart-cache → redis,
+      // orders-db → orders), checked by hand against the fixture.
+      services: ['cart', 'checkout', 'email', 'frontend', 'inventory', 'orders', 'payment', 'recommendations', 'redis', 'shipping'],
+      warnings: [],
+    });
     expect(collectIngest(map.ingestOtlp(otlp))).toMatchObject({ format: 'otlp', accepted: 608 });
     collectSnapshot(map.snapshot({ layout: { direction: 'LR' } }));
     expect(collectIngest(map.flushPending())).not.toHaveProperty('format');

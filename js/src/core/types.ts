@@ -210,6 +210,11 @@ export interface FutureSpans {
 
 export interface CatalogReport {
   entities: number;
+  /**
+   * The telemetry service names the entities claim (`latencyheatmap/service-name`, else a Component's or
+   * Resource's name), sorted, each once: what to poll a tracing backend for.
+   */
+  services: string[];
   warnings: Warning[];
 }
 
