@@ -43,11 +43,22 @@ impl PollReport {
     }
 }
 
-/// A request that failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A request that failed: `{ url, code, reason }` in JSON, `code` the stable [`FailureReason::code`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct PollFailure {
     pub url: String,
     pub reason: FailureReason,
+}
+
+impl Serialize for PollFailure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut failure = serializer.serialize_struct("PollFailure", 3)?;
+        failure.serialize_field("url", &self.url)?;
+        failure.serialize_field("code", self.reason.code())?;
+        failure.serialize_field("reason", &self.reason)?;
+        failure.end()
+    }
 }
 
 /// Why a request failed. Written for people (`HTTP 503`, `no answer within 10000 ms`).
@@ -62,6 +73,18 @@ pub enum FailureReason {
     /// The answer was read up to a point it could not be (malformed JSON, not the expected shape); spans before that
     /// point were ingested.
     Unreadable(String),
+}
+
+impl FailureReason {
+    /// Stable; a card switches on it (the `reason` text is for people).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FailureReason::Status(_) => "poll.http-status",
+            FailureReason::Timeout { .. } => "poll.timeout",
+            FailureReason::Network(_) => "poll.network",
+            FailureReason::Unreadable(_) => "poll.unreadable",
+        }
+    }
 }
 
 impl fmt::Display for FailureReason {
@@ -185,7 +208,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&report).expect("serialises"),
-            r#"{"requests":3,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"warnings":[]}"#
+            r#"{"requests":3,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","code":"poll.http-status","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"warnings":[]}"#
         );
     }
 }

@@ -292,7 +292,11 @@ const POLL_REPORT = contract<PollReport>('PollReport', ['PollReport'], {
   ingest: 'always',
   warnings: 'always',
 });
-const POLL_FAILURE = contract<PollReport['failures'][number]>('PollFailure', ['PollFailure'], { url: 'always', reason: 'always' });
+const POLL_FAILURE = contract<PollReport['failures'][number]>('PollFailure', ['PollFailure'], {
+  url: 'always',
+  code: 'always',
+  reason: 'always',
+});
 const POLL_INGEST = contract<PollReport['ingest']>('PollIngest', ['IngestTotals'], {
   documents: 'always',
   spansRead: 'always',

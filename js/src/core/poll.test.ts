@@ -106,7 +106,7 @@ describe('HeatMap.poll', () => {
       const report = await map.poll({ type: 'zipkin', baseUrl: server.baseUrl, services: ['cart'], limit: 5 });
       expect(report.requests).toBe(1);
       expect(report.failures).toEqual([
-        { url: expect.stringMatching(/\/api\/v2\/traces\?serviceName=cart&endTs=\d+&lookback=300000&limit=5$/), reason: 'HTTP 404' },
+        { url: expect.stringMatching(/\/api\/v2\/traces\?serviceName=cart&endTs=\d+&lookback=300000&limit=5$/), code: 'poll.http-status', reason: 'HTTP 404' },
       ]);
       expect(report.failures[0].url.startsWith(server.baseUrl)).toBe(true);
     });
@@ -119,7 +119,9 @@ describe('HeatMap.poll', () => {
     await withMap(async (map) => {
       const report = await map.poll({ type: 'jaeger', baseUrl: server.baseUrl, services: ['frontend'], timeout: '150ms', retries: 1 });
       expect(report).toMatchObject({ requests: 2, retries: 1, bytes: 0, ingest: { documents: 0 } });
-      expect(report.failures).toEqual([{ url: expect.stringContaining('/api/traces?service=frontend&'), reason: 'no answer within 150 ms' }]);
+      expect(report.failures).toEqual([
+        { url: expect.stringContaining('/api/traces?service=frontend&'), code: 'poll.timeout', reason: 'no answer within 150 ms' },
+      ]);
       expect(report.ms).toBeGreaterThanOrEqual(300);
     });
   });
@@ -132,7 +134,9 @@ describe('HeatMap.poll', () => {
       map.ingestJaeger(jaeger);
       const before = counts(map.snapshot());
       const report = await map.poll({ type: 'jaeger', baseUrl: closed, services: ['frontend'], retries: 0 });
-      expect(report.failures).toEqual([{ url: expect.stringContaining(`${closed}/api/traces?`), reason: 'network error: TypeError: fetch failed' }]);
+      expect(report.failures).toEqual([
+        { url: expect.stringContaining(`${closed}/api/traces?`), code: 'poll.network', reason: 'network error: TypeError: fetch failed' },
+      ]);
       expect(counts(map.snapshot())).toEqual(before);
     });
   });

@@ -177,6 +177,8 @@ export interface PollReport {
 
 export interface PollFailure {
   url: string;
+  /** Stable; switch on it: `poll.http-status`, `poll.timeout`, `poll.network`, `poll.unreadable`. */
+  code: 'poll.http-status' | 'poll.timeout' | 'poll.network' | 'poll.unreadable';
   /**
    * `HTTP <status>`, `no answer within <timeout> ms`, `network error: <what fetch threw>` (refused, DNS, CORS) or
    * `unreadable answer: <where the JSON broke>` (spans before the break were ingested).
