@@ -485,7 +485,7 @@ mod tests {
         assert_eq!(later.p95_ms, Some(30.0));
         stats.record(&s, 1.0, f64::NAN, false, 1.0);
         stats.record(&s, 1.0, -1.0, false, 1.0);
-        let json = serde_json::to_string(&stats.view(&s, 60_000.0, 0.0)).unwrap_or_default();
+        let json = serde_json::to_string(&stats.view(&s, 60_000.0, 0.0)).expect("a view serialises");
         assert!(json.contains("\"malformed\":2") && !json.contains("NaN"), "{json}");
     }
 
