@@ -18,14 +18,19 @@ pub fn prefix(text: &str, max_chars: usize) -> &str {
     }
 }
 
-/// `text` for a message: its first [`QUOTED_CHARS`] characters, with `…` when more were cut.
-pub fn shortened(text: &str) -> Cow<'_, str> {
-    let shown = prefix(text, QUOTED_CHARS);
+/// The first `max_chars` characters of `text`, with `…` when more were cut.
+pub fn cut(text: &str, max_chars: usize) -> Cow<'_, str> {
+    let shown = prefix(text, max_chars);
     if shown.len() == text.len() {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(format!("{shown}…"))
     }
+}
+
+/// `text` for a message: its first [`QUOTED_CHARS`] characters, with `…` when more were cut.
+pub fn shortened(text: &str) -> Cow<'_, str> {
+    cut(text, QUOTED_CHARS)
 }
 
 /// `text` quoted for a message (`"abc"`): at most [`QUOTED_CHARS`] characters inside the quotes, then `…` when cut.
@@ -44,14 +49,9 @@ pub const MESSAGE_CHARS: usize = 200;
 
 /// `message` cut to [`MESSAGE_CHARS`] characters, with `…` when cut.
 pub fn bounded_message(message: String) -> String {
-    let kept = prefix(&message, MESSAGE_CHARS).len();
-    if kept == message.len() {
-        message
-    } else {
-        let mut message = message;
-        message.truncate(kept);
-        message.push('…');
-        message
+    match cut(&message, MESSAGE_CHARS) {
+        Cow::Owned(cut) => cut,
+        Cow::Borrowed(_) => message,
     }
 }
 

@@ -88,12 +88,7 @@ pub const REFUSED_NAME_CHARS: usize = 64;
 
 /// `name` as a key-limit warning keeps it: its first [`REFUSED_NAME_CHARS`] characters, `…` if there were more.
 pub fn refused_name(name: &str) -> String {
-    let kept = crate::quote::prefix(name, REFUSED_NAME_CHARS);
-    if kept.len() == name.len() {
-        name.to_owned()
-    } else {
-        format!("{kept}…")
-    }
+    crate::quote::cut(name, REFUSED_NAME_CHARS).into_owned()
 }
 
 /// Names quoted (escaped as Rust strings: control characters cannot break the message), comma-separated.
