@@ -98,8 +98,6 @@ impl IngestReport {
 pub struct LatencyState {
     settings: Settings,
     limits: ReadLimits,
-    /// The caller's wall clock ([`LatencyState::set_wall_clock`]), kept across resets.
-    wall_ns: Option<u64>,
     pairing: pairing::Pairing,
     keys: state::KeyedStats,
 }
@@ -135,7 +133,6 @@ impl LatencyState {
         Ok(LatencyState {
             settings,
             limits: config.read_limits()?,
-            wall_ns: None,
             pairing: pairing::Pairing::default(),
             keys,
         })
@@ -147,8 +144,7 @@ impl LatencyState {
     /// behind the watermark.
     pub fn set_wall_clock(&mut self, now_ms: Option<f64>) {
         // `as` saturates: a wall clock of centuries is just "far ahead".
-        self.wall_ns = now_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| (ms * 1e6) as u64);
-        self.pairing.clock.wall_ns = self.wall_ns;
+        self.pairing.clock.wall_ns = now_ms.filter(|ms| ms.is_finite() && *ms >= 0.0).map(|ms| (ms * 1e6) as u64);
     }
 
     /// Reads one document and records what it says. Never fails: a document that breaks off is reported in
@@ -211,8 +207,10 @@ impl LatencyState {
     }
 
     pub fn reset(&mut self) {
+        // The wall clock is the caller's, not state: it survives the reset.
+        let wall_ns = self.pairing.clock.wall_ns;
         self.pairing = pairing::Pairing::default();
-        self.pairing.clock.wall_ns = self.wall_ns;
+        self.pairing.clock.wall_ns = wall_ns;
         self.keys = state::KeyedStats::new(&self.settings);
     }
 
