@@ -114,7 +114,9 @@ describe('LatencyHeatmapClient', () => {
     // Two rounds, one request each, every state shared by both cards.
     expect(services(server.hits)).toEqual(['frontend', 'frontend']);
     expect(b.states.slice(0, 2)).toEqual(a.states.slice(0, 2));
-    expect(b.states[0]).toBe(a.states[0]);
+    // Same view, same snapshots: judged once per round, not once per card.
+    expect(b.states[0].snapshot).toBe(a.states[0].snapshot);
+    expect(b.states[0].groups?.system).toBe(a.states[0].groups?.system);
     expect(catalogCalls).toEqual([[FRONTEND]]);
 
     const c = recorder();
@@ -149,6 +151,34 @@ describe('LatencyHeatmapClient', () => {
     const [duplicates, ...rest] = state.warnings;
     expect(duplicates).toMatchObject({ code: 'aggregate.duplicate-spans' });
     expect(rest).toEqual(expected.warnings);
+  });
+
+  it('hands every subscriber the System and Domain snapshots of the same moment', async () => {
+    const server = await serve(proxiedJaeger({ authorization: [] }));
+    const { client } = clientFor(server, proxied());
+    const a = recorder();
+    const stop = client.subscribe([FRONTEND, CHECKOUT], a.listener);
+    const state = await a.until((s) => s.snapshot !== undefined);
+    stop();
+    expect(state.groups?.system.level).toBe('system');
+    expect(state.groups?.domain.level).toBe('domain');
+    expect(state.groups?.system.generatedAt).toBe(state.snapshot?.generatedAt);
+    expect(state.groups?.system.entryPoints).toEqual([]);
+  });
+
+  it('passes a highlight to every listener, the current one at once to a late listener, until cleared', () => {
+    const { client } = clientFor('http://127.0.0.1:9', proxied());
+    const heard: unknown[] = [];
+    const stop = client.subscribeHighlight((target) => heard.push(target));
+    const edge = { kind: 'edge', id: 'frontend→checkout:sync', entityRef: FRONTEND, targetRef: CHECKOUT } as const;
+    client.highlight(edge);
+    const late: unknown[] = [];
+    client.subscribeHighlight((target) => late.push(target));
+    client.highlight(undefined);
+    stop();
+    client.highlight(edge);
+    expect(heard).toEqual([edge, undefined]);
+    expect(late).toEqual([edge, undefined, edge]);
   });
 
   it('keeps the last good snapshot marked stale while the backend is down, and is fresh again when it returns', async () => {

@@ -1,15 +1,25 @@
 /**
  * The default `LatencyHeatmapApi`: one `HeatMap` and one poll schedule per client (one per app), shared by every
  * subscriber. Each round loads the subscribed entities when they changed (`setCatalog`), asks the wasm module for one
- * poll of their services (`map.poll`), takes a snapshot and hands it to every subscriber with its freshness. The
- * schedule is the only thing decided here: every `pollInterval`, never two rounds at once, paused while the page is
- * hidden, stopped when the last subscriber leaves. Aggregation, judgement and colour all happen in the core.
+ * poll of their services (`map.poll`), takes the snapshots each distinct view asks for (entity, system and domain
+ * level) and hands every subscriber its own with the round's freshness. The schedule is the only thing decided here:
+ * every `pollInterval`, never two rounds at once, paused while the page is hidden, stopped when the last subscriber
+ * leaves. Aggregation, judgement and colour all happen in the core, which is loaded (with its wasm) on the first
+ * subscription, so an app that registers the plugin carries none of it in its initial bundle.
  */
 import type { ConfigApi, DiscoveryApi, IdentityApi } from '@backstage/core-plugin-api';
-import { HeatMap, initSync, type PollFailure, type PollReport, type Warning } from '../core';
+import type { HeatMap, PollFailure, PollReport, SnapshotOptions, Warning } from '../core';
 import { readClientConfig, withConfigKey, type ClientConfig } from './config';
 import { clientError, type LatencyHeatmapClientError } from './errors';
-import type { CatalogEntitiesApi, LatencyHeatmapApi, LatencyHeatmapListener, LatencyHeatmapState } from './types';
+import type {
+  CatalogEntitiesApi,
+  LatencyHeatmapApi,
+  LatencyHeatmapHighlight,
+  LatencyHeatmapHighlightListener,
+  LatencyHeatmapListener,
+  LatencyHeatmapState,
+  LatencyHeatmapView,
+} from './types';
 
 export interface LatencyHeatmapClientOptions {
   configApi: Pick<ConfigApi, 'getOptional'>;
@@ -21,7 +31,16 @@ export interface LatencyHeatmapClientOptions {
 interface Subscriber {
   refs: readonly string[];
   listener: LatencyHeatmapListener;
+  /** `JSON.stringify` of the view with its keys sorted: subscribers with the same view share its snapshots. */
+  viewKey: string;
+  view: LatencyHeatmapView;
 }
+
+/** One view's snapshots from the last good round, or why the core refused the view. */
+type ViewSnapshots = Pick<LatencyHeatmapState, 'snapshot' | 'groups'> | { error: LatencyHeatmapClientError };
+
+/** The round-wide part of every state: freshness, the round's own warnings, the error that made it stale. */
+type RoundStatus = Omit<LatencyHeatmapState, 'snapshot' | 'groups'>;
 
 /** Ready to poll: the config read and the map built (both once per client). */
 interface Prepared {
@@ -32,8 +51,14 @@ interface Prepared {
 export class LatencyHeatmapClient implements LatencyHeatmapApi {
   readonly #options: LatencyHeatmapClientOptions;
   readonly #subscribers = new Set<Subscriber>();
-  #prepared: Prepared | LatencyHeatmapClientError | undefined;
-  #state: LatencyHeatmapState | undefined;
+  #prepared: Promise<Prepared | LatencyHeatmapClientError> | undefined;
+  #map: HeatMap | undefined;
+  /** Set once a round ended (well or not): until then subscribers get nothing. */
+  #status: RoundStatus | undefined;
+  /** By view key: the snapshots of the last good round (kept, marked stale, while rounds fail). */
+  #views = new Map<string, ViewSnapshots>();
+  #highlight: LatencyHeatmapHighlight | undefined;
+  readonly #highlightListeners = new Set<LatencyHeatmapHighlightListener>();
   /** Sorted, lower-case refs whose entities are in the map's catalog, and their services. */
   #catalogKey = '';
   #services: string[] = [];
@@ -49,11 +74,16 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
     this.#options = options;
   }
 
-  subscribe(entityRefs: readonly string[], listener: LatencyHeatmapListener): () => void {
-    const subscriber: Subscriber = { refs: [...entityRefs], listener };
+  subscribe(entityRefs: readonly string[], listener: LatencyHeatmapListener, view: LatencyHeatmapView = {}): () => void {
+    const clean = Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const subscriber: Subscriber = { refs: [...entityRefs], listener, view: clean, viewKey: JSON.stringify(clean) };
     const first = this.#subscribers.size === 0;
     this.#subscribers.add(subscriber);
-    if (this.#state) listener(this.#state);
+    // A view no one asked for yet: judge the state already held at once (snapshots are cheap, polls are not).
+    if (this.#map && this.#status && !this.#views.has(subscriber.viewKey) && this.#views.size > 0) {
+      this.#views.set(subscriber.viewKey, viewSnapshots(this.#map, clean));
+    }
+    if (this.#status) listener(this.#stateOf(subscriber));
     if (first) this.#start();
     else if (this.#catalogKeyOf() !== this.#catalogKey) this.#runSoon();
     return () => {
@@ -62,19 +92,33 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
     };
   }
 
-  #prepare(): Prepared | LatencyHeatmapClientError {
-    if (this.#prepared) return this.#prepared;
-    try {
-      initSync();
-      const config = readClientConfig(this.#options.configApi);
+  highlight(target: LatencyHeatmapHighlight | undefined): void {
+    this.#highlight = target;
+    for (const listener of [...this.#highlightListeners]) listener(target);
+  }
+
+  subscribeHighlight(listener: LatencyHeatmapHighlightListener): () => void {
+    this.#highlightListeners.add(listener);
+    if (this.#highlight) listener(this.#highlight);
+    return () => void this.#highlightListeners.delete(listener);
+  }
+
+  /** Loads the core (its own chunk in a bundled app), reads the config and builds the map, once per client. */
+  #prepare(): Promise<Prepared | LatencyHeatmapClientError> {
+    this.#prepared ??= import('../core').then((core) => {
       try {
-        this.#prepared = { config, map: new HeatMap(config.heatMap) };
+        core.initSync();
+        const config = readClientConfig(this.#options.configApi, core.parseDuration);
+        try {
+          this.#map = new core.HeatMap(config.heatMap);
+          return { config, map: this.#map };
+        } catch (error) {
+          throw withConfigKey(error, '');
+        }
       } catch (error) {
-        throw withConfigKey(error, '');
+        return error as LatencyHeatmapClientError;
       }
-    } catch (error) {
-      this.#prepared = error as LatencyHeatmapClientError;
-    }
+    });
     return this.#prepared;
   }
 
@@ -114,14 +158,12 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
       this.#waitingForVisible = true;
       return;
     }
-    const prepared = this.#prepare();
-    if (!('map' in prepared)) {
-      // Bad config does not heal by polling: say so once and wait for the app to be reloaded.
-      this.#emit({ stale: this.#state?.snapshot !== undefined, warnings: [], error: prepared });
-      return;
-    }
     this.#running = true;
+    let prepared: Prepared | LatencyHeatmapClientError;
     try {
+      prepared = await this.#prepare();
+      // Bad config does not heal by polling: say so once and wait for the app to be reloaded.
+      if (!('map' in prepared)) return this.#emit({ stale: false, warnings: [], error: prepared });
       await this.#round(prepared);
     } finally {
       this.#running = false;
@@ -162,9 +204,12 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
         return;
       }
     }
-    const snapshot = map.snapshot();
-    const warnings = [...snapshot.warnings, ...(report?.warnings ?? []), ...(report?.failures.map(failureWarning) ?? [])];
-    this.#emit({ snapshot, updatedAt: Date.now(), stale: false, warnings, traceUrlTemplate: config.traceUrlTemplate });
+    this.#views = new Map();
+    for (const { viewKey, view } of this.#subscribers) {
+      if (!this.#views.has(viewKey)) this.#views.set(viewKey, viewSnapshots(map, view));
+    }
+    const warnings = [...(report?.warnings ?? []), ...(report?.failures.map(failureWarning) ?? [])];
+    this.#emit({ updatedAt: Date.now(), stale: false, warnings, traceUrlTemplate: config.traceUrlTemplate });
   }
 
   async #target(config: ClientConfig): Promise<{ baseUrl: string; headers?: Record<string, string> }> {
@@ -176,30 +221,55 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
     return { baseUrl: `${proxy}${config.target.proxyPath}`, headers };
   }
 
+  /** A round that failed: the last good snapshots stay (in `#views`), marked stale since the first failed round. */
   #failed(error: LatencyHeatmapClientError, roundWarnings: Warning[] = []): void {
-    const previous = this.#state;
-    const kept = previous?.snapshot ? previous.snapshot.warnings : [];
+    const previous = this.#status;
     this.#emit({
-      snapshot: previous?.snapshot,
       updatedAt: previous?.updatedAt,
       stale: true,
-      staleSince: previous?.stale ? (previous.staleSince ?? Date.now()) : Date.now(),
+      staleSince: previous?.stale ? previous.staleSince : Date.now(),
       error,
-      warnings: [...kept, ...roundWarnings],
+      warnings: roundWarnings,
       traceUrlTemplate: previous?.traceUrlTemplate,
     });
   }
 
-  #emit(state: LatencyHeatmapState): void {
-    const clean = Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined)) as unknown as LatencyHeatmapState;
-    this.#state = clean;
-    for (const subscriber of [...this.#subscribers]) subscriber.listener(clean);
+  #emit(status: RoundStatus): void {
+    this.#status = status;
+    for (const subscriber of [...this.#subscribers]) subscriber.listener(this.#stateOf(subscriber));
+  }
+
+  /** A subscriber's state: its view's snapshots (their warnings first), then the round's status. */
+  #stateOf({ viewKey }: Subscriber): LatencyHeatmapState {
+    const status = this.#status ?? { stale: false, warnings: [] };
+    const view = this.#views.get(viewKey);
+    const state: LatencyHeatmapState =
+      view === undefined
+        ? { ...status }
+        : 'error' in view
+          ? { ...status, error: status.error ?? view.error }
+          : { ...status, ...view, warnings: [...(view.snapshot?.warnings ?? []), ...status.warnings] };
+    return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined)) as unknown as LatencyHeatmapState;
   }
 
   #catalogKeyOf(): string {
     const refs = new Set<string>();
     for (const subscriber of this.#subscribers) for (const ref of subscriber.refs) refs.add(ref.toLowerCase());
     return [...refs].sort().join('\n');
+  }
+}
+
+/** The level whose nodes are the catalog's entities (Components, APIs, Resources), one box each on the card. */
+const ENTITY_LEVEL = 'component';
+
+/** One view's snapshots: entities and the calls between them, and the System and Domain figures of the same moment. */
+function viewSnapshots(map: HeatMap, view: LatencyHeatmapView): ViewSnapshots {
+  const at = (level: SnapshotOptions['level']) => map.snapshot({ ...view, level, entryPoints: false } as SnapshotOptions);
+  try {
+    return { snapshot: at(ENTITY_LEVEL), groups: { system: at('system'), domain: at('domain') } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { error: clientError('INVALID_VIEW', `latencyHeatmap: the card's view cannot be judged: ${message}`) };
   }
 }
 

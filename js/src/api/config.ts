@@ -4,7 +4,7 @@
  * does not see (`source.proxyPath`/`baseUrl`, `pollInterval`, `traceUrlTemplate`) and rewrites the core's config
  * errors to name the full app-config key. It does not fetch or schedule.
  */
-import { parseDuration, type HeatMapConfig, type PollSource } from '../core';
+import type { HeatMapConfig, PollSource } from '../core';
 import { invalidConfig } from './errors';
 
 /** The part of Backstage's `ConfigApi` read here (`@backstage/config`'s `Config`). */
@@ -34,7 +34,7 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
 }
 
-function duration(key: string, value: unknown): number {
+function duration(key: string, value: unknown, parseDuration: (text: string) => number): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value > 0) return value;
     throw invalidConfig(key, `${value} is not a positive number of milliseconds`);
@@ -55,8 +55,11 @@ function optionalString(key: string, value: unknown): string | undefined {
   throw invalidConfig(key, `expected a string, got ${describe(value)}`);
 }
 
-/** Throws `INVALID_CONFIG` (a `LatencyHeatmapClientError`) naming the key. Needs `initSync()` first. */
-export function readClientConfig(config: ConfigSource): ClientConfig {
+/**
+ * Throws `INVALID_CONFIG` (a `LatencyHeatmapClientError`) naming the key. `parseDuration` is the core's (after
+ * `initSync()`), passed in so this module does not load the wasm.
+ */
+export function readClientConfig(config: ConfigSource, parseDuration: (text: string) => number): ClientConfig {
   const section = config.getOptional('latencyHeatmap');
   if (section === undefined) throw invalidConfig('source', 'missing: set latencyHeatmap.source.type and source.proxyPath (or source.baseUrl)');
   if (!isObject(section)) throw invalidConfig('', `expected a section of keys, got ${describe(section)}`);
@@ -81,7 +84,7 @@ export function readClientConfig(config: ConfigSource): ClientConfig {
     heatMap: heatMap as HeatMapConfig,
     source: rest as ClientConfig['source'],
     target,
-    pollIntervalMs: duration('pollInterval', pollInterval ?? DEFAULT_POLL_INTERVAL),
+    pollIntervalMs: duration('pollInterval', pollInterval ?? DEFAULT_POLL_INTERVAL, parseDuration),
     traceUrlTemplate: optionalString('traceUrlTemplate', traceUrlTemplate),
   };
 }

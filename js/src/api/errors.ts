@@ -7,6 +7,8 @@ import type { PollFailure } from '../core';
 export type LatencyHeatmapClientErrorCode =
   /** The `latencyHeatmap:` app-config section has a value that cannot be used; `key` names it. */
   | 'INVALID_CONFIG'
+  /** The core refused a subscriber's view (`percentile`, `window`, … of a card): only that subscriber sees it. */
+  | 'INVALID_VIEW'
   /** Every request of a poll round failed; `failures` lists them. The last good snapshot is kept, marked stale. */
   | 'POLL_FAILED'
   /** The catalog API could not load the subscribed entities. */

@@ -26,6 +26,8 @@ function manualApi() {
       listeners.set(key, listener);
       return () => listeners.delete(key);
     },
+    highlight() {},
+    subscribeHighlight: () => () => {},
   };
   return { api, listeners };
 }
