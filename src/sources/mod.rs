@@ -10,10 +10,12 @@ mod config;
 mod plan;
 mod report;
 mod retry;
+mod retry_after;
 mod url;
 
 pub use config::{SourceConfig, SourceKind};
 pub use plan::{plan_queries, plan_trace_fetches, read_tempo_search, Planned, Step, TempoSearchError};
 pub use report::{FailureReason, IngestTotals, PollFailure, PollReport};
 pub use retry::{Attempt, RetryPolicy};
+pub use retry_after::retry_after_ms;
 pub use url::encode_component;

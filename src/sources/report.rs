@@ -64,8 +64,8 @@ impl Serialize for PollFailure {
 /// Why a request failed. Written for people (`HTTP 503`, `no answer within 10000 ms`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailureReason {
-    /// The backend answered with a status other than 2xx.
-    Status(u16),
+    /// The backend answered with a status other than 2xx, and with how long its `Retry-After` asked to wait (ms).
+    Status { status: u16, retry_after_ms: Option<f64> },
     /// No complete answer within the source's `timeout`; the request was aborted.
     Timeout { ms: f64 },
     /// `fetch` failed: connection refused, DNS, CORS, an invalid URL.
@@ -79,7 +79,7 @@ impl FailureReason {
     /// Stable; a card switches on it (the `reason` text is for people).
     pub fn code(&self) -> &'static str {
         match self {
-            FailureReason::Status(_) => "poll.http-status",
+            FailureReason::Status { .. } => "poll.http-status",
             FailureReason::Timeout { .. } => "poll.timeout",
             FailureReason::Network(_) => "poll.network",
             FailureReason::Unreadable(_) => "poll.unreadable",
@@ -90,7 +90,10 @@ impl FailureReason {
 impl fmt::Display for FailureReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FailureReason::Status(status) => write!(f, "HTTP {status}"),
+            FailureReason::Status { status, retry_after_ms: None } => write!(f, "HTTP {status}"),
+            FailureReason::Status { status, retry_after_ms: Some(ms) } => {
+                write!(f, "HTTP {status}, asked to retry after {} s", (ms / 1000.0).ceil())
+            }
             FailureReason::Timeout { ms } => write!(f, "no answer within {ms} ms"),
             FailureReason::Network(message) => write!(f, "network error: {message}"),
             FailureReason::Unreadable(message) => write!(f, "unreadable answer: {message}"),
@@ -148,7 +151,8 @@ mod tests {
     #[test]
     fn reasons_read_as_sentences() {
         let reasons = [
-            FailureReason::Status(503),
+            FailureReason::Status { status: 503, retry_after_ms: None },
+            FailureReason::Status { status: 429, retry_after_ms: Some(119_400.0) },
             FailureReason::Timeout { ms: 10_000.0 },
             FailureReason::Timeout { ms: 2.5 },
             FailureReason::Network("TypeError: fetch failed".into()),
@@ -158,6 +162,7 @@ mod tests {
             reasons.map(|reason| reason.to_string()),
             [
                 "HTTP 503",
+                "HTTP 429, asked to retry after 120 s",
                 "no answer within 10000 ms",
                 "no answer within 2.5 ms",
                 "network error: TypeError: fetch failed",
@@ -202,7 +207,7 @@ mod tests {
             bytes: 1024,
             retries: 1,
             ms: 12.5,
-            failures: vec![PollFailure { url: "http://h/api/traces?service=a".into(), reason: FailureReason::Status(500) }],
+            failures: vec![PollFailure { url: "http://h/api/traces?service=a".into(), reason: FailureReason::Status { status: 500, retry_after_ms: None } }],
             ingest: IngestTotals { documents: 1, spans_read: 4, accepted: 4, ..IngestTotals::default() },
             warnings: vec![],
         };

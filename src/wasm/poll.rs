@@ -22,7 +22,7 @@ use crate::heatmap::HeatMap;
 use crate::options::UnknownKey;
 use crate::sources::{
     plan_queries, plan_trace_fetches, read_tempo_search, Attempt, FailureReason, Planned, PollFailure, PollReport,
-    RetryPolicy, SourceConfig, Step,
+    retry_after_ms, RetryPolicy, SourceConfig, Step,
 };
 
 /// Requests in flight at once: enough to overlap a slow backend's answers, few enough not to crowd it (or the
@@ -176,7 +176,8 @@ impl Round {
         if !response.ok() {
             // The body is not wanted: release the connection.
             controller.abort();
-            return Err(FailureReason::Status(response.status()));
+            let retry_after_ms = response.headers().get("retry-after").and_then(|value| retry_after_ms(&value, Date::now()));
+            return Err(FailureReason::Status { status: response.status(), retry_after_ms });
         }
         response.binary().await.map_err(network)
     }

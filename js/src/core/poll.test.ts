@@ -100,6 +100,24 @@ describe('HeatMap.poll', () => {
     });
   });
 
+  it("waits as long as a 429's Retry-After asks, and leaves a backend alone for the round when it asks for longer", async () => {
+    let calls = 0;
+    const server = await serve((url, response) => {
+      calls += 1;
+      if (url.searchParams.get('service') === 'cart') return void response.writeHead(503, { 'Retry-After': '120' }).end();
+      if (calls === 1) return void response.writeHead(429, { 'Retry-After': '1' }).end();
+      jaegerApi(url, response, undefined as never);
+    });
+    await withMap(async (map) => {
+      const first = await map.poll({ type: 'jaeger', baseUrl: server.baseUrl, services: ['frontend'] });
+      expect(first).toMatchObject({ requests: 2, retries: 1, failures: [], ingest: { accepted: 608 } });
+      expect(first.ms).toBeGreaterThanOrEqual(1000);
+      const second = await map.poll({ type: 'jaeger', baseUrl: server.baseUrl, services: ['cart'] });
+      expect(second).toMatchObject({ requests: 1, retries: 0 });
+      expect(second.failures).toEqual([{ url: expect.stringContaining('service=cart'), code: 'poll.http-status', reason: 'HTTP 503, asked to retry after 120 s' }]);
+    });
+  });
+
   it('does not retry a 404 and names the URL that failed', async () => {
     const server = await serve((_url, response) => json(response, '{}', 404));
     await withMap(async (map) => {
