@@ -17,6 +17,13 @@ use crate::evaluate::{
     Evaluation, NodeMetric, ResolvedThreshold,
 };
 
+/// What the catalog says of an edge's calls: declared at all, and through which APIs (sorted refs).
+#[derive(Debug, Default)]
+pub(super) struct Declaration {
+    pub(super) declared: bool,
+    pub(super) via_apis: Vec<String>,
+}
+
 /// What judging turns up besides the judgements: threshold warnings and breaches for the alert list.
 pub(super) struct Findings {
     pub(super) warnings: BTreeSet<Warning>,
@@ -64,7 +71,7 @@ impl HeatMap {
         (from, from_entity_ref): (Option<&EntityRef>, Option<String>),
         (to, to_entity_ref): (Option<&EntityRef>, Option<String>),
         state: &EdgeState,
-        declared: bool,
+        Declaration { declared, via_apis }: Declaration,
         members: Vec<String>,
         findings: &mut Findings,
     ) -> HeatEdge {
@@ -81,6 +88,7 @@ impl HeatMap {
         HeatEdge {
             observed: latency.stats.window_count > 0,
             declared,
+            via_apis,
             from_entity_ref,
             to_entity_ref,
             members,
@@ -89,8 +97,22 @@ impl HeatMap {
         }
     }
 
-    pub(super) fn is_declared(&self, from: Option<&EntityRef>, to: Option<&EntityRef>) -> bool {
-        matches!((from, to), (Some(from), Some(to)) if self.catalog.is_declared(from, to))
+    /// Whether the catalog declares any of `calls` (entity pairs of service-level calls), and the APIs it
+    /// declares them through.
+    pub(super) fn declaration<'e>(
+        &self,
+        calls: impl IntoIterator<Item = (Option<&'e EntityRef>, Option<&'e EntityRef>)>,
+    ) -> Declaration {
+        let mut declaration = Declaration::default();
+        let mut apis = BTreeSet::new();
+        for (from, to) in calls {
+            if let (Some(from), Some(to)) = (from, to) {
+                declaration.declared |= self.catalog.is_declared(from, to);
+                apis.extend(self.catalog.apis_between(from, to).into_iter().map(EntityRef::to_string));
+            }
+        }
+        declaration.via_apis = apis.into_iter().collect();
+        declaration
     }
 
     fn judge(&self, threshold: ResolvedThreshold, stats: &LatencyStats, warnings: &mut BTreeSet<Warning>) -> Judgement {

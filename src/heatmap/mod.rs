@@ -1,7 +1,7 @@
 //! `HeatMap`: the pipeline object that the bindings export. It holds the catalog, the latency state and the
-//! configuration, and turns them into a [`Snapshot`]: latency per service and call (or per System/Domain), mapped
-//! onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard, drift between
-//! catalog and traces, the cumulative view of each entry point, and optionally a layout.
+//! configuration, and turns them into a [`Snapshot`]: latency per service and call (or per entity, System or
+//! Domain), mapped onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard,
+//! drift between catalog and traces, the cumulative view of each entry point, and optionally a layout.
 //!
 //! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
 //! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its

@@ -56,7 +56,8 @@ impl HeatMapConfig {
 pub struct SnapshotOptions {
     /// Lay the nodes out (layered, in Rust) and include positions and edge routes as `layout`.
     pub layout: Option<SnapshotLayout>,
-    /// `component` (default: one node per service), `system` or `domain` (services merged into their group).
+    /// `component` (default: one node per service), `entity` (services merged into the catalog entity that claims
+    /// them), `system` or `domain` (services merged into their group).
     pub level: Level,
     /// `false`: `entryPoints` is empty and their critical paths are not summed (a map that only draws nodes and
     /// edges saves a sixth of a large snapshot).

@@ -1,5 +1,5 @@
 //! The nodes and edges drawn at a level: one per service and call at `component`, services merged into their
-//! System or Domain above it.
+//! catalog entity at `entity`, into their System or Domain above it.
 //!
 //! Owns which nodes and edges a level has, which entities they stand for, which services and calls they are
 //! drawn for, and whether the catalog declares each call. Walks the latency state directly (each key's snapshot
@@ -39,15 +39,15 @@ impl HeatMap {
             .zip(self.state.edge_states())
             .map(|(latency, state)| {
                 let (from, to) = (entities.get(&latency.from), entities.get(&latency.to));
-                let declared = self.is_declared(from.0, to.0);
+                let declaration = self.declaration([(from.0, to.0)]);
                 let members = vec![latency.id.clone()];
-                self.heat_edge(latency, from, to, state, declared, members, findings)
+                self.heat_edge(latency, from, to, state, declaration, members, findings)
             })
             .collect();
         (nodes, edges)
     }
 
-    /// Services merged into their System or Domain, judged against the group entity's own thresholds.
+    /// Services merged into their entity, System or Domain, judged against that entity's own thresholds.
     pub(super) fn group_view(
         &self,
         level: Level,
@@ -78,11 +78,12 @@ impl HeatMap {
             .iter()
             .map(|group| {
                 let snapshot = EdgeSnapshot::from_state(group.key.id(), &group.key, &group.state, settings, watermark, observed, total);
-                let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
-                    self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
+                let calls = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).map(|(from, to)| {
+                    (self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
                 });
+                let declaration = self.declaration(calls);
                 let (from, to) = (with_text(group.from.entity.as_ref()), with_text(group.to.entity.as_ref()));
-                self.heat_edge(snapshot, from, to, &group.state, declared, group.members.clone(), findings)
+                self.heat_edge(snapshot, from, to, &group.state, declaration, group.members.clone(), findings)
             })
             .collect();
         (nodes, edges)
