@@ -449,6 +449,7 @@ export interface Snapshot {
   generatedAt: number | null;
   /** The level asked for. */
   level: Level;
+  /** The window read, in ms (the config's, or `snapshot({ window })` rounded up to whole slices), or `'all'`. */
   window: number | 'all';
   nodes: HeatNode[];
   edges: HeatEdge[];
@@ -479,6 +480,22 @@ export interface SnapshotOptions {
    * draws nodes and edges saves about a sixth of a large snapshot's size and time.
    */
   entryPoints?: boolean;
+  /**
+   * Judge every node, edge and entry point at this percentile (the viewer's choice): wins over the config's
+   * `percentile` and over entities' `latencyheatmap/percentile` annotations.
+   */
+  percentile?: Percentile;
+  /** The tolerance profile for this snapshot instead of the config's (statuses, colours, error-rate alerts). */
+  tolerance?: Tolerance;
+  /** The palette for this snapshot instead of the config's: a name, or 2 to 8 anchor colours from good to bad. */
+  palette?: PaletteName | string[];
+  /**
+   * Read quantiles, `windowCount`, `ratePerSec` and `errorRate` over only the newest part of the config's window:
+   * a duration no longer than it, rounded up to whole slices (the state keeps 10 per config window);
+   * `Snapshot.window` is the window read. Longer than the config's, or with the config's `window: "all"` (unless
+   * `"all"` too), it throws `INVALID_ARGUMENT` naming `window`; so does an unusable `palette`.
+   */
+  window?: Duration | 'all';
 }
 
 export interface LayoutGraph {
