@@ -136,7 +136,7 @@ fn snapshot_options_warn_about_unknown_keys_in_that_snapshot_only() {
         SnapshotOptions::from_json(br#"{"level":"galaxy"}"#).err(),
         Some(OptionError::WrongType {
             path: "level".into(),
-            message: "unknown variant `galaxy`, expected one of `domain`, `system`, `component`".into()
+            message: "unknown variant `galaxy`, expected one of `domain`, `system`, `entity`, `component`".into()
         })
     );
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::stats::StatsSettings;
+use super::stats::{StatsSettings, SLICES_PER_WINDOW};
 pub use crate::duration::DurationValue;
 use crate::duration::{parse_duration_ms, DurationError};
 use crate::telemetry::ReadLimits;
@@ -135,7 +135,12 @@ impl AggregateConfig {
             return Err(ConfigError::TooLarge { field: "maxKeys", max: MAX_MAX_KEYS, value: self.max_keys });
         }
         Ok(Settings {
-            stats: StatsSettings { window_ms, half_life_ms, recent_samples: self.recent_samples },
+            stats: StatsSettings {
+                window_ms,
+                read_slices: SLICES_PER_WINDOW,
+                half_life_ms,
+                recent_samples: self.recent_samples,
+            },
             // `as` saturates: a TTL of centuries is just "forever".
             ttl_ns: (ttl_ms * 1e6) as u64,
             max_pending: self.max_pending,

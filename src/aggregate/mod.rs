@@ -215,6 +215,12 @@ impl LatencyState {
     }
 
     pub fn snapshot(&self) -> LatencySnapshot {
+        self.snapshot_reading(&self.settings.stats)
+    }
+
+    /// [`LatencyState::snapshot`] read with `stats`: the state's own settings, possibly reading fewer slices (a
+    /// snapshot's shorter window, [`StatsSettings::reading`]).
+    pub fn snapshot_reading(&self, stats: &StatsSettings) -> LatencySnapshot {
         let counts = self.pairing.counts;
         let mut warnings = Vec::new();
         if counts.dropped > 0 {
@@ -229,7 +235,7 @@ impl LatencyState {
             let max_clock_skew_ms = self.settings.max_clock_skew_ns / 1_000_000;
             warnings.push(AggregateWarning::FutureSpans { spans, services, others, max_clock_skew_ms });
         }
-        LatencySnapshot::build(&self.keys, &self.settings.stats, warnings)
+        LatencySnapshot::build(&self.keys, stats, warnings)
     }
 
     /// The settings every key's stats are kept with (needed to merge or view them).
@@ -251,8 +257,8 @@ impl LatencyState {
 
     /// Critical-path time in the window over every service and call, in ms: what a `criticalPathShare` is a
     /// share of (also for System/Domain groups, whose merged state is divided by the same total).
-    pub fn critical_total_ms(&self) -> f64 {
-        self.keys.critical_total_ms(&self.settings.stats)
+    pub fn critical_total_ms(&self, stats: &StatsSettings) -> f64 {
+        self.keys.critical_total_ms(stats)
     }
 
     /// Pairing counts since creation or the last reset.

@@ -357,14 +357,14 @@ impl Pairing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::stats::StatsSettings;
+    use crate::aggregate::stats::{StatsSettings, SLICES_PER_WINDOW};
     use crate::aggregate::trace::tests::span;
     use crate::telemetry::{AttributeNames, SpanLink, SpanId, SpanKind::*, TraceId};
 
     const TTL_NS: u64 = 30_000_000_000;
 
     fn settings(max_pending: usize) -> Settings {
-        let stats = StatsSettings { window_ms: None, half_life_ms: 60_000.0, recent_samples: 10 };
+        let stats = StatsSettings { window_ms: None, read_slices: SLICES_PER_WINDOW, half_life_ms: 60_000.0, recent_samples: 10 };
         Settings {
             stats,
             ttl_ns: TTL_NS,

@@ -222,7 +222,7 @@ impl LatencySnapshot {
         entry_points.sort_by(|a, b| a.id.cmp(&b.id));
         LatencySnapshot {
             generated_at: keys.first_ns.map(|_| watermark),
-            window: match settings.window_ms {
+            window: match settings.read_window_ms() {
                 Some(ms) => SnapshotWindow::Millis(ms),
                 None => SnapshotWindow::All,
             },
@@ -264,7 +264,7 @@ mod tests {
         state.ingest_spans(request(1, "a", 1_000));
         state.flush_pending();
         assert_eq!(share(&state.snapshot(), "a"), Some(1.0));
-        assert_eq!(state.critical_total_ms(), 20.0);
+        assert_eq!(state.critical_total_ms(&state.settings().stats), 20.0);
         state.ingest_spans(request(2, "b", 5_000));
         state.flush_pending();
         let snapshot = state.snapshot();
@@ -274,7 +274,7 @@ mod tests {
         state.flush_pending();
         let snapshot = state.snapshot();
         assert_eq!((share(&snapshot, "a"), share(&snapshot, "b")), (Some(0.0), Some(1.0)));
-        assert_eq!(state.critical_total_ms(), 20.0);
+        assert_eq!(state.critical_total_ms(&state.settings().stats), 20.0);
         // With the window "all", nothing leaves.
         let mut all = new_state("all");
         for (trace, service, end_ms) in [(1, "a", 1_000), (2, "b", 61_000)] {

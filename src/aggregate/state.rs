@@ -599,6 +599,7 @@ impl KeyedStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::stats::SLICES_PER_WINDOW;
     use crate::aggregate::calls::{call_between, CallObservation};
     use crate::aggregate::trace::tests::span;
     use crate::telemetry::SpanKind::*;
@@ -611,7 +612,7 @@ mod tests {
     }
 
     fn settings() -> StatsSettings {
-        StatsSettings { window_ms: Some(10_000.0), half_life_ms: 60_000.0, recent_samples: 10 }
+        StatsSettings { window_ms: Some(10_000.0), read_slices: SLICES_PER_WINDOW, half_life_ms: 60_000.0, recent_samples: 10 }
     }
 
     fn call(at_ms: u64) -> CallObservation {

@@ -18,6 +18,10 @@ use sketch::Sketch;
 pub struct StatsSettings {
     /// The sliding window in ms, or `None` for "all" (one slice kept forever).
     pub window_ms: Option<f64>,
+    /// How many of the newest slices quantiles, window counts, error rates and rates read: `SLICES_PER_WINDOW`
+    /// (the whole window) unless a snapshot asks for a shorter window ([`StatsSettings::reading`]). Recording and
+    /// pruning always keep the whole window.
+    pub read_slices: u32,
     pub half_life_ms: f64,
     pub recent_samples: usize,
 }
@@ -40,6 +44,29 @@ impl StatsSettings {
             // `as` saturates for out-of-range floats; event times are bounded by u64 ns anyway.
             Some(width) => (at_ms / width).floor() as i64,
             None => 0,
+        }
+    }
+
+    /// These settings reading only the newest `slices` slices (at least one, at most the whole window).
+    pub fn reading(self, slices: u32) -> StatsSettings {
+        StatsSettings { read_slices: slices.clamp(1, SLICES_PER_WINDOW), ..self }
+    }
+
+    /// What quantiles and rates are read over in ms: the whole window, or the newest `read_slices` slices of it
+    /// (`None` for "all").
+    pub fn read_window_ms(&self) -> Option<f64> {
+        let window_ms = self.window_ms?;
+        match self.slice_ms() {
+            Some(slice_ms) if self.read_slices < SLICES_PER_WINDOW => Some(slice_ms * f64::from(self.read_slices)),
+            _ => Some(window_ms),
+        }
+    }
+
+    /// The oldest slice quantiles and rates read at `watermark_ms` (the oldest live one unless reading fewer).
+    fn first_read_slice(&self, watermark_ms: f64) -> i64 {
+        match self.read_window_ms() {
+            Some(window) => self.slice_of(watermark_ms - window) + 1,
+            None => i64::MIN,
         }
     }
 
@@ -297,7 +324,7 @@ impl LatencyStats {
         watermark_ms: f64,
         read: impl FnOnce(&Sketch, u64, u64) -> R,
     ) -> R {
-        let first = settings.first_live_slice(watermark_ms);
+        let first = settings.first_read_slice(watermark_ms);
         let mut cached = self.window.borrow_mut();
         let window = match cached.take() {
             Some(window) if window.first_live_slice == first => window,
@@ -318,7 +345,7 @@ impl LatencyStats {
 
     /// The sum of the samples in the window ending at `watermark_ms` (each slice's sketch keeps its exact sum).
     pub fn window_sum(&self, settings: &StatsSettings, watermark_ms: f64) -> f64 {
-        let first = settings.first_live_slice(watermark_ms);
+        let first = settings.first_read_slice(watermark_ms);
         // `fold` from +0.0: `Iterator::sum` of no floats is -0.0, which would reach the snapshot as `-0`.
         self.slices.iter().filter(|s| s.index >= first).filter_map(|s| s.sketch.sum()).fold(0.0, |a, b| a + b)
     }
@@ -341,7 +368,7 @@ impl LatencyStats {
             let last = self.recent.back().copied();
             (p50, p95, p99) = (last, last, last);
         }
-        let seconds = settings.window_ms.unwrap_or(observed_ms) / 1000.0;
+        let seconds = settings.read_window_ms().unwrap_or(observed_ms) / 1000.0;
         StatsView {
             count: self.count,
             errors: self.errors,
@@ -413,7 +440,7 @@ mod tests {
     use super::*;
 
     fn settings(window_ms: Option<f64>) -> StatsSettings {
-        StatsSettings { window_ms, half_life_ms: 60_000.0, recent_samples: 3 }
+        StatsSettings { window_ms, read_slices: SLICES_PER_WINDOW, half_life_ms: 60_000.0, recent_samples: 3 }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! C4 levels of the catalog model: which zoom level of the map each kind belongs to, and the level names
-//! `snapshot({ level })` takes (`component`, `system`, `domain`).
+//! `snapshot({ level })` takes (`component`, `entity`, `system`, `domain`).
 //!
 //! Owns the mapping from kind to level (Domain = C4 landscape, System = context, Component/API/Resource =
 //! container, after Spotify's "system landscape / system context / system components" views). Collapsing nodes
@@ -17,6 +17,9 @@ pub enum Level {
     Domain,
     /// Systems (C4 system context): services collapsed into their System.
     System,
+    /// Catalog entities: every telemetry service an entity claims collapsed into that entity (the boxes of the
+    /// catalog graph card). Between System and Component: one entity may stand for several services.
+    Entity,
     /// Components, APIs and resources (C4 containers): one node per telemetry service.
     #[default]
     Component,
@@ -39,7 +42,7 @@ impl Level {
         match self {
             Level::Domain => Some(Kind::Domain),
             Level::System => Some(Kind::System),
-            Level::Component => None,
+            Level::Entity | Level::Component => None,
         }
     }
 }
@@ -60,10 +63,11 @@ mod tests {
 
     #[test]
     fn levels_read_and_write_the_names_snapshot_options_take() {
-        let levels: Vec<Level> = serde_json::from_str(r#"["component", "system", "domain"]"#).expect("level names");
-        assert_eq!(levels, [Level::Component, Level::System, Level::Domain]);
+        let levels: Vec<Level> = serde_json::from_str(r#"["component", "entity", "system", "domain"]"#).expect("level names");
+        assert_eq!(levels, [Level::Component, Level::Entity, Level::System, Level::Domain]);
         assert_eq!(serde_json::to_string(&Level::default()).expect("level as JSON"), r#""component""#);
         // Widest first: an entity wider than the level asked for has no group at it.
         assert!(Level::Domain < Level::System && Level::System < Level::Component);
+        assert!(Level::System < Level::Entity && Level::Entity < Level::Component);
     }
 }

@@ -199,15 +199,28 @@ impl Catalog {
         })
     }
 
+    /// The APIs through which the catalog declares that `from` calls `to`: those `from` consumes and `to`
+    /// provides, sorted.
+    pub fn apis_between(&self, from: &EntityRef, to: &EntityRef) -> Vec<&EntityRef> {
+        self.graph
+            .callees(from)
+            .into_iter()
+            .filter(|callee| Kind::parse(callee.kind()) == Some(Kind::Api) && self.graph.callees(callee).contains(&to))
+            .collect()
+    }
+
     pub fn level_of(&self, entity_ref: &EntityRef) -> Option<Level> {
         self.entity(entity_ref).and_then(|e| e.level)
     }
 
-    /// What `entity_ref` collapses into when the map is drawn at `level`: itself if it is drawn at that level,
-    /// else its nearest System (context) or Domain (landscape) through part-of links; `None` when it has no such
-    /// group or is itself wider than `level` (a Domain has no System).
+    /// What `entity_ref` collapses into when the map is drawn at `level`: itself at the `entity` level or if it
+    /// is drawn at that level, else its nearest System (context) or Domain (landscape) through part-of links;
+    /// `None` when it has no such group or is itself wider than `level` (a Domain has no System).
     pub fn group_of(&self, entity_ref: &EntityRef, level: Level) -> Option<&EntityRef> {
         let entity = self.entity(entity_ref)?;
+        if level == Level::Entity {
+            return Some(&entity.entity_ref);
+        }
         let own = entity.level?;
         if own == level {
             return Some(&entity.entity_ref);

@@ -1,4 +1,5 @@
-//! C4 levels of the map: collapsing services into the System or Domain they belong to, with their latency merged.
+//! Levels of the map: collapsing services into the catalog entity, System or Domain they belong to, with their
+//! latency merged.
 //!
 //! Owns where each telemetry service is drawn at a level (the level names are the catalog's [`Level`]), and merging
 //! the member services' and calls' [`LatencyStats`] (merged sketches and summed counts, never averaged
@@ -16,7 +17,7 @@ use crate::catalog::{Catalog, EntityRef, Level};
 /// What a telemetry service is drawn as at a level: its group's node, or its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
-    /// The node id: the group's entity ref, or the service name.
+    /// The node id: the group's entity ref (the service's own entity at the `entity` level), or the service name.
     pub node_id: String,
     /// The group, or the service's own entity (null when unknown to the catalog).
     pub entity: Option<EntityRef>,

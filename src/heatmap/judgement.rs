@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use super::overrides::Judging;
 use super::snapshot::{HeatEdge, HeatNode, Judgement, Warning};
 use super::HeatMap;
 use crate::aggregate::{EdgeSnapshot, EdgeState, LatencyStats, NodeSnapshot, NodeState};
@@ -16,6 +17,13 @@ use crate::evaluate::{
     add_breaches, evaluate, resolve_edge_threshold, resolve_node_threshold, AlertKind, Breach, BreachSubject,
     Evaluation, NodeMetric, ResolvedThreshold,
 };
+
+/// What the catalog says of an edge's calls: declared at all, and through which APIs (sorted refs).
+#[derive(Debug, Default)]
+pub(super) struct Declaration {
+    pub(super) declared: bool,
+    pub(super) via_apis: Vec<String>,
+}
 
 /// What judging turns up besides the judgements: threshold warnings and breaches for the alert list.
 pub(super) struct Findings {
@@ -28,16 +36,16 @@ impl HeatMap {
     /// shown. Both, and its error rate, can raise alerts.
     pub(super) fn heat_node(
         &self,
+        judging: &Judging<'_>,
         latency: NodeSnapshot,
-        entity: Option<&EntityRef>,
-        entity_ref: Option<String>,
+        (entity, entity_ref): (Option<&EntityRef>, Option<String>),
         state: &NodeState,
         members: Vec<String>,
         findings: &mut Findings,
     ) -> HeatNode {
         let mut judge = |metric: NodeMetric, stats: &LatencyStats| {
-            let threshold = resolve_node_threshold(&self.catalog, entity, metric, &self.evaluate);
-            self.judge(threshold, stats, &mut findings.warnings)
+            let threshold = resolve_node_threshold(&self.catalog, entity, metric, &judging.evaluate);
+            self.judge(judging, threshold, stats, &mut findings.warnings)
         };
         let slo = judge(NodeMetric::LatencySlo, &state.latency);
         let processing = judge(NodeMetric::ProcessingTime, &state.self_time);
@@ -48,7 +56,7 @@ impl HeatMap {
             target_ref: None,
         };
         let (judged, rate) = ([slo.judged(), processing.judged()], latency.stats.error_rate);
-        add_breaches(&subject, &judged, rate, &self.evaluate, &mut findings.breaches);
+        add_breaches(&subject, &judged, rate, &judging.evaluate, &mut findings.breaches);
         let label = entity
             .and_then(|r| self.catalog.entity(r))
             .map_or_else(|| latency.id.clone(), |e| e.entity.display_name().to_owned());
@@ -60,16 +68,17 @@ impl HeatMap {
     #[allow(clippy::too_many_arguments)] // one call per view; a struct for them would only rename the list
     pub(super) fn heat_edge(
         &self,
+        judging: &Judging<'_>,
         latency: EdgeSnapshot,
         (from, from_entity_ref): (Option<&EntityRef>, Option<String>),
         (to, to_entity_ref): (Option<&EntityRef>, Option<String>),
         state: &EdgeState,
-        declared: bool,
+        Declaration { declared, via_apis }: Declaration,
         members: Vec<String>,
         findings: &mut Findings,
     ) -> HeatEdge {
-        let threshold = resolve_edge_threshold(&self.catalog, from, to, &self.evaluate);
-        let judgement = self.judge(threshold, &state.latency, &mut findings.warnings);
+        let threshold = resolve_edge_threshold(&self.catalog, from, to, &judging.evaluate);
+        let judgement = self.judge(judging, threshold, &state.latency, &mut findings.warnings);
         let subject = BreachSubject {
             kind: AlertKind::Edge,
             id: latency.id.clone(),
@@ -77,10 +86,11 @@ impl HeatMap {
             target_ref: Some(to_entity_ref.clone().unwrap_or_else(|| latency.to.clone())),
         };
         let rate = latency.stats.error_rate;
-        add_breaches(&subject, &[judgement.judged()], rate, &self.evaluate, &mut findings.breaches);
+        add_breaches(&subject, &[judgement.judged()], rate, &judging.evaluate, &mut findings.breaches);
         HeatEdge {
             observed: latency.stats.window_count > 0,
             declared,
+            via_apis,
             from_entity_ref,
             to_entity_ref,
             members,
@@ -89,24 +99,45 @@ impl HeatMap {
         }
     }
 
-    pub(super) fn is_declared(&self, from: Option<&EntityRef>, to: Option<&EntityRef>) -> bool {
-        matches!((from, to), (Some(from), Some(to)) if self.catalog.is_declared(from, to))
+    /// Whether the catalog declares any of `calls` (entity pairs of service-level calls), and the APIs it
+    /// declares them through.
+    pub(super) fn declaration<'e>(
+        &self,
+        calls: impl IntoIterator<Item = (Option<&'e EntityRef>, Option<&'e EntityRef>)>,
+    ) -> Declaration {
+        let mut declaration = Declaration::default();
+        let mut apis = BTreeSet::new();
+        for (from, to) in calls {
+            if let (Some(from), Some(to)) = (from, to) {
+                declaration.declared |= self.catalog.is_declared(from, to);
+                apis.extend(self.catalog.apis_between(from, to).into_iter().map(EntityRef::to_string));
+            }
+        }
+        declaration.via_apis = apis.into_iter().collect();
+        declaration
     }
 
-    fn judge(&self, threshold: ResolvedThreshold, stats: &LatencyStats, warnings: &mut BTreeSet<Warning>) -> Judgement {
+    fn judge(
+        &self,
+        judging: &Judging<'_>,
+        threshold: ResolvedThreshold,
+        stats: &LatencyStats,
+        warnings: &mut BTreeSet<Warning>,
+    ) -> Judgement {
         note_warnings(&threshold, warnings);
-        let settings = &self.state.settings().stats;
-        let observed_ms = stats.quantile(settings, self.state.watermark_ms(), threshold.percentile.quantile());
-        let Evaluation { score, status } = evaluate(observed_ms, &threshold, self.evaluate.tolerance);
+        let percentile = judging.percentile(threshold.percentile);
+        let observed_ms = stats.quantile(&judging.stats, self.state.watermark_ms(), percentile.quantile());
+        let tolerance = judging.evaluate.tolerance;
+        let Evaluation { score, status } = evaluate(observed_ms, &threshold, tolerance);
         Judgement {
             metric: threshold.threshold_ms.map(|_| threshold.metric),
-            percentile: threshold.percentile,
+            percentile,
             observed_ms,
             threshold_ms: threshold.threshold_ms,
             threshold_source: threshold.source,
             score,
             status,
-            color: swatch(score, status, &self.palette, self.evaluate.tolerance.bands()),
+            color: swatch(score, status, &judging.palette, tolerance.bands()),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `HeatMap`: the pipeline object that the bindings export. It holds the catalog, the latency state and the
-//! configuration, and turns them into a [`Snapshot`]: latency per service and call (or per System/Domain), mapped
-//! onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard, drift between
-//! catalog and traces, the cumulative view of each entry point, and optionally a layout.
+//! configuration, and turns them into a [`Snapshot`]: latency per service and call (or per entity, System or
+//! Domain), mapped onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard,
+//! drift between catalog and traces, the cumulative view of each entry point, and optionally a layout.
 //!
 //! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
 //! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
@@ -13,6 +13,7 @@ mod entry_points;
 mod graph_layout;
 mod judgement;
 mod options;
+mod overrides;
 mod snapshot;
 mod views;
 mod warnings;
@@ -42,6 +43,10 @@ pub enum HeatMapError {
     Aggregate(#[from] ConfigError),
     #[error("config: palette: {0}")]
     Palette(#[from] ColorError),
+    /// A `snapshot(options)` value that reads as its type but cannot be used here (a window longer than the
+    /// config's, a palette with a bad colour).
+    #[error("snapshot options: {0}")]
+    SnapshotOption(OptionError),
     #[error("snapshot layout: {0}")]
     Layout(#[from] LayoutError),
 }
@@ -117,7 +122,8 @@ impl HeatMap {
     /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
     /// of the first snapshot that saw it.
     pub fn snapshot(&mut self, options: &SnapshotOptions) -> Result<Snapshot, HeatMapError> {
-        let mut latency = self.state.snapshot();
+        let judging = self.judging(options)?;
+        let mut latency = self.state.snapshot_reading(&judging.stats);
         let now_ms = self.state.watermark_ms();
         let catalog_warnings = self.catalog_warnings.listed().iter().cloned().collect();
         let mut findings = Findings { warnings: catalog_warnings, breaches: Vec::new() };
@@ -129,14 +135,14 @@ impl HeatMap {
         let entities = ServiceEntities::new(self);
         let drift = self.drift(&latency, &entities);
         let (nodes, edges) = match options.level {
-            Level::Component => self.component_view(&mut latency, &entities, &mut findings),
-            level => self.group_view(level, &latency, &mut findings),
+            Level::Component => self.component_view(&judging, &mut latency, &entities, &mut findings),
+            level => self.group_view(&judging, level, &latency, &mut findings),
         };
         let entry_points = latency
             .entry_points
             .into_iter()
             .filter(|_| options.entry_points)
-            .map(|entry| self.entry_point(entry, &mut findings.warnings))
+            .map(|entry| self.entry_point(&judging, entry, &mut findings.warnings))
             .collect();
         let scorecard = nodes
             .iter()

@@ -7,9 +7,10 @@
 use serde::Deserialize;
 
 use crate::aggregate::AggregateConfig;
-use crate::catalog::Level;
+use crate::catalog::{Level, Percentile};
 use crate::color::PaletteChoice;
-use crate::evaluate::EvaluateConfig;
+use crate::duration::DurationValue;
+use crate::evaluate::{EvaluateConfig, Tolerance};
 use crate::layout::LayoutOptions;
 use crate::options::{self, KeySet, OptionError, UnknownKey};
 
@@ -56,11 +57,22 @@ impl HeatMapConfig {
 pub struct SnapshotOptions {
     /// Lay the nodes out (layered, in Rust) and include positions and edge routes as `layout`.
     pub layout: Option<SnapshotLayout>,
-    /// `component` (default: one node per service), `system` or `domain` (services merged into their group).
+    /// `component` (default: one node per service), `entity` (services merged into the catalog entity that claims
+    /// them), `system` or `domain` (services merged into their group).
     pub level: Level,
     /// `false`: `entryPoints` is empty and their critical paths are not summed (a map that only draws nodes and
     /// edges saves a sixth of a large snapshot).
     pub entry_points: bool,
+    /// Judge every node, edge and entry point at this percentile: the viewer's choice, over entity annotations
+    /// (`latencyheatmap/percentile`) and the config's `percentile`.
+    pub percentile: Option<Percentile>,
+    /// The tolerance profile for this snapshot instead of the config's.
+    pub tolerance: Option<Tolerance>,
+    /// The palette for this snapshot instead of the config's (a name or 2 to 8 anchor colours).
+    pub palette: Option<PaletteChoice>,
+    /// Read quantiles, counts in the window, rates and error rates over only the newest part of the config's
+    /// window: a duration no longer than it, rounded up to whole slices (`snapshot.window` says what was read).
+    pub window: Option<DurationValue>,
     /// Keys [`SnapshotOptions::from_json`] did not know; shown in this snapshot's warnings.
     #[serde(skip)]
     pub unknown_keys: Vec<UnknownKey>,
@@ -68,7 +80,16 @@ pub struct SnapshotOptions {
 
 impl Default for SnapshotOptions {
     fn default() -> Self {
-        SnapshotOptions { layout: None, level: Level::default(), entry_points: true, unknown_keys: Vec::new() }
+        SnapshotOptions {
+            layout: None,
+            level: Level::default(),
+            entry_points: true,
+            percentile: None,
+            tolerance: None,
+            palette: None,
+            window: None,
+            unknown_keys: Vec::new(),
+        }
     }
 }
 

@@ -107,6 +107,9 @@ pub struct HeatEdge {
     /// The catalog declares this call (`dependsOn`, or `consumesApi` of an API the callee provides); when
     /// collapsed, true if any member call is declared.
     pub declared: bool,
+    /// The API entities through which the catalog declares this call (the caller `consumesApi` an API the callee
+    /// `providesApi`), sorted refs; when collapsed, those of every member call. Empty when none.
+    pub via_apis: Vec<String>,
     /// Seen in the window (the edge may be held with only older samples).
     pub observed: bool,
     /// Service-level edge ids drawn as this edge: itself at `component` level, the merged calls above it.

@@ -1,5 +1,5 @@
 //! The nodes and edges drawn at a level: one per service and call at `component`, services merged into their
-//! System or Domain above it.
+//! catalog entity at `entity`, into their System or Domain above it.
 //!
 //! Owns which nodes and edges a level has, which entities they stand for, which services and calls they are
 //! drawn for, and whether the catalog declares each call. Walks the latency state directly (each key's snapshot
@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use foldhash::HashMapExt;
 
 use super::judgement::Findings;
+use super::overrides::Judging;
 use super::snapshot::{HeatEdge, HeatNode};
 use super::HeatMap;
 use crate::aggregate::{EdgeSnapshot, LatencySnapshot, NodeSnapshot};
@@ -21,6 +22,7 @@ impl HeatMap {
     /// edges, taken out of `latency` and judged beside their states.
     pub(super) fn component_view(
         &self,
+        judging: &Judging<'_>,
         latency: &mut LatencySnapshot,
         entities: &ServiceEntities<'_>,
         findings: &mut Findings,
@@ -29,9 +31,9 @@ impl HeatMap {
             .into_iter()
             .zip(self.state.node_states())
             .map(|(latency, state)| {
-                let (entity, entity_ref) = entities.get(&latency.service);
+                let entity = entities.get(&latency.service);
                 let members = vec![latency.service.clone()];
-                self.heat_node(latency, entity, entity_ref, state, members, findings)
+                self.heat_node(judging, latency, entity, state, members, findings)
             })
             .collect();
         let edges = std::mem::take(&mut latency.edges)
@@ -39,26 +41,27 @@ impl HeatMap {
             .zip(self.state.edge_states())
             .map(|(latency, state)| {
                 let (from, to) = (entities.get(&latency.from), entities.get(&latency.to));
-                let declared = self.is_declared(from.0, to.0);
+                let declaration = self.declaration([(from.0, to.0)]);
                 let members = vec![latency.id.clone()];
-                self.heat_edge(latency, from, to, state, declared, members, findings)
+                self.heat_edge(judging, latency, from, to, state, declaration, members, findings)
             })
             .collect();
         (nodes, edges)
     }
 
-    /// Services merged into their System or Domain, judged against the group entity's own thresholds.
+    /// Services merged into their entity, System or Domain, judged against that entity's own thresholds.
     pub(super) fn group_view(
         &self,
+        judging: &Judging<'_>,
         level: Level,
         latency: &LatencySnapshot,
         findings: &mut Findings,
     ) -> (Vec<HeatNode>, Vec<HeatEdge>) {
         let collapsed = collapse(&self.state, &self.catalog, level);
-        let settings = &self.state.settings().stats;
+        let settings = &judging.stats;
         let (watermark, observed) = (self.state.watermark_ms(), self.state.observed_ms());
         // What each group's critical-path share is a share of: the same total as at component level.
-        let total = self.state.critical_total_ms();
+        let total = self.state.critical_total_ms(settings);
         let edge_ends: HashMap<&str, (&str, &str)> =
             latency.edges.iter().map(|e| (e.id.as_str(), (e.from.as_str(), e.to.as_str()))).collect();
         let nodes = collapsed
@@ -68,9 +71,8 @@ impl HeatMap {
                 let id = group.placement.node_id.as_str();
                 let snapshot =
                     NodeSnapshot::from_state(id.to_owned(), &group.state, settings, watermark, observed, total);
-                let entity = group.placement.entity.as_ref();
-                let entity_ref = entity.map(EntityRef::to_string);
-                self.heat_node(snapshot, entity, entity_ref, &group.state, group.members.clone(), findings)
+                let entity = with_text(group.placement.entity.as_ref());
+                self.heat_node(judging, snapshot, entity, &group.state, group.members.clone(), findings)
             })
             .collect();
         let edges = collapsed
@@ -78,11 +80,12 @@ impl HeatMap {
             .iter()
             .map(|group| {
                 let snapshot = EdgeSnapshot::from_state(group.key.id(), &group.key, &group.state, settings, watermark, observed, total);
-                let declared = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).any(|(from, to)| {
-                    self.is_declared(self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
+                let calls = group.members.iter().filter_map(|id| edge_ends.get(id.as_str())).map(|(from, to)| {
+                    (self.catalog.entity_for_service(from), self.catalog.entity_for_service(to))
                 });
+                let declaration = self.declaration(calls);
                 let (from, to) = (with_text(group.from.entity.as_ref()), with_text(group.to.entity.as_ref()));
-                self.heat_edge(snapshot, from, to, &group.state, declared, group.members.clone(), findings)
+                self.heat_edge(judging, snapshot, from, to, &group.state, declaration, group.members.clone(), findings)
             })
             .collect();
         (nodes, edges)

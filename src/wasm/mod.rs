@@ -166,6 +166,7 @@ impl JsHeatMap {
             SnapshotOptions::from_json(&options).map_err(|source| BindingError::Options { what: WHAT, source })?;
         let snapshot = self.inner.borrow_mut().snapshot(&options).map_err(|source| match source {
             HeatMapError::Layout(source) => BindingError::Layout { what: WHAT, source },
+            HeatMapError::SnapshotOption(source) => BindingError::Options { what: WHAT, source },
             source => BindingError::Config { what: WHAT, source },
         })?;
         Ok(to_js(&snapshot, WHAT)?)

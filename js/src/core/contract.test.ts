@@ -121,6 +121,7 @@ const EDGE = contract<HeatEdge>('HeatEdge', ['HeatEdge', 'EdgeSnapshot', 'Judgem
   fromEntityRef: 'always|null',
   toEntityRef: 'always|null',
   declared: 'always',
+  viaApis: 'always',
   observed: 'always',
   members: 'always',
   ...JUDGEMENT,
@@ -464,6 +465,7 @@ function runScenarios(): void {
     expect(collectIngest(map.flushPending())).not.toHaveProperty('format');
     const after = collectSnapshot(map.snapshot({ layout: {} }));
     expect(after.alerts.map((alert) => alert.metric)).toEqual(expect.arrayContaining(['errorRate', 'edgeSlo', 'latencySlo']));
+    collectSnapshot(map.snapshot({ level: 'entity', percentile: 'p50', tolerance: 'aggressive', palette: 'viridis' }));
     collectSnapshot(map.snapshot({ level: 'system' }));
     collectSnapshot(map.snapshot({ level: 'domain', layout: {} }));
   });

@@ -75,6 +75,14 @@ describe('HeatMap', () => {
     expect(() => new HeatMap({ window: 'fast' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
     expect(() => new HeatMap({ tolerance: 'lenient' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const map = new HeatMap();
+    expect(() => map.snapshot({ window: '10m' })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining("window: 600000 ms is longer than the config's window of 300000 ms"),
+      }),
+    );
+    expect(() => map.snapshot({ palette: ['#00ff00'] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(map.snapshot({ window: '30s' }).window).toBe(30000);
     map.free();
     expect(() => map.snapshot()).toThrow(expect.objectContaining({ code: 'FREED' }));
     expect(() => map.free()).not.toThrow();

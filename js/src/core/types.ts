@@ -268,8 +268,9 @@ export interface Judgement {
 
 export interface HeatNode extends Judgement {
   /**
-   * The telemetry service name; at `system`/`domain` level the group's entity ref for merged nodes (services
-   * unknown to the catalog, or without a group, keep their name).
+   * The telemetry service name; at `entity`/`system`/`domain` level the entity ref for merged nodes (the
+   * service's own entity at `entity`, its group above; services unknown to the catalog, or without a group, keep
+   * their name).
    */
   id: string;
   /** Equal to `id`. */
@@ -284,13 +285,16 @@ export interface HeatNode extends Judgement {
    */
   criticalPathShare: number | null;
   /**
-   * The catalog entity (`component:default/checkout`; a System or Domain when collapsed); null when the catalog
-   * does not know the service.
+   * The catalog entity (`component:default/checkout`; a System or Domain when collapsed to those levels); null
+   * when the catalog does not know the service.
    */
   entityRef: string | null;
   /** The entity's title or name, as plain text. */
   label: string;
-  /** Telemetry services drawn as this node: `[id]` at `component` level, the group's services above it (sorted). */
+  /**
+   * Telemetry services drawn as this node: `[id]` at `component` level, the entity's or group's services above it
+   * (sorted).
+   */
   members: string[];
 }
 
@@ -322,6 +326,12 @@ export interface HeatEdge extends Judgement {
    * any of `members` is declared.
    */
   declared: boolean;
+  /**
+   * The API entities through which the catalog declares this call (the caller `consumesApi` an API that the callee
+   * `providesApi`), sorted refs; when collapsed, those of every member call. Always present, empty when none: a card
+   * colours both segments consumer → API and API → provider with this call's colour.
+   */
+  viaApis: string[];
   /** Seen in the window (an edge can be held with only older samples: `stats.windowCount` is 0). */
   observed: boolean;
   /** Service-level edge ids drawn as this edge: `[id]` at `component` level, the merged calls above it (sorted). */
@@ -428,14 +438,18 @@ export interface Drift {
   unobserved: { from: string; to: string }[];
 }
 
-/** `component`: one node per service (default); `system` / `domain`: services merged into their group. */
-export type Level = 'component' | 'system' | 'domain';
+/**
+ * `component`: one node per service (default); `entity`: one node per catalog entity, all the telemetry services it
+ * claims (`latencyheatmap/service-name`, else its name) merged; `system` / `domain`: services merged into their group.
+ */
+export type Level = 'component' | 'entity' | 'system' | 'domain';
 
 export interface Snapshot {
   /** Event time: the newest span end seen, ms since the epoch. */
   generatedAt: number | null;
   /** The level asked for. */
   level: Level;
+  /** The window read, in ms (the config's, or `snapshot({ window })` rounded up to whole slices), or `'all'`. */
   window: number | 'all';
   nodes: HeatNode[];
   edges: HeatEdge[];
@@ -455,9 +469,10 @@ export interface SnapshotOptions {
   /** Lay the nodes out in Rust and return positions and routes. */
   layout?: LayoutOptions & { nodeWidth?: number; nodeHeight?: number };
   /**
-   * Collapse services into their System or Domain (default `component`: one node per service). Merged nodes and
-   * edges carry merged statistics (the p95 of all member samples, summed counts); calls inside a group are dropped;
-   * a group is judged against its own entity's annotations, else the config defaults.
+   * Collapse services into their catalog entity, System or Domain (default `component`: one node per service).
+   * Merged nodes and edges carry merged statistics (the p95 of all member samples, summed counts); calls inside an
+   * entity or group are dropped; a merged node is judged against its own entity's annotations, else the config
+   * defaults. Services unknown to the catalog stay one node each under their name.
    */
   level?: Level;
   /**
@@ -465,6 +480,22 @@ export interface SnapshotOptions {
    * draws nodes and edges saves about a sixth of a large snapshot's size and time.
    */
   entryPoints?: boolean;
+  /**
+   * Judge every node, edge and entry point at this percentile (the viewer's choice): wins over the config's
+   * `percentile` and over entities' `latencyheatmap/percentile` annotations.
+   */
+  percentile?: Percentile;
+  /** The tolerance profile for this snapshot instead of the config's (statuses, colours, error-rate alerts). */
+  tolerance?: Tolerance;
+  /** The palette for this snapshot instead of the config's: a name, or 2 to 8 anchor colours from good to bad. */
+  palette?: PaletteName | string[];
+  /**
+   * Read quantiles, `windowCount`, `ratePerSec` and `errorRate` over only the newest part of the config's window:
+   * a duration no longer than it, rounded up to whole slices (the state keeps 10 per config window);
+   * `Snapshot.window` is the window read. Longer than the config's, or with the config's `window: "all"` (unless
+   * `"all"` too), it throws `INVALID_ARGUMENT` naming `window`; so does an unusable `palette`.
+   */
+  window?: Duration | 'all';
 }
 
 export interface LayoutGraph {
