@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::config::EvaluateConfig;
 use super::score::{evaluate_error_rate, Evaluation};
 use super::thresholds::Metric;
+use super::tolerance::Tolerance;
 use crate::catalog::{Level, Percentile};
 
 /// What an alert is about.
@@ -121,9 +122,28 @@ pub struct Alert {
     pub since: f64,
 }
 
-type BreachKey = (Level, AlertKind, String, Metric);
+/// What one snapshot judged with, as far as it decides which breaches there are: the level, and the percentile,
+/// tolerance and window a snapshot chose over the config's (`None`, `None`, `None`: the config's own). Breaches are
+/// remembered per scope, so a card looking at p50 over the last minute does not clear (or restart) the breaches of
+/// the map at p95 over five.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BreachScope {
+    pub level: Level,
+    pub percentile: Option<Percentile>,
+    pub tolerance: Option<Tolerance>,
+    /// Slices read, when fewer than the whole window.
+    pub read_slices: Option<u32>,
+}
 
-/// When each current breach began, per level (a System-level snapshot does not clear Component-level breaches).
+impl From<Level> for BreachScope {
+    fn from(level: Level) -> Self {
+        BreachScope { level, percentile: None, tolerance: None, read_slices: None }
+    }
+}
+
+type BreachKey = (BreachScope, AlertKind, String, Metric);
+
+/// When each current breach began, per scope (a System-level snapshot does not clear Component-level breaches).
 #[derive(Debug, Clone, Default)]
 pub struct BreachLog {
     started: HashMap<BreachKey, f64>,
@@ -131,14 +151,15 @@ pub struct BreachLog {
 
 impl BreachLog {
     /// Records the breaches seen by one snapshot at event time `now_ms` and returns them as alerts, worst first.
-    /// Breaches of `level` not seen now are forgotten.
-    pub fn observe(&mut self, level: Level, breaches: Vec<Breach>, now_ms: f64) -> Vec<Alert> {
-        let key = |b: &Breach| (level, b.kind, b.id.clone(), b.metric);
+    /// Breaches of `scope` not seen now are forgotten.
+    pub fn observe(&mut self, scope: impl Into<BreachScope>, breaches: Vec<Breach>, now_ms: f64) -> Vec<Alert> {
+        let scope = scope.into();
+        let key = |b: &Breach| (scope, b.kind, b.id.clone(), b.metric);
         let current: Vec<BreachKey> = breaches.iter().map(key).collect();
         // A set: thousands of breaches against thousands of remembered ones would be quadratic.
         let mut seen: HashSet<&BreachKey> = HashSet::with_capacity(current.len());
         seen.extend(&current);
-        self.started.retain(|k, _| k.0 != level || seen.contains(k));
+        self.started.retain(|k, _| k.0 != scope || seen.contains(k));
         // Positions are sorted, then the alerts taken in that order: moving 10 000 alerts of ~200 bytes through a
         // sort cost more than comparing them.
         let mut order: Vec<usize> = (0..breaches.len()).collect();
@@ -208,7 +229,13 @@ mod tests {
         assert_eq!(again[0].since, 400.0);
         // Another level's snapshot does not clear this level's breaches.
         log.observe(Level::System, Vec::new(), 500.0);
+        // Nor does one judged at another percentile, tolerance or window of the same level.
+        let p50 = BreachScope { percentile: Some(Percentile::P50), ..level.into() };
+        log.observe(p50, Vec::new(), 550.0);
+        log.observe(BreachScope { tolerance: Some(Tolerance::Aggressive), ..level.into() }, Vec::new(), 560.0);
+        log.observe(BreachScope { read_slices: Some(2), ..level.into() }, Vec::new(), 570.0);
         assert_eq!(log.observe(level, vec![breach("b", Status::Amber, 0.9)], 600.0)[0].since, 400.0);
+        assert_eq!(log.observe(p50, vec![breach("b", Status::Amber, 0.9)], 700.0)[0].since, 700.0);
     }
 
     #[test]

@@ -20,10 +20,10 @@ mod warnings;
 
 use thiserror::Error;
 
-use crate::aggregate::{ConfigError, IngestReport, LatencyState};
+use crate::aggregate::{ConfigError, IngestReport, LatencyState, SLICES_PER_WINDOW};
 use crate::catalog::{Catalog, Level};
 use crate::color::{ColorError, Palette};
-use crate::evaluate::{BreachLog, EvaluateConfig};
+use crate::evaluate::{BreachLog, BreachScope, EvaluateConfig};
 use crate::layout::LayoutError;
 use crate::options::{OptionError, UnknownKey};
 use crate::telemetry::Format;
@@ -150,7 +150,13 @@ impl HeatMap {
             .collect();
         let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
         // Last, so a snapshot that fails does not count as having seen its breaches.
-        let alerts = self.breaches.observe(options.level, findings.breaches, now_ms);
+        let scope = BreachScope {
+            level: options.level,
+            percentile: options.percentile,
+            tolerance: options.tolerance,
+            read_slices: Some(judging.stats.read_slices).filter(|&slices| slices < SLICES_PER_WINDOW),
+        };
+        let alerts = self.breaches.observe(scope, findings.breaches, now_ms);
         Ok(Snapshot {
             generated_at: latency.generated_at,
             level: options.level,
