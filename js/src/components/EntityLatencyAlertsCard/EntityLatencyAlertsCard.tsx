@@ -55,6 +55,7 @@ const useStyles = makeStyles((theme) => ({
   },
   subject: { fontWeight: theme.typography.fontWeightMedium as number },
   row: { cursor: 'pointer' },
+  empty: { padding: theme.spacing(2), color: theme.palette.text.secondary },
 }));
 
 /** What a row needs from the card: which row is pinned, and what to do on hover, leave and click. */
@@ -73,6 +74,7 @@ const targetOf = (alert: Alert): LatencyHeatmapHighlight => ({ kind: alert.kind,
 /** material-table's own row, carrying the DOM contract's attributes and the highlight handlers. */
 function AlertTableRow(props: { data: AlertRow } & Record<string, unknown>) {
   const handlers = useContext(RowHandlersContext);
+
   const classes = useStyles();
   const { alert } = props.data;
   const pinned = handlers?.pinned === rowKey(alert);
@@ -117,7 +119,7 @@ function SeverityChip({ status }: { status: Alert['status'] }) {
 const byNumber = (value: (row: AlertRow) => number) => (a: AlertRow, b: AlertRow) => value(a) - value(b);
 const byText = (value: (row: AlertRow) => string) => (a: AlertRow, b: AlertRow) => value(a).localeCompare(value(b));
 
-function useColumns(generatedAt: number | null): TableColumn<AlertRow>[] {
+function useColumns(): TableColumn<AlertRow>[] {
   const classes = useStyles();
   return useMemo(
     () => [
@@ -159,7 +161,7 @@ function useColumns(generatedAt: number | null): TableColumn<AlertRow>[] {
         render: (row) => <span title={`since ${utcTime(row.alert.since)}`}>{row.age}</span>,
       },
     ],
-    [classes, generatedAt],
+    [classes],
   );
 }
 
@@ -229,7 +231,8 @@ export function EntityLatencyAlertsCard(props: EntityLatencyAlertsCardProps) {
   const handlers = useRowHandlers();
   const snapshot = state?.snapshot;
   const generatedAt = snapshot?.generatedAt ?? null;
-  const columns = useColumns(generatedAt);
+  const columns = useColumns();
+  const classes = useStyles();
   const rows = useMemo(() => (snapshot === undefined ? [] : rowsFor(snapshot.alerts, refs, generatedAt)), [snapshot, refs, generatedAt]);
 
   if (snapshot === undefined) {
@@ -254,7 +257,7 @@ export function EntityLatencyAlertsCard(props: EntityLatencyAlertsCardProps) {
           columns={columns}
           data={rows}
           components={TABLE_COMPONENTS}
-          emptyContent={<div style={{ padding: 16 }}>No latency breaches for {name} and its neighbours</div>}
+          emptyContent={<div className={classes.empty}>No latency breaches for {name} and its neighbours</div>}
           options={{ search: false, paging: false, padding: 'dense', draggable: false, sorting: true }}
           style={{ minWidth: 0, width: '100%', height: variant === 'gridItem' ? 'calc(100% - 10px)' : undefined }}
         />
