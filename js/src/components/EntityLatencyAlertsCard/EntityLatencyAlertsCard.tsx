@@ -74,7 +74,6 @@ const targetOf = (alert: Alert): LatencyHeatmapHighlight => ({ kind: alert.kind,
 /** material-table's own row, carrying the DOM contract's attributes and the highlight handlers. */
 function AlertTableRow(props: { data: AlertRow } & Record<string, unknown>) {
   const handlers = useContext(RowHandlersContext);
-
   const classes = useStyles();
   const { alert } = props.data;
   const pinned = handlers?.pinned === rowKey(alert);
