@@ -1,0 +1,1 @@
+export { EntityLatencyAlertsCard, type EntityLatencyAlertsCardProps } from './EntityLatencyAlertsCard';

@@ -1,0 +1,65 @@
+/**
+ * The fields of one alert as the alerts table shows them, one cell each: what breached, the metric's name, observed
+ * against threshold, and how long the breach has lasted. The figures, status and times are the snapshot's; nothing
+ * is judged or sorted here.
+ */
+import type { Alert, Metric } from '../core/types';
+import { formatMs } from './duration';
+import { shortRef } from './entity-ref';
+
+const METRIC_LABEL: Record<Metric, string> = {
+  latencySlo: 'latency SLO',
+  processingTime: 'processing time',
+  edgeSlo: 'call SLO',
+  errorRate: 'error rate',
+};
+
+/** `latencySlo` → `latency SLO`: the metric's name for a column. */
+export function metricLabel(metric: Metric): string {
+  return METRIC_LABEL[metric];
+}
+
+/**
+ * The caller of an edge alert as a ref, or the service name when the catalog does not know it (the core then puts
+ * the edge id, `user→frontend:sync`, in `entityRef`).
+ */
+function callerOf(alert: Alert): string {
+  return alert.entityRef === alert.id ? alert.id.slice(0, alert.id.indexOf('→')) : alert.entityRef;
+}
+
+/** `checkout` for a node, `checkout → payment` for a call (`user → frontend` when the caller is not in the catalog). */
+export function alertSubject(alert: Alert): string {
+  return alert.kind === 'edge' ? `${shortRef(callerOf(alert))} → ${shortRef(alert.targetRef)}` : shortRef(alert.entityRef);
+}
+
+/** `12.5 %` for 0.125; `–` for no figure. */
+export function formatRate(rate: number | null): string {
+  return rate === null ? '–' : `${(rate * 100).toFixed(1)} %`;
+}
+
+/** `43 ms / 50 ms` for a latency metric, `12.5 % / 5.0 %` for an error rate. */
+export function alertFigures(alert: Alert): string {
+  return alert.metric === 'errorRate'
+    ? `${formatRate(alert.observedRate)} / ${formatRate(alert.thresholdRate)}`
+    : `${formatMs(alert.observedMs)} / ${formatMs(alert.thresholdMs)}`;
+}
+
+/**
+ * How long a breach has lasted at the snapshot's time (both event times, so a skewed browser clock does not matter):
+ * `just now` under a second, then `12 s`, `3 min`, `2 h 5 min`, `3 d 4 h`, each followed by ` ago`.
+ */
+export function breachAge(since: number, generatedAt: number | null): string {
+  const seconds = Math.floor(((generatedAt ?? since) - since) / 1000);
+  if (seconds < 1) return 'just now';
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  const age =
+    days > 0 ? `${days} d ${hours % 24} h` : hours > 0 ? `${hours} h ${minutes % 60} min` : minutes > 0 ? `${minutes} min` : `${seconds} s`;
+  return `${age} ago`;
+}
+
+/** `2023-11-14 22:13:59 UTC`: an event time in full, for a tooltip. */
+export function utcTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
