@@ -121,6 +121,7 @@ const EDGE = contract<HeatEdge>('HeatEdge', ['HeatEdge', 'EdgeSnapshot', 'Judgem
   fromEntityRef: 'always|null',
   toEntityRef: 'always|null',
   declared: 'always',
+  viaApis: 'always',
   observed: 'always',
   members: 'always',
   ...JUDGEMENT,
@@ -350,6 +351,8 @@ const UNSEEN: Record<string, string[]> = {
   // caller passes `ms(u64 nanoseconds)` (span durations, self time, gaps are saturating u64), so it stays 0 and is
   // skipped. Kept in types.ts because the Rust field exists and is serialised when non-zero.
   LatencyStats: ['malformed'],
+  // Emitted by the Rust change that adds it (HeatEdge.via_apis, branch `rust`); the prebuilt wasm here predates it.
+  HeatEdge: ['viaApis'],
 };
 
 /**

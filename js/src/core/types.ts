@@ -322,6 +322,8 @@ export interface HeatEdge extends Judgement {
    * any of `members` is declared.
    */
   declared: boolean;
+  /** The API entities the catalog declares this call through (caller `consumesApi`, callee `providesApi`), sorted. */
+  viaApis: string[];
   /** Seen in the window (an edge can be held with only older samples: `stats.windowCount` is 0). */
   observed: boolean;
   /** Service-level edge ids drawn as this edge: `[id]` at `component` level, the merged calls above it (sorted). */
