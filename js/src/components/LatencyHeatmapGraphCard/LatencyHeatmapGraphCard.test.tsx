@@ -25,7 +25,7 @@ import {
 } from '../../api/types';
 import { HeatMap, initSync, type Snapshot } from '../../core';
 import { describeJudgement } from '../../format';
-import { LatencyHeatmapGraphCard } from './LatencyHeatmapGraphCard';
+import { LatencyHeatmapGraphCard, type LatencyHeatmapGraphCardProps } from './LatencyHeatmapGraphCard';
 
 const fixtures = join(import.meta.dirname, '../../../../tests/fixtures');
 const jaeger = readFileSync(join(fixtures, 'otel-sdk/jaeger.json'), 'utf8');
@@ -150,19 +150,20 @@ function fakeApi(initial?: LatencyHeatmapState) {
   };
 }
 
-async function renderCard({ items = shop, entityRef = FRONTEND, state, maxDepth = 1, apis = [] }: {
+async function renderCard({ items = shop, entityRef = FRONTEND, state, maxDepth = 1, apis = [], props = {} }: {
   items?: Entity[];
   entityRef?: string;
   state?: LatencyHeatmapState;
   maxDepth?: number;
   apis?: Parameters<typeof TestApiProvider>[0]['apis'];
+  props?: Partial<LatencyHeatmapGraphCardProps>;
 }) {
   const catalog = catalogOf(items);
   const heat = fakeApi(state);
   const view = await renderInTestApp(
     <TestApiProvider apis={[[catalogApiRef, catalog.api], [latencyHeatmapApiRef, heat.api], ...apis]}>
       <EntityProvider entity={catalog.byRef.get(entityRef)}>
-        <LatencyHeatmapGraphCard maxDepth={maxDepth} />
+        <LatencyHeatmapGraphCard maxDepth={maxDepth} {...props} />
       </EntityProvider>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef, '/catalog-graph': catalogGraphRouteRef } },
@@ -173,6 +174,7 @@ async function renderCard({ items = shop, entityRef = FRONTEND, state, maxDepth 
 const box = (ref: string) => document.querySelector<SVGGElement>(`[data-entity-ref="${ref}"]`);
 const boxes = () => Array.from(document.querySelectorAll<SVGGElement>('[data-entity-ref]'));
 const fillOf = (element: Element | null) => element?.querySelector('rect:not([fill="none"])')?.getAttribute('fill');
+const edges = () => Array.from(document.querySelectorAll<SVGPathElement>('path[data-from]'), (path) => `${path.dataset.from} → ${path.dataset.to}`).sort();
 const edge = (from: string, to: string) => document.querySelector<SVGPathElement>(`path[data-from="${from}"][data-to="${to}"]`);
 
 async function waitForBoxes(refs: string[]) {
@@ -191,6 +193,18 @@ beforeAll(() => {
 afterEach(() => document.body.replaceChildren());
 
 const FRONTEND_VIEW = [FRONTEND, CART_API, CHECKOUT_API, 'component:default/recommendations', 'system:default/storefront', 'group:default/team-storefront'];
+const FRONTEND_EDGES = [
+  'component:default/frontend → api:default/cart-api',
+  'component:default/frontend → api:default/checkout-api',
+  'component:default/frontend → component:default/recommendations',
+  'group:default/team-storefront → api:default/cart-api',
+  'group:default/team-storefront → component:default/frontend',
+  'group:default/team-storefront → component:default/recommendations',
+  'group:default/team-storefront → system:default/storefront',
+  'system:default/storefront → api:default/cart-api',
+  'system:default/storefront → component:default/frontend',
+  'system:default/storefront → component:default/recommendations',
+];
 const NEUTRAL_FILL = '#e0e0e0';
 
 describe('LatencyHeatmapGraphCard', () => {
@@ -220,7 +234,15 @@ describe('LatencyHeatmapGraphCard', () => {
 
     await waitFor(() => expect(heat.subscriptions.at(-1)?.refs).toEqual([...FRONTEND_VIEW].sort()));
     expect(heat.subscriptions[0].refs).toEqual([FRONTEND]);
-    // The host's `unidirectional: true` would hide none here, but the card passes false: storefront→team edges kept.
+    // `unidirectional: false`: the relations between the root's neighbours stay (the host's default drops them).
+    expect(edges()).toEqual(FRONTEND_EDGES);
+    const legend = Array.from(screen.getByTestId('latency-heatmap-legend').querySelectorAll('[data-status]'));
+    expect(legend.map((item) => [item.getAttribute('data-status'), item.querySelector('rect')?.getAttribute('fill'), item.textContent])).toEqual([
+      ['green', '#2e9e4f', 'green (solid)'],
+      ['amber', '#bfa635', 'amber (dashed)'],
+      ['red', '#d93025', 'red (dotted)'],
+      ['unknown', '#a0a0a0', 'unknown (solid)'],
+    ]);
     expect(screen.getByTestId('latency-heatmap-freshness').dataset.stale).toBe('false');
     // The round was 12 s before the render; the line ticks every second while the test runs.
     const age = /^updated (\d+) s ago$/.exec(screen.getByTestId('latency-heatmap-freshness').textContent ?? '');
@@ -365,5 +387,27 @@ describe('LatencyHeatmapGraphCard', () => {
     await userEvent.click(within(screen.getByTestId('latency-heatmap-percentile')).getByRole('button'));
     await userEvent.click(await screen.findByRole('option', { name: 'p99' }));
     await waitFor(() => expect(heat.subscriptions.at(-1)?.view).toEqual({ percentile: 'p99', window: undefined, palette: undefined, tolerance: undefined }));
+  });
+
+  it("forwards the host card's props: the caller's unidirectional and onNodeClick win", async () => {
+    const clicked: string[] = [];
+    await renderCard({ state: stateFrom(shop), props: { unidirectional: true, onNodeClick: (node) => void clicked.push(node.id) } });
+    await waitForBoxes(FRONTEND_VIEW);
+    expect(edges()).toEqual(FRONTEND_EDGES.filter((each) => each.endsWith(FRONTEND) || each.startsWith(FRONTEND)));
+    await userEvent.click(box(CART_API)?.querySelector('text') as Element);
+    expect(clicked).toEqual([CART_API]);
+  });
+
+  it('opens a tooltip with every call a relation carries on hover', async () => {
+    const state = stateFrom(shop);
+    await renderCard({ state, entityRef: CHECKOUT });
+    await waitFor(() => expect(edge(CHECKOUT, 'component:default/shipping')).not.toBeNull(), { timeout: 4000 });
+    await userEvent.hover(edge(CHECKOUT, 'component:default/shipping') as Element);
+    const tooltip = await screen.findByRole('tooltip');
+    const call = state.snapshot?.edges.find((each) => each.id === 'checkout→shipping:async');
+    expect(tooltip.textContent).toContain('component:default/checkout → component:default/shipping (async)');
+    expect(tooltip.textContent).toContain(describeJudgement(call!));
+    expect(tooltip.textContent).toContain('queue delay p95 ');
+    expect(within(tooltip).getByText('traces of checkout').closest('a')?.getAttribute('href')).toBe('https://jaeger.example.com/search?service=checkout');
   });
 });
