@@ -410,4 +410,18 @@ describe('LatencyHeatmapGraphCard', () => {
     expect(tooltip.textContent).toContain('queue delay p95 ');
     expect(within(tooltip).getByText('traces of checkout').closest('a')?.getAttribute('href')).toBe('https://jaeger.example.com/search?service=checkout');
   });
+
+  it('shows the refusal of a window longer than the configured one, and the selectors to go back', async () => {
+    const { heat } = await renderCard({ state: stateFrom(shop), props: { heatmap: { percentile: 'p90' } } });
+    await waitForBoxes(FRONTEND_VIEW);
+    expect(heat.subscriptions[0].view).toEqual({ percentile: 'p90', window: undefined, palette: undefined, tolerance: undefined });
+    await userEvent.click(within(screen.getByTestId('latency-heatmap-window')).getByRole('button'));
+    await userEvent.click(await screen.findByRole('option', { name: '15m' }));
+    await waitFor(() => expect(heat.subscriptions.at(-1)?.view?.window).toBe('15m'));
+    const refused = clientError('INVALID_VIEW', "latencyHeatmap: the card's view cannot be judged: window 15m is longer than latencyHeatmap.window (5m)");
+    heat.push({ stale: false, error: refused, warnings: [] });
+    expect((await screen.findAllByText(refused.message)).length).toBeGreaterThan(0);
+    expect(within(screen.getByTestId('latency-heatmap-window')).getByRole('button').textContent).toBe('15m');
+  });
 });
+

@@ -21,6 +21,7 @@ import { HeatmapGraphContext, type HeatmapGraphContextValue } from './context';
 import { EntityBox } from './EntityBox';
 import { DriftPanel, Legend, WarningsPanel } from './HeatPanels';
 
+/** The host card's props, forwarded (`renderNode` and `renderEdge` are the card's own; `unidirectional` defaults to false). */
 export type LatencyHeatmapGraphCardProps = ComponentProps<typeof EntityCatalogGraphCard> & {
   /** The view the card starts with; its header changes the percentile and the window. */
   heatmap?: LatencyHeatmapView;
