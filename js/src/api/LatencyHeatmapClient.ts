@@ -260,7 +260,7 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
 }
 
 /** The level whose nodes are the catalog's entities (Components, APIs, Resources), one box each on the card. */
-const ENTITY_LEVEL = 'component';
+const ENTITY_LEVEL = 'entity';
 
 /** One view's snapshots: entities and the calls between them, and the System and Domain figures of the same moment. */
 function viewSnapshots(map: HeatMap, view: LatencyHeatmapView): ViewSnapshots {

@@ -1,0 +1,81 @@
+/**
+ * One entity of the host graph as a box coloured by the snapshot (`renderNode`'s child, so hooks are allowed):
+ * fill, text colour and border dash from the entity's swatch, its title and its judged figure as text. Entities the
+ * snapshot does not know, or judges `unknown`, stay neutral. It registers its entity with the card so the card
+ * subscribes for it. The host measures what this returns and places it.
+ */
+import type { EntityNode } from '@backstage/plugin-catalog-graph';
+import Tooltip from '@material-ui/core/Tooltip';
+import { useTheme, type Theme } from '@material-ui/core/styles';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { dashArray, verdict } from '../../format';
+import { heatNodeOf, useHeatmapGraph } from './context';
+import { NodeDetails } from './HeatDetails';
+
+const PADDING = 10;
+const TITLE_SIZE = 14;
+const FIGURE_SIZE = 12;
+const LINE_GAP = 6;
+const BORDER = 2;
+
+export function EntityBox({ node }: { node: EntityNode }) {
+  const { state, highlight, register } = useHeatmapGraph();
+  const theme = useTheme<Theme>();
+  const textRef = useRef<SVGGElement>(null);
+  const [textWidth, setTextWidth] = useState(0);
+  useEffect(() => register(node.id), [register, node.id]);
+
+  const heat = heatNodeOf(state, node.id);
+  const title = node.entity.metadata.title ?? node.entity.metadata.name;
+  const figure = heat === undefined ? 'no telemetry' : verdict(heat);
+  // Measured like the host's own box: the wider of the two lines decides the width.
+  useLayoutEffect(() => {
+    const width = Math.round(textRef.current?.getBBox().width ?? 0);
+    if (width !== textWidth) setTextWidth(width);
+  }, [title, figure, textWidth]);
+
+  const neutralFill = theme.palette.grey[300];
+  const fill = heat?.color.fill ?? neutralFill;
+  const text = heat?.color.text ?? theme.palette.getContrastText(neutralFill);
+  const pattern = heat?.color.pattern ?? 'solid';
+  const status = heat?.status ?? 'unknown';
+  const highlighted = highlight?.kind === 'node' && highlight.entityRef.toLowerCase() === node.id.toLowerCase();
+  const width = textWidth + PADDING * 2;
+  const height = PADDING * 2 + TITLE_SIZE + LINE_GAP + FIGURE_SIZE;
+
+  return (
+    <Tooltip
+      interactive
+      title={<NodeDetails entity={node.entity} entityRef={node.id} node={heat} traceUrlTemplate={state?.traceUrlTemplate} />}
+    >
+      <g
+        data-entity-ref={node.id.toLowerCase()}
+        data-status={status}
+        data-highlighted={highlighted ? 'true' : 'false'}
+        onClick={node.onClick}
+        style={{ cursor: node.onClick ? 'pointer' : undefined }}
+      >
+        {highlighted && (
+          <rect x={-5} y={-5} width={width + 10} height={height + 10} rx={14} fill="none" stroke={theme.palette.primary.main} strokeWidth={3} />
+        )}
+        <rect
+          width={width}
+          height={height}
+          rx={10}
+          fill={fill}
+          stroke={text}
+          strokeWidth={BORDER}
+          strokeDasharray={dashArray(pattern, BORDER)}
+        />
+        <g ref={textRef} fill={text}>
+          <text x={width / 2} y={PADDING + TITLE_SIZE} textAnchor="middle" fontSize={TITLE_SIZE} fontWeight={node.focused ? 'bold' : 'normal'}>
+            {title}
+          </text>
+          <text x={width / 2} y={PADDING + TITLE_SIZE + LINE_GAP + FIGURE_SIZE} textAnchor="middle" fontSize={FIGURE_SIZE}>
+            {figure}
+          </text>
+        </g>
+      </g>
+    </Tooltip>
+  );
+}

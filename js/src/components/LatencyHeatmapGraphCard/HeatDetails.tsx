@@ -1,0 +1,115 @@
+/**
+ * The tooltip contents of a box and of an edge: every figure the snapshot has for the entity or the calls, the
+ * threshold with its source, and links (the entity's `metadata.links`, the trace UI). Text only from the snapshot
+ * and the catalog, rendered as text.
+ */
+import type { Entity } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import type { ReactNode } from 'react';
+import type { HeatEdge, HeatNode, LatencyStats } from '../../core/types';
+import { describeJudgement, formatMs, formatRate, formatShare, traceSearchUrl } from '../../format';
+
+function Line({ children }: { children: ReactNode }) {
+  return (
+    <Typography variant="body2" component="div">
+      {children}
+    </Typography>
+  );
+}
+
+function StatsLines({ stats }: { stats: LatencyStats }) {
+  return (
+    <>
+      <Line>
+        p50 {formatMs(stats.p50Ms)} · p95 {formatMs(stats.p95Ms)} · p99 {formatMs(stats.p99Ms)}
+      </Line>
+      <Line>
+        rate {formatRate(stats.ratePerSec)} · errors {formatShare(stats.errorRate)}
+      </Line>
+    </>
+  );
+}
+
+/** Trace UI links for telemetry services (Jaeger-shaped templates only; see `traceSearchUrl`). */
+function TraceLinks({ template, services }: { template?: string; services: readonly string[] }) {
+  if (template === undefined) return null;
+  const links = services.flatMap((service) => {
+    const url = traceSearchUrl(template, service);
+    return url === undefined ? [] : [{ service, url }];
+  });
+  return (
+    <>
+      {links.map(({ service, url }) => (
+        <Line key={service}>
+          <Link to={url}>traces of {service}</Link>
+        </Line>
+      ))}
+    </>
+  );
+}
+
+export function NodeDetails({ entity, entityRef, node, traceUrlTemplate }: {
+  entity?: Entity;
+  entityRef: string;
+  node?: HeatNode;
+  traceUrlTemplate?: string;
+}) {
+  return (
+    <div data-testid="latency-heatmap-node-details">
+      <Line>
+        <strong>{entityRef}</strong>
+      </Line>
+      {node === undefined ? (
+        <Line>unknown: no telemetry in the snapshot</Line>
+      ) : (
+        <>
+          <Line>{describeJudgement(node)}</Line>
+          <StatsLines stats={node.stats} />
+          <Line>self p95 {formatMs(node.stats.selfP95Ms)}</Line>
+        </>
+      )}
+      {(entity?.metadata.links ?? []).map((link) => (
+        <Line key={link.url}>
+          <Link to={link.url}>{link.title ?? link.url}</Link>
+        </Line>
+      ))}
+      <TraceLinks template={traceUrlTemplate} services={node?.members ?? []} />
+    </div>
+  );
+}
+
+function CallLines({ call }: { call: HeatEdge }) {
+  return (
+    <>
+      <Line>
+        <strong>
+          {call.fromEntityRef} → {call.toEntityRef} ({call.kind}
+          {call.viaApis?.length ? ` via ${call.viaApis.join(', ')}` : ''})
+        </strong>
+      </Line>
+      <Line>{describeJudgement(call)}</Line>
+      <StatsLines stats={call.stats} />
+      <Line>
+        server p95 {formatMs(call.serverStats?.p95Ms)} · client−server gap p95 {formatMs(call.gapP95Ms)} · queue delay p95{' '}
+        {formatMs(call.queueDelayP95Ms)}
+      </Line>
+    </>
+  );
+}
+
+/** The calls a relation carries, worst first as the edge shows it; the callers' services for trace links. */
+export function CallDetails({ calls, callerServices, traceUrlTemplate }: {
+  calls: readonly HeatEdge[];
+  callerServices: readonly string[];
+  traceUrlTemplate?: string;
+}) {
+  return (
+    <div data-testid="latency-heatmap-edge-details">
+      {calls.map((call) => (
+        <CallLines key={call.id} call={call} />
+      ))}
+      <TraceLinks template={traceUrlTemplate} services={callerServices} />
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * What the card hands down to the boxes and edges the host renders for it (they are called by the host's graph, so
+ * props cannot reach them): the client state, the calls per relation segment, the highlight, and the way a box
+ * tells the card that its entity is in view. No drawing here.
+ */
+import { createContext, useContext } from 'react';
+import type { LatencyHeatmapHighlight, LatencyHeatmapState } from '../../api/types';
+import type { HeatEdge, HeatNode } from '../../core/types';
+
+export interface HeatmapGraphContextValue {
+  /** Undefined until the first state arrived. */
+  state?: LatencyHeatmapState;
+  /** `segmentKey(from, to)` → the calls that relation carries (`callsBySegment` of the entity-level snapshot). */
+  segments: Map<string, HeatEdge[]>;
+  highlight?: LatencyHeatmapHighlight;
+  /** A box's entity is in view; returns the function that takes it out again. */
+  register(entityRef: string): () => void;
+}
+
+export const HeatmapGraphContext = createContext<HeatmapGraphContextValue | undefined>(undefined);
+
+export function useHeatmapGraph(): HeatmapGraphContextValue {
+  const value = useContext(HeatmapGraphContext);
+  if (value === undefined) throw new Error('a latency heat map box or edge was rendered outside LatencyHeatmapGraphCard');
+  return value;
+}
+
+/**
+ * The snapshot node drawn for an entity: a System's or Domain's from the group snapshots (their members' merged
+ * judgement), anything else's from the entity-level snapshot. Undefined when the snapshot has no node for it.
+ */
+export function heatNodeOf(state: LatencyHeatmapState | undefined, entityRef: string): HeatNode | undefined {
+  const ref = entityRef.toLowerCase();
+  const kind = ref.slice(0, ref.indexOf(':'));
+  const snapshot = kind === 'system' ? state?.groups?.system : kind === 'domain' ? state?.groups?.domain : state?.snapshot;
+  return snapshot?.nodes.find((node) => node.entityRef?.toLowerCase() === ref);
+}

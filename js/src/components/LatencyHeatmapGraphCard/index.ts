@@ -1,0 +1,1 @@
+export { LatencyHeatmapGraphCard, type LatencyHeatmapGraphCardProps } from './LatencyHeatmapGraphCard';

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { formatAge, formatClock, freshnessText } from './freshness';
+
+// Built from local fields, so the expectations hold in every time zone.
+const at1402 = new Date(2026, 11, 3, 14, 2, 30).getTime();
+
+describe('formatAge', () => {
+  it('takes whole seconds, minutes, then hours', () => {
+    expect(formatAge(12_900)).toBe('12 s');
+    expect(formatAge(-50)).toBe('0 s');
+    expect(formatAge(59_999)).toBe('59 s');
+    expect(formatAge(60_000)).toBe('1 min');
+    expect(formatAge(3_599_000)).toBe('59 min');
+    expect(formatAge(7_300_000)).toBe('2 h');
+  });
+});
+
+describe('formatClock', () => {
+  it('pads hours and minutes', () => {
+    expect(formatClock(at1402)).toBe('14:02');
+    expect(formatClock(new Date(2026, 0, 1, 7, 5).getTime())).toBe('07:05');
+  });
+});
+
+describe('freshnessText', () => {
+  it('says how long ago the last good round was', () => {
+    expect(freshnessText({ stale: false, updatedAt: at1402 }, at1402 + 12_400)).toBe('updated 12 s ago');
+  });
+
+  it('says since when the data is stale and that the last good data stays', () => {
+    expect(freshnessText({ stale: true, updatedAt: at1402 - 60_000, staleSince: at1402 }, at1402 + 5000)).toBe(
+      'stale since 14:02 — showing last good data',
+    );
+    expect(freshnessText({ stale: true, staleSince: at1402 }, at1402)).toBe('stale since 14:02 — no data yet');
+  });
+
+  it('waits before the first round', () => {
+    expect(freshnessText({ stale: false }, at1402)).toBe('waiting for the first data');
+  });
+});
