@@ -33,7 +33,7 @@ before(async () => {
   jaeger = await startJaeger();
   const config = appConfig(PROXY_PATH);
   oracle = await expectedView(catalog, config, jaeger.proxyUrl);
-  const bundleMs = await bundlePages(outDir, ['host', 'cards']);
+  const bundleMs = await bundlePages(outDir, ['host', 'client', 'cards']);
   writeFileSync(join(outDir, 'page-data.json'), JSON.stringify({ catalog, rootRef: ROOT_REF, config, proxyBaseUrl: jaeger.proxyUrl, token: USER_TOKEN }));
   pages = await startPageServer({ root: outDir, connectTo: jaeger.url });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
@@ -78,6 +78,43 @@ it('harness self-test: the host EntityCatalogGraphCard draws every catalog entit
     assert.deepEqual([...labels].sort(), catalog.map((entity) => `${expectedTitle(entity)}${refOf(entity)}`).sort());
     assert.equal(await page.$$eval('svg img, svg foreignObject img', (images) => images.length), 0);
     assert.deepEqual(seen.dialogs, []);
+    assert.deepEqual(seen.errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+/** Resolves to the first state with a snapshot and this `stale` the client page recorded, from index `from` on. */
+async function nextState(page, from, stale, timeout) {
+  const handle = await page.waitForFunction(
+    ({ from, stale }) => {
+      const index = window.latencyHeatmapStates.findIndex((state, i) => i >= from && state.nodes !== null && state.stale === stale);
+      return index >= 0 ? { index, state: window.latencyHeatmapStates[index] } : false;
+    },
+    { from, stale },
+    { timeout },
+  );
+  return handle.jsonValue();
+}
+
+it('harness self-test: the real client in Chromium polls through the proxy and holds the core\'s snapshot, stale while the backend is down', { timeout: 60_000 }, async () => {
+  const { page, seen } = await openPage('client');
+  try {
+    const before = { ...jaeger.counts };
+    const first = await nextState(page, 0, false, 15_000);
+    assert.deepEqual(first.state, { stale: false, updatedAt: first.state.updatedAt, error: null, ...oracle.reduced });
+    assert.ok(jaeger.counts.preflights > before.preflights, 'the token header made Chromium ask first');
+    assert.equal(jaeger.counts.unauthorized, before.unauthorized, 'every query carried the token');
+
+    seen.allowed = (message) => message.text().includes('ERR_CONNECTION_REFUSED') && message.location().url.startsWith(jaeger.url);
+    await jaeger.stop();
+    const stale = await nextState(page, first.index + 1, true, 5000);
+    assert.deepEqual(stale.state, { stale: true, updatedAt: stale.state.updatedAt, error: 'POLL_FAILED', ...oracle.reduced }, 'the last good snapshot is kept');
+    await jaeger.start();
+    const fresh = await nextState(page, stale.index + 1, false, 5000);
+    assert.deepEqual(fresh.state, { stale: false, updatedAt: fresh.state.updatedAt, error: null, ...oracle.reduced });
+    assert.ok(fresh.state.updatedAt > first.state.updatedAt);
+    assert.ok(seen.excused.length > 0, 'the outage was seen by the page');
     assert.deepEqual(seen.errors, []);
   } finally {
     await page.close();

@@ -58,16 +58,21 @@ const CORS = {
 /**
  * Serves the recording on 127.0.0.1 (port 0: a free one). `stop()` closes the port (connections refused, as a
  * proxy whose backend is down would fail the request); `start()` listens again on the same port. `requests` lists
- * the `service` of each answered query.
+ * the `service` of each answered query; `counts` the preflights and the requests refused for want of a token.
  */
 export async function startJaeger({ port = 0 } = {}) {
   const recording = loadRecording();
   const requests = [];
+  const counts = { preflights: 0, unauthorized: 0 };
   const handler = (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (request.method === 'OPTIONS') return response.writeHead(204, CORS).end();
+    if (request.method === 'OPTIONS') {
+      counts.preflights += 1;
+      return response.writeHead(204, CORS).end();
+    }
     if (request.method !== 'GET' || url.pathname !== `${PROXY_BASE}${PROXY_PATH}/api/traces`) return response.writeHead(404, CORS).end();
     if (!/^Bearer \S+$/.test(request.headers.authorization ?? '')) {
+      counts.unauthorized += 1;
       return response.writeHead(401, { ...CORS, 'content-type': 'application/json' }).end('{"error":{"name":"AuthenticationError","message":"Missing credentials"}}');
     }
     const service = url.searchParams.get('service');
@@ -103,6 +108,7 @@ export async function startJaeger({ port = 0 } = {}) {
     url: `http://127.0.0.1:${boundPort}`,
     proxyUrl: `http://127.0.0.1:${boundPort}${PROXY_BASE}`,
     requests,
+    counts,
     newestEndUs: recording.newestEndUs,
     /** Closes the port and drops open keep-alive connections, so the next request is refused. */
     stop: () =>

@@ -70,7 +70,12 @@ export async function expectedView(catalog, config, proxyBaseUrl) {
         percentile: edge.percentile,
         observedMs: edge.observedMs,
       }));
-    return { boxes, calls, alerts: levels.entity.alerts, report, snapshot: levels.entity };
+    // The client's states reduced as page/client.tsx reduces them.
+    const reduced = {
+      nodes: levels.entity.nodes.map((node) => ({ entityRef: node.entityRef, id: node.id, status: node.status, fill: node.color.fill })),
+      edges: levels.entity.edges.map((edge) => ({ id: edge.id, status: edge.status, fill: edge.color.fill })),
+    };
+    return { boxes, calls, alerts: levels.entity.alerts, report, snapshot: levels.entity, reduced };
   } finally {
     map.free();
   }

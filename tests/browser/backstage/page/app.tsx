@@ -1,6 +1,6 @@
-// What the test pages share: the app around a card as Backstage's test utilities build it (routes for entity and
-// catalog-graph links, the catalog API answering from the page's catalog), the page data the test writes beside
-// the bundle (catalog, app-config, proxy base URL, user token), and mounting. It renders no card itself.
+// What the test pages share: the page data the test writes beside the bundle (catalog, app-config, proxy base URL,
+// user token), the catalog API answering from it, the package's real client configured from it, and the app around a
+// card as Backstage's test utilities build it (routes for entity and catalog-graph links). It renders no card.
 import '@backstage/ui/css/styles.css';
 import React, { type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -8,6 +8,8 @@ import { stringifyEntityRef, type Entity, type CompoundEntityRef } from '@backst
 import { TestApiProvider, wrapInTestApp } from '@backstage/test-utils';
 import { catalogApiRef, EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogGraphRouteRef } from '@backstage/plugin-catalog-graph';
+import { ConfigReader } from '@backstage/config';
+import { LatencyHeatmapClient } from 'backstage-plugin-latency-heatmap';
 
 export interface PageData {
   catalog: Entity[];
@@ -32,6 +34,19 @@ export function catalogApiOf(catalog: Entity[]) {
     getEntityByRef: async (ref: string | CompoundEntityRef) => byRef.get(key(ref)),
     getEntities: async () => ({ items: catalog }),
   };
+}
+
+/**
+ * The package's default client as `latencyHeatmapPlugin`'s factory builds it, with the app's proxy at the fixture
+ * server (discovery) and the signed-in user's token (identity).
+ */
+export function clientOf({ catalog, config, proxyBaseUrl, token }: PageData): LatencyHeatmapClient {
+  return new LatencyHeatmapClient({
+    configApi: new ConfigReader(config),
+    discoveryApi: { getBaseUrl: async (pluginId: string) => `${proxyBaseUrl}${pluginId === 'proxy' ? '' : `/${pluginId}`}` },
+    identityApi: { getCredentials: async () => ({ token }) },
+    catalogApi: catalogApiOf(catalog),
+  });
 }
 
 /** Mounts `children` (given the page data) inside the test app, the extra APIs and the root entity's provider. */

@@ -3,24 +3,15 @@
 // catalog-graph API is registered (as in a legacy app whose element tree lacks the host's own card), so the graph
 // card must fall back to the host's default.
 import React from 'react';
-import { ConfigReader } from '@backstage/config';
-import { EntityLatencyAlertsCard, EntityLatencyHeatmapCard, LatencyHeatmapClient, latencyHeatmapApiRef } from 'backstage-plugin-latency-heatmap';
-import { catalogApiOf, mount } from './app';
+import { EntityLatencyAlertsCard, EntityLatencyHeatmapCard, latencyHeatmapApiRef } from 'backstage-plugin-latency-heatmap';
+import { clientOf, mount } from './app';
 
-void mount(({ catalog, config, proxyBaseUrl, token }) => {
-  const client = new LatencyHeatmapClient({
-    configApi: new ConfigReader(config),
-    discoveryApi: { getBaseUrl: async (pluginId: string) => (pluginId === 'proxy' ? proxyBaseUrl : `${proxyBaseUrl}/${pluginId}`) },
-    identityApi: { getCredentials: async () => ({ token }) },
-    catalogApi: catalogApiOf(catalog),
-  });
-  return {
-    apis: [[latencyHeatmapApiRef, client]],
-    children: (
-      <>
-        <EntityLatencyHeatmapCard maxDepth={Number.POSITIVE_INFINITY} height={700} />
-        <EntityLatencyAlertsCard />
-      </>
-    ),
-  };
-});
+void mount((data) => ({
+  apis: [[latencyHeatmapApiRef, clientOf(data)]],
+  children: (
+    <>
+      <EntityLatencyHeatmapCard maxDepth={Number.POSITIVE_INFINITY} height={700} />
+      <EntityLatencyAlertsCard />
+    </>
+  ),
+}));
