@@ -127,13 +127,27 @@ it('colours every entity box and call edge as the core computes, lists the breac
     const started = performance.now();
     await waitForVisibleGraph(page, `${CARD} [data-entity-ref]`, catalog.length);
     await page.waitForSelector(`${FRESHNESS}[data-stale="false"]`, { timeout: 15_000 });
-    await page.waitForFunction((selector) => [...document.querySelectorAll(selector)].some((box) => box.dataset.status !== 'unknown'), `${CARD} [data-entity-ref]`);
-    const firstPaintMs = Math.round(performance.now() - started);
+    // The card subscribes as the host discovers the graph (depth by depth), so early rounds cover part of it: wait
+    // (bounded) until the statuses settle on the oracle's, then compare everything and let a diff say what differs.
+    const statusOf = Object.fromEntries([...oracle.boxes].map(([ref, box]) => [ref, box.status]));
+    await page
+      .waitForFunction(
+        ({ selector, statusOf }) => [...document.querySelectorAll(selector)].every((box) => box.dataset.status === statusOf[box.dataset.entityRef]),
+        { selector: `${CARD} [data-entity-ref]`, statusOf },
+        { timeout: 15_000 },
+      )
+      .catch(() => undefined);
+    const settledMs = Math.round(performance.now() - started);
 
-    // Boxes: every entity, its status and fill exactly the oracle's.
+    // Boxes: every entity, its status and fill exactly the snapshot's; those the snapshot has no node for (no
+    // telemetry: APIs, Groups, uninstrumented Components) `unknown`, all in one neutral fill that is no judged one.
     const boxes = await readBoxes(page);
     const shown = Object.fromEntries(boxes.map(({ ref, status, fill }) => [ref, { status, fill }]));
-    const expected = Object.fromEntries([...oracle.boxes].map(([ref, { status, fill }]) => [ref, { status, fill }]));
+    const unjudged = [...oracle.boxes].filter(([, box]) => box.fill === null).map(([ref]) => ref);
+    const neutralFill = shown[unjudged[0]]?.fill;
+    const judgedFills = new Set([...oracle.boxes.values()].filter((box) => box.status !== 'unknown').map((box) => box.fill));
+    assert.ok(unjudged.length >= 5 && !judgedFills.has(neutralFill), `neutral ${neutralFill} for ${unjudged}`);
+    const expected = Object.fromEntries([...oracle.boxes].map(([ref, { status, fill }]) => [ref, { status, fill: fill ?? neutralFill }]));
     assert.deepEqual(shown, expected);
     const statuses = new Set(boxes.map((box) => box.status));
     for (const status of ['green', 'amber', 'red', 'unknown']) assert.ok(statuses.has(status), `a ${status} box among ${[...statuses]}`);
@@ -141,14 +155,21 @@ it('colours every entity box and call edge as the core computes, lists the breac
     // Edges: a declared call is drawn on its relation edge (caller → callee), or on both segments of its API hop.
     const edges = await readEdges(page);
     const edgeOf = (from, to) => edges.filter((edge) => edge.from === from && edge.to === to);
-    const relationsOf = (ref, type) => catalog.find((entity) => refOf(entity) === ref).relations.filter((r) => r.type === type).map((r) => r.targetRef);
+    const relationsOf = (ref) => catalog.find((entity) => refOf(entity) === ref).relations;
+    const targets = (ref, type) => relationsOf(ref).filter((relation) => relation.type === type).map((relation) => relation.targetRef);
     const callColours = new Set();
+    const carrying = new Set();
     const declaredCalls = oracle.calls.filter((call) => call.declared);
     assert.ok(declaredCalls.length >= 6, `${declaredCalls.length} declared calls`);
     for (const call of declaredCalls) {
-      const apis = relationsOf(call.from, 'consumesApi').filter((api) => relationsOf(call.to, 'providesApi').includes(api));
-      const segments = relationsOf(call.from, 'dependsOn').includes(call.to) ? [[call.from, call.to]] : apis.flatMap((api) => [[call.from, api], [api, call.to]]);
+      const apis = targets(call.from, 'consumesApi').filter((api) => targets(call.to, 'providesApi').includes(api));
+      const segments = targets(call.from, 'dependsOn').includes(call.to) ? [[call.from, call.to]] : apis.flatMap((api) => [[call.from, api], [api, call.to]]);
       assert.ok(segments.length > 0, `${call.from} → ${call.to} is declared but has no relation path`);
+      // One call per segment in this catalog, so each segment's colour is its call's (no worst-of-several to pick).
+      for (const [from, to] of segments) {
+        assert.ok(!carrying.has(`${from} ${to}`), `${from} → ${to} carries two calls`);
+        carrying.add(`${from} ${to}`);
+      }
       const drawn = segments.map(([from, to]) => {
         const [edge, ...more] = edgeOf(from, to);
         assert.ok(edge && more.length === 0, `one edge ${from} → ${to} (of ${call.from} → ${call.to}); edges: ${JSON.stringify(edges.map((e) => `${e.from}→${e.to}`))}`);
@@ -159,15 +180,15 @@ it('colours every entity box and call edge as the core computes, lists the breac
       const label = `${call.percentile} ${formatMs(call.observedMs)}`;
       assert.ok(drawn.some((edge) => edge.label.includes(label)), `${call.from} → ${call.to} labelled "${label}": ${JSON.stringify(drawn.map((e) => e.label))}`);
     }
-    const carrying = new Set(declaredCalls.flatMap((call) => [`${call.from} ${call.to}`]));
-    const neutral = edges.filter((edge) => !carrying.has(`${edge.from} ${edge.to}`) && !edge.from.startsWith('api:') && !edge.to.startsWith('api:'));
+    const neutral = edges.filter((edge) => !carrying.has(`${edge.from} ${edge.to}`));
     assert.ok(neutral.length >= 10, `${neutral.length} relation edges without calls`);
     for (const edge of neutral) assert.ok(!callColours.has(edge.stroke), `${edge.from} → ${edge.to} carries no call but is stroked ${edge.stroke}`);
 
-    // Alerts: the oracle's breaches of the root entity and of the entities it calls or is called by.
-    const neighbours = new Set([ROOT_REF]);
-    for (const call of oracle.calls) if (call.from === ROOT_REF || call.to === ROOT_REF) neighbours.add(call.from).add(call.to);
+    // Alerts: the oracle's breaches that touch the root entity or a target of its catalog relations (its neighbours
+    // on the graph: here its Group, System, APIs and the Components it depends on or that depend on it).
+    const neighbours = new Set([ROOT_REF, ...relationsOf(ROOT_REF).map((relation) => relation.targetRef)]);
     const expectedAlerts = oracle.alerts.filter((alert) => neighbours.has(alert.entityRef) || neighbours.has(alert.targetRef));
+    assert.ok(expectedAlerts.length >= 3, `${expectedAlerts.length} alerts for ${ROOT_REF} and its neighbours`);
     const rows = await readAlertRows(page);
     assert.equal(rows.length, expectedAlerts.length, `alert rows ${JSON.stringify(rows)} for ${JSON.stringify(expectedAlerts.map((a) => [a.entityRef, a.targetRef, a.metric]))}`);
     for (const alert of expectedAlerts.filter((a) => a.observedMs !== null)) {
@@ -182,10 +203,10 @@ it('colours every entity box and call edge as the core computes, lists the breac
 
     // A tooltip on hover, with the box's judged figure.
     const frontend = oracle.snapshot.nodes.find((node) => node.entityRef === ROOT_REF);
-    await page.hover(`${CARD} [data-entity-ref="${ROOT_REF}"] rect`);
+    await page.hover(`${CARD} [data-entity-ref="${ROOT_REF}"]`);
     const tooltip = await page.waitForSelector('[role="tooltip"]', { state: 'visible', timeout: 5000 });
     const tip = await tooltip.textContent();
-    assert.ok(tip.includes(formatMs(frontend.stats.p95Ms)), `tooltip shows p95 ${formatMs(frontend.stats.p95Ms)}: ${tip}`);
+    assert.ok(tip.includes(`p95 ${formatMs(frontend.stats.p95Ms)}`), `tooltip shows p95 ${formatMs(frontend.stats.p95Ms)}: ${tip}`);
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(screenshots, 'backstage-card.png'), fullPage: true });
 
@@ -210,7 +231,7 @@ it('colours every entity box and call edge as the core computes, lists the breac
     assert.ok(seen.excused.length > 0, 'the outage was seen by the page');
     assert.deepEqual(seen.dialogs, []);
     assert.deepEqual(seen.errors, []);
-    console.log(`backstage layer: first paint ${firstPaintMs} ms, stale after ${staleMs} ms, fresh again after ${recoverMs} ms; ${boxes.length} boxes, ${edges.length} edges, ${rows.length} alert rows`);
+    console.log(`backstage layer: statuses settled after ${settledMs} ms, stale after ${staleMs} ms, fresh again after ${recoverMs} ms; ${boxes.length} boxes, ${edges.length} edges, ${rows.length} alert rows`);
   } finally {
     await page.close();
   }

@@ -11,9 +11,6 @@ import { refOf } from './catalog.mjs';
  */
 export const ENTITY_LEVEL = 'component';
 
-/** The neutral fill of `unknown` (src/color.rs `UNKNOWN_GREY`): entities with nothing to judge, and Groups. */
-export const UNKNOWN_FILL = '#a0a0a0';
-
 /** The bearer token the page's identity API hands out (the fixture proxy refuses requests without one). */
 export const USER_TOKEN = 'backstage-user-token';
 
@@ -33,8 +30,9 @@ export function appConfig(proxyPath) {
 /**
  * Polls the fixture server once as the client does (`setCatalog`, then `poll` of the services the catalog claims,
  * at `{proxy base URL}{source.proxyPath}` with the user's token)
- * and returns, per entity ref, the expected status and fill (Systems and Domains at their group level, entities
- * without a node `unknown`/grey), the calls between entities with their colours, and the snapshot's alerts.
+ * and returns, per entity ref, the expected status and fill (Systems and Domains at their group level; entities
+ * the snapshot has no node for are `unknown` with no fill of the core's to match: the card draws its own neutral),
+ * the calls between entities with their colours, and the snapshot's alerts.
  */
 export async function expectedView(catalog, config, proxyBaseUrl) {
   initSync();
@@ -56,7 +54,7 @@ export async function expectedView(catalog, config, proxyBaseUrl) {
       const nodes = nodeOf(level, ref);
       if (nodes.length > 1) throw new Error(`${ref} has ${nodes.length} nodes at ${level} level; the oracle needs the entity level`);
       const [node] = nodes;
-      boxes.set(ref, node ? { status: node.status, fill: node.color.fill, label: node.label } : { status: 'unknown', fill: UNKNOWN_FILL, label: null });
+      boxes.set(ref, node ? { status: node.status, fill: node.color.fill, label: node.label } : { status: 'unknown', fill: null, label: null });
     }
     const calls = levels.entity.edges
       .filter((edge) => edge.fromEntityRef && edge.toEntityRef && edge.fromEntityRef !== edge.toEntityRef)
