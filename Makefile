@@ -6,7 +6,7 @@ BINDGEN_DIR := target/wasm-bindgen
 RELEASE_WASM := target/wasm32-unknown-unknown/release/latency_heatmap.wasm
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/tests/wasm-test-runner.sh
 
-.PHONY: setup setup-browser build demo test test-native test-wasm test-js test-bundlers test-e2e bench bench-node fuzz
+.PHONY: setup setup-browser build demo test test-native test-wasm test-js test-bundlers test-e2e test-backstage bench bench-node fuzz
 
 setup:
 	@.ci/setup
@@ -27,8 +27,8 @@ demo: build
 	node demo/build.mjs
 	node demo/serve.mjs --port $(PORT)
 
-## test: all five layers
-test: setup-browser build test-native test-wasm test-js test-bundlers test-e2e
+## test: all six layers
+test: setup-browser build test-native test-wasm test-js test-bundlers test-e2e test-backstage
 
 test-native:
 	cargo clippy --all-targets -- -D warnings
@@ -49,6 +49,11 @@ test-e2e:
 	node demo/build.mjs
 	js/node_modules/.bin/tsc -p demo
 	cd tests/browser && node --test e2e/
+
+## test-backstage: the cards in a real Backstage render (headless Chromium), every colour checked against /core;
+## screenshots in target/screenshots/
+test-backstage:
+	cd tests/browser && node --test backstage/
 
 ## bench: criterion benchmarks of the native core (figures printed, nothing asserted)
 bench:

@@ -30,7 +30,7 @@ export function installBuiltPackage() {
   }
 }
 
-const chromiumArgs = [
+export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
