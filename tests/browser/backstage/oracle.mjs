@@ -4,12 +4,8 @@
 import { HeatMap, initSync } from 'backstage-plugin-latency-heatmap/core';
 import { refOf } from './catalog.mjs';
 
-/**
- * The snapshot level whose nodes are the catalog's entities. The core's `entity` level (all of an entity's services
- * merged) has not landed on this branch; at `component` level each node is one service and carries its entity in
- * `entityRef`, which is the same thing while every entity here claims one service. Switch to 'entity' when it lands.
- */
-export const ENTITY_LEVEL = 'component';
+/** The snapshot level whose nodes are the catalog's entities (all of an entity's services merged), as the client's. */
+export const ENTITY_LEVEL = 'entity';
 
 /** The bearer token the page's identity API hands out (the fixture proxy refuses requests without one). */
 export const USER_TOKEN = 'backstage-user-token';

@@ -33,9 +33,9 @@ function shopSnapshots(): [Snapshot, Snapshot] {
     map.setCatalog(shopText);
     const half = Math.floor(jaeger.data.length / 2);
     map.ingestJaeger(JSON.stringify({ data: jaeger.data.slice(0, half) }));
-    const first = map.snapshot({ level: 'component', entryPoints: false });
+    const first = map.snapshot({ level: 'entity', entryPoints: false });
     map.ingestJaeger(JSON.stringify({ data: jaeger.data.slice(half) }));
-    return [first, map.snapshot({ level: 'component', entryPoints: false })];
+    return [first, map.snapshot({ level: 'entity', entryPoints: false })];
   } finally {
     map.free();
   }
@@ -98,13 +98,13 @@ beforeAll(() => initSync());
 afterEach(cleanup);
 
 const CHECKOUT_ROWS = [
-  'edge checkout→shipping:async edgeSlo',
-  'node checkout errorRate',
-  'edge checkout→payment:sync errorRate',
-  'edge frontend→checkout:sync errorRate',
-  'node shipping latencySlo',
-  'edge checkout→payment:sync edgeSlo',
-  'node checkout latencySlo',
+  'edge component:default/checkout→component:default/shipping:async edgeSlo',
+  'node component:default/checkout errorRate',
+  'edge component:default/checkout→component:default/payment:sync errorRate',
+  'edge component:default/frontend→component:default/checkout:sync errorRate',
+  'node component:default/shipping latencySlo',
+  'edge component:default/checkout→component:default/payment:sync edgeSlo',
+  'node component:default/checkout latencySlo',
 ];
 
 const CHECKOUT_CELLS = [
@@ -118,9 +118,9 @@ const CHECKOUT_CELLS = [
 ];
 
 const target = (kind: 'node' | 'edge', id: string, entityRef: string, targetRef: string | null) => ({ kind, id, entityRef, targetRef });
-const SHIPPING_CALL = target('edge', 'checkout→shipping:async', 'component:default/checkout', 'component:default/shipping');
-const PAYMENT_CALL = target('edge', 'checkout→payment:sync', 'component:default/checkout', 'component:default/payment');
-const SHIPPING = target('node', 'shipping', 'component:default/shipping', null);
+const SHIPPING_CALL = target('edge', 'component:default/checkout→component:default/shipping:async', 'component:default/checkout', 'component:default/shipping');
+const PAYMENT_CALL = target('edge', 'component:default/checkout→component:default/payment:sync', 'component:default/checkout', 'component:default/payment');
+const SHIPPING = target('node', 'component:default/shipping', 'component:default/shipping', null);
 
 const pollFailed = () =>
   Object.assign(new Error('latencyHeatmap: every query of the poll failed: http://127.0.0.1/api/proxy/jaeger/api/traces?service=checkout: HTTP 503'), {
@@ -145,7 +145,7 @@ describe('EntityLatencyAlertsCard', () => {
     ]);
     deliver({ snapshot: second, updatedAt: 1, stale: false, warnings: [] });
 
-    // Twelve alerts in the snapshot; frontend's and payment's own, user → frontend and cart → redis touch neither
+    // Twelve alerts in the snapshot; frontend's and payment's own, user → frontend and cart → cart-cache touch neither
     // checkout nor a neighbour.
     expect(second.alerts).toHaveLength(12);
     expect(ids()).toEqual(CHECKOUT_ROWS);
@@ -181,13 +181,13 @@ describe('EntityLatencyAlertsCard', () => {
 
     await user.click(screen.getByText('Observed / threshold'));
     expect(ids()).toEqual([
-      'node checkout latencySlo',
-      'edge checkout→payment:sync edgeSlo',
-      'node shipping latencySlo',
-      'node checkout errorRate',
-      'edge checkout→payment:sync errorRate',
-      'edge frontend→checkout:sync errorRate',
-      'edge checkout→shipping:async edgeSlo',
+      'node component:default/checkout latencySlo',
+      'edge component:default/checkout→component:default/payment:sync edgeSlo',
+      'node component:default/shipping latencySlo',
+      'node component:default/checkout errorRate',
+      'edge component:default/checkout→component:default/payment:sync errorRate',
+      'edge component:default/frontend→component:default/checkout:sync errorRate',
+      'edge component:default/checkout→component:default/shipping:async edgeSlo',
     ]);
     await user.click(screen.getByText('What breached'));
     expect(cells().map((row) => row[1])).toEqual([
@@ -315,8 +315,8 @@ describe('EntityLatencyAlertsCard', () => {
     const [, second] = shopSnapshots();
     const hostile = '<img src=x onerror=alert(1)>';
     // The core puts the edge id in `entityRef` when the catalog does not know the caller.
-    const call = second.alerts.find((alert) => alert.id === 'frontend→checkout:sync');
-    const id = `${hostile}→checkout:sync`;
+    const call = second.alerts.find((alert) => alert.id === 'component:default/frontend→component:default/checkout:sync');
+    const id = `${hostile}→component:default/checkout:sync`;
     const snapshot = { ...second, alerts: [...second.alerts, { ...(call as Alert), id, entityRef: id }] };
     const { deliver, container } = renderCard(checkout());
     deliver({ snapshot, updatedAt: 1, stale: false, warnings: [] });

@@ -77,7 +77,8 @@ export function DriftPanel({ snapshot }: { snapshot?: Snapshot }) {
       <WarningPanel severity="info" title={`${undeclared.length} observed call${undeclared.length === 1 ? '' : 's'} the catalog does not declare`}>
         <ul className={classes.list}>
           {undeclared.map((call) => {
-            const edge = snapshot.edges.find((each) => each.id === call.edgeId);
+            // `edgeId` names the service-level call; an entity-level edge lists it among its members.
+            const edge = snapshot.edges.find((each) => each.id === call.edgeId || each.members.includes(call.edgeId));
             return (
               <li key={call.edgeId} data-status={edge?.status ?? 'unknown'}>
                 <Typography variant="body2" component="span">

@@ -82,30 +82,13 @@ function catalogOf(items: Entity[]) {
 // ---------------------------------------------------------------------------------------------------------------
 // Snapshots from the real core.
 
-/**
- * The prebuilt wasm here predates `HeatEdge.viaApis`; until it is rebuilt, fill it as the Rust change computes it
- * (the caller `consumesApi` an API the callee `providesApi`, sorted). A no-op once the core emits it.
- */
-function withViaApis(snapshot: Snapshot, items: Entity[]): Snapshot {
-  const spec = new Map(items.map((entity) => [refOf(entity), (entity.spec ?? {}) as Record<string, string[] | undefined>]));
-  const apis = (ref: string | null, key: string) => new Set((spec.get(ref ?? '')?.[key] ?? []).map((api) => fullRef(api, 'api')));
-  return {
-    ...snapshot,
-    edges: snapshot.edges.map((edge) => {
-      if (edge.viaApis !== undefined) return edge;
-      const provided = apis(edge.toEntityRef, 'providesApis');
-      return { ...edge, viaApis: [...apis(edge.fromEntityRef, 'consumesApis')].filter((api) => provided.has(api)).sort() };
-    }),
-  };
-}
-
 function stateFrom(items: Entity[], { spans = true, ...extra }: { spans?: boolean } & Partial<LatencyHeatmapState> = {}): LatencyHeatmapState {
   const map = new HeatMap({});
   try {
     map.setCatalog(items);
     if (spans) map.ingestJaeger(jaeger);
-    const at = (level: 'component' | 'system' | 'domain') => withViaApis(map.snapshot({ level, entryPoints: false }), items);
-    const snapshot = at('component');
+    const at = (level: 'entity' | 'system' | 'domain') => map.snapshot({ level, entryPoints: false });
+    const snapshot = at('entity');
     return {
       snapshot,
       groups: { system: at('system'), domain: at('domain') },
@@ -367,9 +350,9 @@ describe('LatencyHeatmapGraphCard', () => {
     const { heat } = await renderCard({ state: stateFrom(shop), maxDepth: 2 });
     await waitFor(() => expect(box(CART)).not.toBeNull(), { timeout: 4000 });
     expect(box(CART)?.dataset.highlighted).toBe('false');
-    act(() => heat.api.highlight({ kind: 'node', id: 'cart', entityRef: CART, targetRef: null }));
+    act(() => heat.api.highlight({ kind: 'node', id: CART, entityRef: CART, targetRef: null }));
     expect(box(CART)?.dataset.highlighted).toBe('true');
-    act(() => heat.api.highlight({ kind: 'edge', id: 'frontend→cart:sync', entityRef: FRONTEND, targetRef: CART }));
+    act(() => heat.api.highlight({ kind: 'edge', id: `${FRONTEND}→${CART}:sync`, entityRef: FRONTEND, targetRef: CART }));
     expect(box(CART)?.dataset.highlighted).toBe('false');
     expect([edge(FRONTEND, CART_API)?.dataset.highlighted, edge(CART_API, CART)?.dataset.highlighted]).toEqual(['true', 'true']);
     expect(edge(FRONTEND, CHECKOUT_API)?.dataset.highlighted).toBe('false');
@@ -404,7 +387,7 @@ describe('LatencyHeatmapGraphCard', () => {
     await waitFor(() => expect(edge(CHECKOUT, 'component:default/shipping')).not.toBeNull(), { timeout: 4000 });
     await userEvent.hover(edge(CHECKOUT, 'component:default/shipping') as Element);
     const tooltip = await screen.findByRole('tooltip');
-    const call = state.snapshot?.edges.find((each) => each.id === 'checkout→shipping:async');
+    const call = state.snapshot?.edges.find((each) => each.id === `${CHECKOUT}→component:default/shipping:async`);
     expect(tooltip.textContent).toContain('component:default/checkout → component:default/shipping (async)');
     expect(tooltip.textContent).toContain(describeJudgement(call!));
     expect(tooltip.textContent).toContain('queue delay p95 ');
