@@ -47,7 +47,7 @@ writeFileSync(join(generated, 'wasm_inline.d.ts'), 'export declare const wasmBas
 // 2. Bundles. ESM: one esbuild run with code splitting over the three entries (root, `/alpha`, `/core`), so every
 //    `import()` (the cards, and the core the client loads on its first subscription) is a file of its own that a
 //    bundler keeps out of the app's initial chunk, and code the entries share is a shared chunk, never a copy.
-//    CommonJS: the same files converted one by one (`import()` becomes a lazy `require` of the `.cjs` sibling), so
+//    CommonJS: the same files converted one by one (`import()` becomes a deferred `require` of the `.cjs` sibling), so
 //    both formats have the same module graph and one instance of the plugin, the API ref and the core.
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -83,6 +83,9 @@ await esbuild.build({
   platform: 'neutral',
   target: 'es2020',
   outExtension: { '.js': '.cjs' },
+  // `import()` becomes `Promise.resolve().then(() => require(…))`: a CommonJS file's named exports reach the
+  // caller as they are (Node's `import()` of a CommonJS file sees only what its lexer can find).
+  supported: { 'dynamic-import': false },
   packages: 'external',
   plugins: [toCjsSibling],
   logLevel: 'warning',
@@ -156,4 +159,6 @@ for (const entry of ['index.mjs', 'alpha.mjs']) {
   const upFront = Buffer.concat(staticClosure(entry).map((file) => readFileSync(join(dist, file))));
   console.log(`  dist/${entry} with its static imports (what an app loads up front): ${gz(upFront)}`);
 }
-console.log(`  lazy chunks: ${readdirSync(join(dist, 'chunks')).filter((name) => name.endsWith('.mjs')).join(', ')}`);
+const upFrontAnywhere = new Set(['index.mjs', 'alpha.mjs'].flatMap(staticClosure));
+const lazy = readdirSync(join(dist, 'chunks')).filter((name) => name.endsWith('.mjs') && !upFrontAnywhere.has(`chunks/${name}`));
+console.log(`  behind import() (with core.mjs): ${lazy.map((name) => `${name} ${gz(readFileSync(join(dist, 'chunks', name)))}`).join('; ')}`);

@@ -2,6 +2,7 @@
 // the result in ../expected.json.
 import { initSync, isLatencyHeatmapError, parseDuration } from 'backstage-plugin-latency-heatmap/core';
 import * as root from 'backstage-plugin-latency-heatmap';
+import { firstStateWithBadInterval } from './lazy-core.js';
 
 function codeOf(call) {
   try {
@@ -12,7 +13,7 @@ function codeOf(call) {
   }
 }
 
-export function runScenario() {
+export async function runScenario() {
   const beforeInit = codeOf(() => parseDuration('1s'));
   initSync();
   initSync();
@@ -27,5 +28,6 @@ export function runScenario() {
     apiRefId: root.latencyHeatmapApiRef.id,
     clientIsExported: typeof root.LatencyHeatmapClient === 'function' && typeof root.useEntityLatencyStatus === 'function',
     cardsAreExported: typeof root.EntityLatencyHeatmapCard === 'function' && typeof root.EntityLatencyAlertsCard === 'function',
+    lazyCore: await firstStateWithBadInterval(),
   };
 }
