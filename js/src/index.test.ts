@@ -54,11 +54,14 @@ describe('package root', () => {
     }
   });
 
-  it('reaches neither the core (and its inlined wasm) nor the cards through static imports', () => {
-    const graph = staticGraph('index.ts');
+  it.each([
+    ['index.ts', 'extensions.tsx'],
+    ['alpha.tsx', 'api/LatencyHeatmapClient.ts'],
+  ])('%s reaches neither the core (and its inlined wasm) nor the cards through static imports', (entry, reached) => {
+    const graph = staticGraph(entry);
     expect(graph.filter((file) => file.startsWith('core/') || file.startsWith('components/'))).toEqual([]);
-    expect(graph).toContain('extensions.tsx');
-    expect(graph).toContain('api/LatencyHeatmapClient.ts');
+    expect(graph).toContain(reached);
+    expect(graph).toContain('api/types.ts');
   });
 
   it('finds the static imports the graph follows, and skips type-only and lazy ones', () => {
