@@ -5,13 +5,13 @@
 //
 // 1. Inlines the optimised wasm as base64 and removes wasm-bindgen's `new URL('…wasm', import.meta.url)` fetch
 //    path, so nothing in the package needs a bundler's wasm or asset support.
-// 2. Bundles the shim with esbuild as ESM and CommonJS (two entry points: the root and `/core`, the root
-//    importing `/core` rather than carrying a second copy of the wasm).
+// 2. Bundles the shim with esbuild as ESM (code-split: the root, `/alpha` and `/core` as entries, the cards and the
+//    core behind `import()`) and the same files as CommonJS.
 // 3. Emits TypeScript declarations, copies the manifest (checking its version against Cargo.toml and that every file
 //    it names was built), README and licence, and prints gzipped sizes.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -44,23 +44,52 @@ cpSync(join(bindgenDir, 'latency_heatmap.d.ts'), join(generated, 'latency_heatma
 writeFileSync(join(generated, 'wasm_inline.js'), `export const wasmBase64 = "${wasmBytes.toString('base64')}";\n`);
 writeFileSync(join(generated, 'wasm_inline.d.ts'), 'export declare const wasmBase64: string;\n');
 
-// 2. Bundles.
+// 2. Bundles. ESM: one esbuild run with code splitting over the three entries (root, `/alpha`, `/core`), so every
+//    `import()` (the cards, and the core the client loads on its first subscription) is a file of its own that a
+//    bundler keeps out of the app's initial chunk, and code the entries share is a shared chunk, never a copy.
+//    CommonJS: the same files converted one by one (`import()` becomes a deferred `require` of the `.cjs` sibling), so
+//    both formats have the same module graph and one instance of the plugin, the API ref and the core.
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
-const coreAsSibling = (extension) => ({
-  name: 'core-as-sibling',
-  setup(build) {
-    // `./core` from index.ts, `../core` from api/ and hooks/: every import of the core room is the sibling bundle.
-    build.onResolve({ filter: /(^|\/)core$/ }, (args) =>
-      resolve(args.resolveDir, args.path) === join(jsDir, 'src/core') ? { path: `./core${extension}`, external: true } : undefined,
-    );
-  },
+const peers = ['react', 'react/*', 'react-dom', 'react-dom/*', 'react-router', 'react-router-dom', '@backstage/*', '@material-ui/*', 'zod', 'zod/*'];
+const esm = await esbuild.build({
+  entryPoints: { index: join(jsDir, 'src/index.ts'), alpha: join(jsDir, 'src/alpha.tsx'), core: join(jsDir, 'src/core/index.ts') },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2020',
+  jsx: 'automatic',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  external: peers,
+  metafile: true,
+  logLevel: 'warning',
 });
-for (const [format, extension] of [['esm', '.mjs'], ['cjs', '.cjs']]) {
-  const common = { bundle: true, format, platform: 'neutral', target: 'es2020', logLevel: 'warning', external: ['react', 'react/*', '@backstage/*', '@material-ui/*'] };
-  await esbuild.build({ ...common, entryPoints: [join(jsDir, 'src/core/index.ts')], outfile: join(dist, `core${extension}`) });
-  await esbuild.build({ ...common, entryPoints: [join(jsDir, 'src/index.ts')], outfile: join(dist, `index${extension}`), plugins: [coreAsSibling(extension)] });
-}
+const outputs = Object.keys(esm.metafile.outputs).map((path) => resolve(path));
+const toCjsSibling = {
+  name: 'cjs-sibling',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => ({ path: args.path.replace(/\.mjs$/, '.cjs'), external: true }));
+  },
+};
+await esbuild.build({
+  entryPoints: outputs,
+  outdir: dist,
+  outbase: dist,
+  bundle: true,
+  format: 'cjs',
+  platform: 'neutral',
+  target: 'es2020',
+  outExtension: { '.js': '.cjs' },
+  // `import()` becomes `Promise.resolve().then(() => require(…))`: a CommonJS file's named exports reach the
+  // caller as they are (Node's `import()` of a CommonJS file sees only what its lexer can find).
+  supported: { 'dynamic-import': false },
+  packages: 'external',
+  plugins: [toCjsSibling],
+  logLevel: 'warning',
+});
 
 // 3. Declarations, manifest, README, app-config schema (configSchema), licence, checks, sizes.
 execFileSync(join(jsDir, 'node_modules/.bin/tsc'), ['-p', join(jsDir, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
@@ -88,11 +117,38 @@ const named = [
 const missing = named.filter((path) => !existsSync(join(pkg, path)));
 if (missing.length) fail(`js/package.json names files the build did not produce: ${missing.join(', ')}`);
 
-for (const file of readdirSync(dist).filter((name) => /\.(mjs|cjs)$/.test(name))) {
+const shipped = readdirSync(dist, { recursive: true }).filter((name) => /\.(mjs|cjs)$/.test(name));
+for (const file of shipped) {
   const text = readFileSync(join(dist, file), 'utf8');
   if (text.includes('import.meta') || /new URL\([^)]*\.wasm/.test(text)) fail(`${file} still refers to import.meta or a .wasm URL`);
-  // One copy of the wasm: a root that bundled the core again would double every app's download.
-  if (file.startsWith('index.') && text.includes('wasmBase64')) fail(`${file} carries a second copy of the wasm; import the core as '../core'`);
+  // One copy of the wasm: any other file carrying it would double an app's download.
+  if (!/^core\.(mjs|cjs)$/.test(file) && text.includes('wasmBase64')) fail(`${file} carries a copy of the wasm; only core.mjs/core.cjs may`);
+}
+if (shipped.length !== 2 * outputs.length) fail(`the CommonJS conversion produced ${shipped.length - outputs.length} files for ${outputs.length} ES modules`);
+
+// What an app loads up front from `.` and `/alpha`: their static imports, followed through. The wasm and the cards
+// must be reachable only through an `import()`, or they would land in the app's initial chunk.
+const relativeToDist = (path) => resolve(path).slice(dist.length + 1);
+const staticClosure = (entry) => {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const edge of esm.metafile.outputs[relative(process.cwd(), join(dist, file))].imports) {
+      if (edge.kind === 'import-statement' && !edge.external) visit(relativeToDist(edge.path));
+    }
+  };
+  visit(entry);
+  return [...seen];
+};
+for (const entry of ['index.mjs', 'alpha.mjs']) {
+  const upFront = staticClosure(entry);
+  if (upFront.includes('core.mjs')) fail(`${entry} imports core.mjs statically: the wasm would be in every app's initial chunk`);
+  // By the sources each file was built from, not by file names: a card's module in a shared chunk counts too.
+  const sources = upFront.flatMap((file) => Object.keys(esm.metafile.outputs[relative(process.cwd(), join(dist, file))].inputs));
+  const lateOnly = [join(jsDir, 'src/components/'), join(jsDir, 'src/core/index.ts'), join(jsDir, 'src/core/generated/')];
+  const early = sources.filter((source) => lateOnly.some((path) => resolve(source).startsWith(path)));
+  if (early.length) fail(`${entry} reaches ${early.join(', ')} through static imports; the cards and the core must stay behind import()`);
 }
 
 const gz = (bytes) => `${(bytes.length / 1024).toFixed(1)} KiB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`;
@@ -102,4 +158,10 @@ console.log(`pkg/ assembled: backstage-plugin-latency-heatmap@${manifest.version
 console.log(`  wasm (after wasm-opt -Os): ${gz(wasmBytes)}`);
 console.log(`  JS shim + glue (without the inlined wasm): ${gz(shimOnly)}`);
 console.log(`  dist/core.mjs as shipped (wasm inlined as base64): ${gz(coreBundle)}`);
-console.log(`  dist/index.mjs (plugin, API client, hook; imports core.mjs): ${gz(readFileSync(join(dist, 'index.mjs')))}`);
+for (const entry of ['index.mjs', 'alpha.mjs']) {
+  const upFront = Buffer.concat(staticClosure(entry).map((file) => readFileSync(join(dist, file))));
+  console.log(`  dist/${entry} with its static imports (what an app loads up front): ${gz(upFront)}`);
+}
+const upFrontAnywhere = new Set(['index.mjs', 'alpha.mjs'].flatMap(staticClosure));
+const lazy = readdirSync(join(dist, 'chunks')).filter((name) => name.endsWith('.mjs') && !upFrontAnywhere.has(`chunks/${name}`));
+console.log(`  behind import() (with core.mjs): ${lazy.map((name) => `${name} ${gz(readFileSync(join(dist, 'chunks', name)))}`).join('; ')}`);

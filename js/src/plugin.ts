@@ -1,6 +1,7 @@
 /**
  * `latencyHeatmapPlugin` for Backstage's legacy frontend system: the plugin with its default API, the client that
- * polls through the app's proxy with the user's token. The cards register as its extensions when they arrive.
+ * polls through the app's proxy with the user's token. The cards are its extensions (extensions.tsx); `/alpha`
+ * registers the same client for the new frontend system.
  */
 import { configApiRef, createApiFactory, createPlugin, discoveryApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { LatencyHeatmapClient } from './api/LatencyHeatmapClient';

@@ -7,12 +7,10 @@ declare global {
   }
 }
 
-let outcome: unknown;
-try {
-  outcome = runScenario();
-} catch (error) {
-  outcome = { error: String(error) };
-}
-window.latencyHeatmapScenario = outcome;
-const output = document.getElementById('result');
-if (output) output.textContent = JSON.stringify(outcome);
+runScenario()
+  .catch((error: unknown) => ({ error: String(error) }))
+  .then((outcome) => {
+    window.latencyHeatmapScenario = outcome;
+    const output = document.getElementById('result');
+    if (output) output.textContent = JSON.stringify(outcome);
+  });
