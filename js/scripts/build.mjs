@@ -51,7 +51,9 @@ writeFileSync(join(generated, 'wasm_inline.d.ts'), 'export declare const wasmBas
 //    both formats have the same module graph and one instance of the plugin, the API ref and the core.
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
-const peers = ['react', 'react/*', 'react-dom', 'react-dom/*', 'react-router', 'react-router-dom', '@backstage/*', '@material-ui/*', 'zod', 'zod/*'];
+// What the app installs (the manifest's dependencies and peers) stays an import; the rest is bundled.
+const manifest = JSON.parse(readFileSync(join(jsDir, 'package.json'), 'utf8'));
+const peers = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).flatMap((name) => [name, `${name}/*`]);
 const esm = await esbuild.build({
   entryPoints: { index: join(jsDir, 'src/index.ts'), alpha: join(jsDir, 'src/alpha.tsx'), core: join(jsDir, 'src/core/index.ts') },
   outdir: dist,
@@ -94,7 +96,6 @@ await esbuild.build({
 // 3. Declarations, manifest, README, app-config schema (configSchema), licence, checks, sizes.
 execFileSync(join(jsDir, 'node_modules/.bin/tsc'), ['-p', join(jsDir, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
 rmSync(join(dist, 'core/generated'), { recursive: true, force: true });
-const manifest = JSON.parse(readFileSync(join(jsDir, 'package.json'), 'utf8'));
 const cargoVersion = /^version = "([^"]+)"/m.exec(readFileSync(join(root, 'Cargo.toml'), 'utf8'))?.[1] ?? fail('no version in Cargo.toml');
 // The crate and the package are one release: a bump in one place only would publish a mismatched pair.
 if (manifest.version !== cargoVersion) fail(`js/package.json has version ${manifest.version}, Cargo.toml ${cargoVersion}: bump both`);
