@@ -49,7 +49,7 @@ after(async () => {
 });
 
 /** A page that records console errors, page errors and dialogs; `allowed(message)` may excuse known console lines. */
-async function openPage(name, viewport = { width: 1400, height: 1300 }) {
+async function openPage(name, viewport = { width: 1600, height: 1300 }) {
   const page = await browser.newPage({ viewport });
   const seen = { errors: [], dialogs: [], excused: [] };
   seen.allowed = () => false;
@@ -208,6 +208,7 @@ it('colours every entity box and call edge as the core computes, lists the breac
     const tip = await tooltip.textContent();
     assert.ok(tip.includes(`p95 ${formatMs(frontend.stats.p95Ms)}`), `tooltip shows p95 ${formatMs(frontend.stats.p95Ms)}: ${tip}`);
     await page.mouse.move(0, 0);
+    await page.waitForSelector('[role="tooltip"]', { state: 'hidden', timeout: 5000 });
     await page.screenshot({ path: join(screenshots, 'backstage-card.png'), fullPage: true });
 
     // The backend goes away: the card says stale within a few poll intervals and keeps every colour.

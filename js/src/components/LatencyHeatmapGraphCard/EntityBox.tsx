@@ -17,6 +17,12 @@ const TITLE_SIZE = 14;
 const FIGURE_SIZE = 12;
 const LINE_GAP = 6;
 const BORDER = 2;
+/**
+ * The widest figure line the box makes room for from its first render. The host measures a box when it lays the
+ * graph out, not when its content changes, so a box that grew when the data arrived would overflow its place (and
+ * the card's edge): the width depends on the title and this, never on the figures.
+ */
+const WIDEST_FIGURE = 'self p99 999 ms / 999 ms';
 
 export function EntityBox({ node }: { node: EntityNode }) {
   const { state, highlight, register } = useHeatmapGraph();
@@ -28,11 +34,11 @@ export function EntityBox({ node }: { node: EntityNode }) {
   const heat = heatNodeOf(state, node.id);
   const title = node.entity.metadata.title ?? node.entity.metadata.name;
   const figure = heat === undefined ? 'no telemetry' : verdict(heat);
-  // Measured like the host's own box: the wider of the two lines decides the width.
+  // Measured like the host's own box: the wider of the title and the widest figure decides the width.
   useLayoutEffect(() => {
     const width = Math.round(textRef.current?.getBBox().width ?? 0);
     if (width !== textWidth) setTextWidth(width);
-  }, [title, figure, textWidth]);
+  }, [title, textWidth]);
 
   const neutralFill = theme.palette.grey[300];
   const fill = heat?.color.fill ?? neutralFill;
@@ -73,6 +79,9 @@ export function EntityBox({ node }: { node: EntityNode }) {
           </text>
           <text x={width / 2} y={PADDING + TITLE_SIZE + LINE_GAP + FIGURE_SIZE} textAnchor="middle" fontSize={FIGURE_SIZE}>
             {figure}
+          </text>
+          <text x={width / 2} y={PADDING + TITLE_SIZE + LINE_GAP + FIGURE_SIZE} textAnchor="middle" fontSize={FIGURE_SIZE} visibility="hidden" aria-hidden>
+            {WIDEST_FIGURE}
           </text>
         </g>
       </g>
