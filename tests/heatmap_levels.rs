@@ -4,10 +4,10 @@
 
 mod heatmap_support;
 
-use heatmap_support::{exact_quantile, Traces};
+use heatmap_support::{at, edge, edge_ids, exact_quantile, node, Traces};
 use latency_heatmap::catalog::Level;
 use latency_heatmap::evaluate::{Status, ThresholdSource};
-use latency_heatmap::heatmap::{HeatEdge, HeatMap, HeatMapConfig, HeatNode, Snapshot, SnapshotOptions};
+use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, Snapshot, SnapshotOptions};
 use latency_heatmap::telemetry::Format;
 
 /// Domain d has systems s (with its own 800 ms SLO) and t; a and b are in s, c in t; solo has no system.
@@ -59,26 +59,6 @@ fn heat_map() -> (HeatMap, Recorded) {
     let report = map.ingest(Format::Otlp, &traces.otlp());
     assert_eq!(report.rejected, 0, "{report:?}");
     (map, recorded)
-}
-
-fn at(map: &mut HeatMap, level: Level) -> Snapshot {
-    map.snapshot(&SnapshotOptions { level, ..SnapshotOptions::default() }).expect("snapshot")
-}
-
-fn node<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatNode {
-    snapshot.nodes.iter().find(|n| n.latency.id == id).unwrap_or_else(|| panic!("no node {id}"))
-}
-
-fn edge_ids(snapshot: &Snapshot) -> Vec<&str> {
-    snapshot.edges.iter().map(|e| e.latency.id.as_str()).collect()
-}
-
-fn edge<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatEdge {
-    snapshot
-        .edges
-        .iter()
-        .find(|e| e.latency.id == id)
-        .unwrap_or_else(|| panic!("no edge {id} in {:?}", edge_ids(snapshot)))
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses part of it
 
+use latency_heatmap::catalog::Level;
+use latency_heatmap::heatmap::{HeatEdge, HeatMap, HeatNode, Snapshot, SnapshotOptions};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -95,4 +97,25 @@ pub fn exact_quantile(samples: &[f64], q: f64) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted.get((q * (sorted.len().saturating_sub(1)) as f64) as usize).copied().unwrap_or(f64::NAN)
+}
+
+/// The snapshot at `level`, with the other options at their defaults.
+pub fn at(map: &mut HeatMap, level: Level) -> Snapshot {
+    map.snapshot(&SnapshotOptions { level, ..SnapshotOptions::default() }).expect("snapshot")
+}
+
+pub fn node<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatNode {
+    snapshot.nodes.iter().find(|n| n.latency.id == id).unwrap_or_else(|| panic!("no node {id}"))
+}
+
+pub fn edge_ids(snapshot: &Snapshot) -> Vec<&str> {
+    snapshot.edges.iter().map(|e| e.latency.id.as_str()).collect()
+}
+
+pub fn edge<'a>(snapshot: &'a Snapshot, id: &str) -> &'a HeatEdge {
+    snapshot
+        .edges
+        .iter()
+        .find(|e| e.latency.id == id)
+        .unwrap_or_else(|| panic!("no edge {id} in {:?}", edge_ids(snapshot)))
 }

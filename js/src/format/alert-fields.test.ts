@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../core/types';
-import { alertFigures, alertSubject, breachAge, formatRate, metricLabel, utcTime } from './alert-fields';
+import { alertFigures, alertSubject, breachAge, metricLabel, utcTime } from './alert-fields';
 
 const call: Alert = {
   kind: 'edge',
@@ -41,7 +41,7 @@ describe('alertFigures', () => {
   });
 
   it('writes – for a missing figure', () => {
-    expect(formatRate(null)).toBe('–');
+    expect(alertFigures({ ...call, metric: 'errorRate', observedRate: 0.125, thresholdRate: null })).toBe('12.5 % / –');
     expect(alertFigures({ ...call, thresholdMs: null })).toBe('29 ms / –');
   });
 });

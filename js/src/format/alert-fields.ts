@@ -5,7 +5,9 @@
  */
 import type { Alert, Metric } from '../core/types';
 import { formatMs } from './duration';
+import { formatShare } from './edge-style';
 import { shortRef } from './entity-ref';
+import { formatAge } from './freshness';
 
 const METRIC_LABEL: Record<Metric, string> = {
   latencySlo: 'latency SLO',
@@ -32,15 +34,10 @@ export function alertSubject(alert: Alert): string {
   return alert.kind === 'edge' ? `${shortRef(callerOf(alert))} → ${shortRef(alert.targetRef)}` : shortRef(alert.entityRef);
 }
 
-/** `12.5 %` for 0.125; `–` for no figure. */
-export function formatRate(rate: number | null): string {
-  return rate === null ? '–' : `${(rate * 100).toFixed(1)} %`;
-}
-
 /** `43 ms / 50 ms` for a latency metric, `12.5 % / 5.0 %` for an error rate. */
 export function alertFigures(alert: Alert): string {
   return alert.metric === 'errorRate'
-    ? `${formatRate(alert.observedRate)} / ${formatRate(alert.thresholdRate)}`
+    ? `${formatShare(alert.observedRate)} / ${formatShare(alert.thresholdRate)}`
     : `${formatMs(alert.observedMs)} / ${formatMs(alert.thresholdMs)}`;
 }
 
@@ -49,14 +46,8 @@ export function alertFigures(alert: Alert): string {
  * `just now` under a second, then `12 s`, `3 min`, `2 h 5 min`, `3 d 4 h`, each followed by ` ago`.
  */
 export function breachAge(since: number, generatedAt: number | null): string {
-  const seconds = Math.floor(((generatedAt ?? since) - since) / 1000);
-  if (seconds < 1) return 'just now';
-  const minutes = Math.floor(seconds / 60);
-  const hours = Math.floor(minutes / 60);
-  const days = Math.floor(hours / 24);
-  const age =
-    days > 0 ? `${days} d ${hours % 24} h` : hours > 0 ? `${hours} h ${minutes % 60} min` : minutes > 0 ? `${minutes} min` : `${seconds} s`;
-  return `${age} ago`;
+  const ms = (generatedAt ?? since) - since;
+  return ms < 1000 ? 'just now' : `${formatAge(ms)} ago`;
 }
 
 /** `2023-11-14 22:13:59 UTC`: an event time in full, for a tooltip. */

@@ -11,7 +11,8 @@ describe('formatAge', () => {
     expect(formatAge(59_999)).toBe('59 s');
     expect(formatAge(60_000)).toBe('1 min');
     expect(formatAge(3_599_000)).toBe('59 min');
-    expect(formatAge(7_300_000)).toBe('2 h');
+    expect(formatAge(7_300_000)).toBe('2 h 1 min');
+    expect(formatAge((3 * 24 + 4) * 3_600_000 + 59_000)).toBe('3 d 4 h');
   });
 });
 

@@ -3,12 +3,15 @@
  * data`. Knows nothing of polling; the times are the client state's (`updatedAt`, `staleSince`).
  */
 
-/** `4 s`, `12 min`, `3 h`: whole units, rounded down, never negative. */
+/** `4 s`, `12 min`, `2 h 5 min`, `3 d 4 h`: whole units, rounded down, never negative. */
 export function formatAge(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h`;
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (days > 0) return `${days} d ${hours % 24} h`;
+  if (hours > 0) return `${hours} h ${minutes % 60} min`;
+  return minutes > 0 ? `${minutes} min` : `${seconds} s`;
 }
 
 /** A wall-clock time in the viewer's time zone, `14:02`. */

@@ -27,12 +27,6 @@ describe('callsBySegment', () => {
     expect([...segments.keys()]).toEqual([segmentKey(FRONTEND, CART), segmentKey(FRONTEND, CART_API), segmentKey(CART_API, CART)]);
     expect(segments.get(segmentKey('Component:default/Frontend', CART_API))).toEqual([viaApi]);
   });
-
-  it('reads snapshots of a core without viaApis', () => {
-    const old = call('frontend→cart:sync', FRONTEND, CART, 'green', 0.5) as Partial<HeatEdge>;
-    delete old.viaApis;
-    expect([...callsBySegment([old as HeatEdge]).keys()]).toEqual([segmentKey(FRONTEND, CART)]);
-  });
 });
 
 describe('worstCall', () => {

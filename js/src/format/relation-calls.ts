@@ -23,8 +23,7 @@ export function callsBySegment(edges: readonly HeatEdge[]): Map<string, HeatEdge
   for (const edge of edges) {
     if (edge.fromEntityRef === null || edge.toEntityRef === null) continue;
     add(edge.fromEntityRef, edge.toEntityRef, edge);
-    // `viaApis` is absent from snapshots of a core built before it existed.
-    for (const api of edge.viaApis ?? []) {
+    for (const api of edge.viaApis) {
       add(edge.fromEntityRef, api, edge);
       add(api, edge.toEntityRef, edge);
     }
