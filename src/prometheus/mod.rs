@@ -6,4 +6,5 @@
 //! tested natively. Performs no I/O and knows nothing of the heat map's state, the catalog or wasm.
 
 pub mod histogram;
+pub mod queries;
 pub mod response;
