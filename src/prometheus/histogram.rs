@@ -53,7 +53,9 @@ pub fn parse_float(text: &str) -> Option<f64> {
 
 /// A bucket bound: a number that is not NaN.
 pub fn parse_bound(text: &str) -> Result<f64, BucketError> {
-    parse_float(text).filter(|bound| !bound.is_nan()).ok_or_else(|| BucketError::BadBound(quote::prefix(text, 256).to_owned()))
+    parse_float(text)
+        .filter(|bound| !bound.is_nan())
+        .ok_or_else(|| BucketError::BadBound(quote::prefix(text, 256).to_owned()))
 }
 
 /// A bucket count: a finite number, at least 0.
@@ -309,7 +311,12 @@ impl NativeHistogram {
                 .iter()
                 .find(|a| (a.lower, a.upper) != (b.lower, b.upper) && a.lower < b.upper && b.lower < a.upper)
             {
-                return Err(NativeMergeError::Overlap { a_lower: a.lower, a_upper: a.upper, b_lower: b.lower, b_upper: b.upper });
+                return Err(NativeMergeError::Overlap {
+                    a_lower: a.lower,
+                    a_upper: a.upper,
+                    b_lower: b.lower,
+                    b_upper: b.upper,
+                });
             }
         }
         for b in &other.buckets {
@@ -381,7 +388,8 @@ mod tests {
 
     /// OTel's default layout with `cumulative` counts (fractions of 1) at the given bounds, the rest carried up.
     fn otel(cumulative: &[(f64, f64)]) -> BucketHistogram {
-        let bounds = [0.002, 0.004, 0.006, 0.008, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.4, 2.0, 5.0, 10.0, 15.0, f64::INFINITY];
+        let bounds =
+            [0.002, 0.004, 0.006, 0.008, 0.01, 0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.4, 2.0, 5.0, 10.0, 15.0, f64::INFINITY];
         let mut running = 0.0;
         let buckets = bounds
             .iter()
@@ -502,7 +510,7 @@ mod tests {
         a.merge(&b);
         assert_eq!(a, classic(&[("0.1", "3"), ("0.2", "8"), ("+Inf", "10")]));
         close(a.quantile(0.5), 0.14); // rank 5: 2 of 5 in [0.1, 0.2]
-        // Merging never averages quantiles: p50 of a alone was 0.15, of b 0.175; merged 0.14.
+                                      // Merging never averages quantiles: p50 of a alone was 0.15, of b 0.175; merged 0.14.
         close(classic(&[("0.1", "1"), ("0.2", "3"), ("+Inf", "4")]).quantile(0.5), 0.15);
     }
 
@@ -525,8 +533,9 @@ mod tests {
 
     /// The research notes' live native histogram: count 10, sum 1.55.
     fn live_native() -> NativeHistogram {
-        let buckets = [(0, "0.03125", "0.0625", "5"), (0, "0.125", "0.25", "4"), (0, "0.5", "1", "1")]
-            .map(|(rule, lower, upper, count)| NativeBucket::from_strings(rule, lower, upper, count).expect("valid bucket"));
+        let buckets = [(0, "0.03125", "0.0625", "5"), (0, "0.125", "0.25", "4"), (0, "0.5", "1", "1")].map(
+            |(rule, lower, upper, count)| NativeBucket::from_strings(rule, lower, upper, count).expect("valid bucket"),
+        );
         NativeHistogram::new(10.0, 1.55, buckets.into())
     }
 
@@ -585,7 +594,12 @@ mod tests {
         let finer = NativeHistogram::new(
             1.0,
             0.6,
-            vec![NativeBucket { rule: BoundaryRule::OpenLeft, lower: 0.5, upper: std::f64::consts::FRAC_1_SQRT_2, count: 1.0 }],
+            vec![NativeBucket {
+                rule: BoundaryRule::OpenLeft,
+                lower: 0.5,
+                upper: std::f64::consts::FRAC_1_SQRT_2,
+                count: 1.0,
+            }],
         );
         let before = a.clone();
         let error = a.merge(&finer).expect_err("overlap");

@@ -228,7 +228,9 @@ struct Checked<'c> {
 
 impl<'c> Checked<'c> {
     fn new(config: &'c QueryConfig) -> Result<Self, QueryError> {
-        for (field, name) in [("serverHistogram", &config.server_histogram), ("clientHistogram", &config.client_histogram)] {
+        for (field, name) in
+            [("serverHistogram", &config.server_histogram), ("clientHistogram", &config.client_histogram)]
+        {
             if !is_metric_name(name) {
                 return Err(QueryError::BadMetricName { field, name: quote::prefix(name, 256).to_owned() });
             }
@@ -255,7 +257,9 @@ impl<'c> Checked<'c> {
         if self.config.messaging {
             templates.push(latency(QueryKind::MessagingLatency, MESSAGING_HISTOGRAM));
         }
-        for (kind, metric) in [(QueryKind::Requests, REQUESTS_TOTAL), (QueryKind::FailedRequests, FAILED_REQUESTS_TOTAL)] {
+        for (kind, metric) in
+            [(QueryKind::Requests, REQUESTS_TOTAL), (QueryKind::FailedRequests, FAILED_REQUESTS_TOTAL)]
+        {
             templates.push(Template { kind, metric: metric.to_owned(), answer: AnswerShape::Rates });
         }
         templates
@@ -272,7 +276,8 @@ impl Template {
     /// `sum by (…) (rate(metric{…}[w]))`; with `services` (an alternation of regex literals), the rates of the
     /// edges whose server or client matches, each series once (`or` keeps the left one of equal label sets).
     fn promql(&self, checked: &Checked, services: Option<&str>) -> String {
-        let by = if self.answer == AnswerShape::Buckets { format!("{EDGE_LABELS}, le") } else { EDGE_LABELS.to_owned() };
+        let by =
+            if self.answer == AnswerShape::Buckets { format!("{EDGE_LABELS}, le") } else { EDGE_LABELS.to_owned() };
         let rate = |service: Option<(&str, &str)>| {
             let mut matchers: Vec<String> = Vec::new();
             if !checked.selector.is_empty() {
@@ -286,7 +291,9 @@ impl Template {
         };
         let selection = match services {
             None => rate(None),
-            Some(alternation) => format!("{} or {}", rate(Some(("server", alternation))), rate(Some(("client", alternation)))),
+            Some(alternation) => {
+                format!("{} or {}", rate(Some(("server", alternation))), rate(Some(("client", alternation))))
+            }
         };
         format!("sum by ({by}) ({selection})")
     }
@@ -446,7 +453,10 @@ mod tests {
     #[test]
     fn rate_windows_are_written_in_the_largest_whole_unit() {
         let window = |ms| promql_duration(ms);
-        assert_eq!([window(300_000), window(90_000), window(1500), window(7_200_000), window(86_400_000)], ["5m", "90s", "1500ms", "2h", "1d"]);
+        assert_eq!(
+            [window(300_000), window(90_000), window(1500), window(7_200_000), window(86_400_000)],
+            ["5m", "90s", "1500ms", "2h", "1d"]
+        );
     }
 
     #[test]
@@ -457,7 +467,10 @@ mod tests {
             whole_system(&config).expect_err("bad config")
         };
         let bad_name = error(|c| c.server_histogram = "x{a=\"b\"}".into());
-        assert_eq!(bad_name.to_string(), r#"serverHistogram: "x{a=\"b\"}" is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)"#);
+        assert_eq!(
+            bad_name.to_string(),
+            r#"serverHistogram: "x{a=\"b\"}" is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)"#
+        );
         assert_eq!(bad_name.code(), "prometheus.bad-metric-name");
         assert_eq!(error(|c| c.client_histogram = "1x".into()).code(), "prometheus.bad-metric-name");
         assert_eq!(error(|c| c.rate_window_ms = 0), QueryError::ZeroRateWindow);
@@ -493,7 +506,10 @@ mod tests {
                 r#"sum by (client, server, connection_type) (rate(traces_service_graph_request_failed_total{cluster="prod", server=~"cart|frontend"}[5m]) or rate(traces_service_graph_request_failed_total{cluster="prod", client=~"cart|frontend"}[5m]))"#,
             ]
         );
-        assert_eq!(neighbourhood(&config, &[]).expect("valid config"), NeighbourhoodPlan { queries: vec![], chunks: 0, too_long: vec![] });
+        assert_eq!(
+            neighbourhood(&config, &[]).expect("valid config"),
+            NeighbourhoodPlan { queries: vec![], chunks: 0, too_long: vec![] }
+        );
     }
 
     #[test]
@@ -542,11 +558,22 @@ mod tests {
             assert!(query.encoded_query_len() <= DEFAULT_MAX_QUERY_BYTES, "{}", query.encoded_query_len());
         }
         // Every service is asked for exactly once per figure.
-        let asked: usize = plan.queries.iter().filter(|q| q.kind == QueryKind::Requests).map(|q| q.promql.matches("service-").count()).sum();
+        let asked: usize = plan
+            .queries
+            .iter()
+            .filter(|q| q.kind == QueryKind::Requests)
+            .map(|q| q.promql.matches("service-").count())
+            .sum();
         assert_eq!(asked, 2 * 5000);
         // Chunks are full: the longest query of each but the last would not take one more service.
         for chunk in 0..plan.chunks - 1 {
-            let longest = plan.queries.iter().filter(|q| q.chunk == chunk).map(PlannedQuery::encoded_query_len).max().unwrap_or(0);
+            let longest = plan
+                .queries
+                .iter()
+                .filter(|q| q.chunk == chunk)
+                .map(PlannedQuery::encoded_query_len)
+                .max()
+                .unwrap_or(0);
             assert!(longest + 2 * (12 + 3) > DEFAULT_MAX_QUERY_BYTES, "chunk {chunk}: {longest}");
         }
         // The whole system: still four.
@@ -560,10 +587,15 @@ mod tests {
     #[test]
     fn a_name_too_long_for_any_query_is_left_out_and_named() {
         let long = "\\".repeat(256);
-        let plan = neighbourhood(&QueryConfig { max_query_bytes: 2048, ..QueryConfig::new(300_000) }, &[&long, "cart"]).expect("valid config");
+        let plan = neighbourhood(&QueryConfig { max_query_bytes: 2048, ..QueryConfig::new(300_000) }, &[&long, "cart"])
+            .expect("valid config");
         assert_eq!((plan.chunks, plan.too_long), (1, vec![long]));
         assert!(plan.queries[0].promql.contains(r#"server=~"cart""#));
-        let error = neighbourhood(&QueryConfig { max_query_bytes: 100, ..QueryConfig::new(300_000) }, &["cart"]).expect_err("too small");
-        assert_eq!(error.to_string(), "max query bytes 100 cannot hold even one service's query (267 bytes without any service)");
+        let error = neighbourhood(&QueryConfig { max_query_bytes: 100, ..QueryConfig::new(300_000) }, &["cart"])
+            .expect_err("too small");
+        assert_eq!(
+            error.to_string(),
+            "max query bytes 100 cannot hold even one service's query (267 bytes without any service)"
+        );
     }
 }

@@ -593,7 +593,10 @@ mod tests {
 
     #[test]
     fn an_empty_result_is_an_empty_vector() {
-        assert_eq!(read(r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#), InstantVector::default());
+        assert_eq!(
+            read(r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#),
+            InstantVector::default()
+        );
     }
 
     #[test]
@@ -680,9 +683,15 @@ mod tests {
             }
         );
         assert_eq!(error.code(), "prometheus.api-error");
-        assert_eq!(error.to_string(), r#"Prometheus answered bad_data: invalid parameter "query": 1:5: parse error: unexpected "}""#);
-        let huge = format!(r#"{{"status":"error","errorType":"{}","error":"{}"}}"#, "t".repeat(100), "e".repeat(1 << 20));
-        let Err(ResponseError::Api { error_type, error }) = read_instant(huge.as_bytes()) else { panic!("an error answer") };
+        assert_eq!(
+            error.to_string(),
+            r#"Prometheus answered bad_data: invalid parameter "query": 1:5: parse error: unexpected "}""#
+        );
+        let huge =
+            format!(r#"{{"status":"error","errorType":"{}","error":"{}"}}"#, "t".repeat(100), "e".repeat(1 << 20));
+        let Err(ResponseError::Api { error_type, error }) = read_instant(huge.as_bytes()) else {
+            panic!("an error answer")
+        };
         assert_eq!(error_type, format!("{}…", "t".repeat(quote::QUOTED_CHARS)));
         assert_eq!(error, format!("{}…", "e".repeat(quote::MESSAGE_CHARS)));
     }
@@ -700,15 +709,29 @@ mod tests {
             "Prometheus answered a matrix, expected a vector"
         );
         assert_eq!(error(r#"{"data":{"resultType":"vector","result":[]}}"#), ResponseError::NoStatus);
-        assert_eq!(error(r#"{"status":"maybe"}"#).to_string(), r#"Prometheus answer has status "maybe", expected "success" or "error""#);
-        assert_eq!(error(r#"{"status":"success","data":{"resultType":"vector","result":[{"#), ResponseError::Truncated { line: 1, column: 62 });
+        assert_eq!(
+            error(r#"{"status":"maybe"}"#).to_string(),
+            r#"Prometheus answer has status "maybe", expected "success" or "error""#
+        );
+        assert_eq!(
+            error(r#"{"status":"success","data":{"resultType":"vector","result":[{"#),
+            ResponseError::Truncated { line: 1, column: 62 }
+        );
         assert_eq!(
             error("[]"),
-            ResponseError::Shape { line: 1, column: 1, message: "expected a Prometheus answer {\"status\": …}, found an array".into() }
+            ResponseError::Shape {
+                line: 1,
+                column: 1,
+                message: "expected a Prometheus answer {\"status\": …}, found an array".into()
+            }
         );
         assert_eq!(
             error(r#"{"status":"success"} {}"#),
-            ResponseError::Shape { line: 1, column: 22, message: "expected the end of the answer, found an object".into() }
+            ResponseError::Shape {
+                line: 1,
+                column: 22,
+                message: "expected the end of the answer, found an object".into()
+            }
         );
         assert_eq!(error(r#"{"status":"success",}"#).code(), "prometheus.unreadable");
     }
