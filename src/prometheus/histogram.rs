@@ -61,8 +61,30 @@ pub fn parse_bound(text: &str) -> Result<f64, BucketError> {
 /// A bucket count: a finite number, at least 0.
 pub fn parse_count(text: &str) -> Result<f64, BucketError> {
     parse_float(text)
-        .filter(|count| count.is_finite() && *count >= 0.0)
+        .filter(|count| is_count(*count))
         .ok_or_else(|| BucketError::BadCount(quote::prefix(text, 256).to_owned()))
+}
+
+/// A count already read as a number (a sample value): finite, at least 0.
+pub fn check_count(count: f64) -> Result<f64, BucketError> {
+    if is_count(count) {
+        Ok(count)
+    } else {
+        Err(BucketError::BadCount(prometheus_text(count)))
+    }
+}
+
+fn is_count(count: f64) -> bool {
+    count.is_finite() && count >= 0.0
+}
+
+/// A float as Prometheus writes it (`+Inf`, `-Inf`, `NaN`, the shortest decimal), for messages.
+fn prometheus_text(value: f64) -> String {
+    match value {
+        f64::INFINITY => "+Inf".to_owned(),
+        f64::NEG_INFINITY => "-Inf".to_owned(),
+        value => format!("{value}"),
+    }
 }
 
 /// One classic bucket: observations at most `le`, counted cumulatively (a rate when it comes from `rate()`).
@@ -440,6 +462,10 @@ mod tests {
         assert_eq!(err(&[("1", "NaN")]).code(), "prometheus.bad-bucket-count");
         assert_eq!(err(&[("1", "+Inf")]), BucketError::BadCount("+Inf".into()));
         assert_eq!(err(&[("", "1")]), BucketError::BadBound(String::new()));
+        assert_eq!(check_count(2.5), Ok(2.5));
+        assert_eq!(check_count(f64::NAN), Err(BucketError::BadCount("NaN".into())));
+        assert_eq!(check_count(f64::INFINITY), Err(BucketError::BadCount("+Inf".into())));
+        assert_eq!(check_count(-0.5), Err(BucketError::BadCount("-0.5".into())));
     }
 
     #[test]

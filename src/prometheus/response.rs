@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use super::histogram::{parse_count, parse_float, BucketError, BucketHistogram, NativeBucket, NativeHistogram};
+use super::histogram::{
+    check_count, parse_bound, parse_count, parse_float, Bucket, BucketError, BucketHistogram, NativeBucket,
+    NativeHistogram,
+};
 use crate::quote;
 use crate::telemetry::json::{self, Kind, Number, Reader};
 use crate::telemetry::limits::bounded_text;
@@ -495,51 +498,37 @@ pub struct BucketSeries {
 }
 
 impl InstantVector {
-    /// Groups the samples into classic histograms by their labels other than `le`.
+    /// Groups the samples into classic histograms by their labels other than `le`. A sample that cannot be a
+    /// bucket is left out of its histogram, the rest kept — as `histogram_quantile` ignores a bucket whose `le`
+    /// does not parse.
     pub fn bucket_series(&self) -> BucketSeries {
-        let mut groups: BTreeMap<Labels, Vec<(&str, String)>> = BTreeMap::new();
+        let mut groups: BTreeMap<Labels, Vec<Bucket>> = BTreeMap::new();
         let mut skipped = Vec::new();
         for (index, sample) in self.samples.iter().enumerate() {
-            let SampleValue::Float(value) = sample.value else {
-                skipped.push((index, EntryProblem::BadHistogramShape("a native histogram where buckets were asked")));
-                continue;
-            };
-            let Some(le) = sample.label("le") else {
-                skipped.push((index, EntryProblem::BadHistogramShape("no `le` label")));
-                continue;
-            };
-            let mut labels = sample.labels.clone();
-            labels.remove("le");
-            groups.entry(labels).or_default().push((le, format_value(value)));
-        }
-        let mut histograms = Vec::with_capacity(groups.len());
-        for (labels, pairs) in groups {
-            match BucketHistogram::from_strings(pairs.iter().map(|(le, count)| (*le, count.as_str()))) {
-                Ok(histogram) => histograms.push((labels, histogram)),
-                Err(error) => {
-                    // Name the group by the first of its samples.
-                    let index = self.samples.iter().position(|s| without_le(&s.labels) == labels).unwrap_or(0);
-                    skipped.push((index, EntryProblem::BadBucket(error)));
-                }
+            match bucket_of(sample) {
+                Ok((labels, bucket)) => groups.entry(labels).or_default().push(bucket),
+                Err(problem) => skipped.push((index, problem)),
             }
         }
+        let histograms =
+            groups.into_iter().map(|(labels, buckets)| (labels, BucketHistogram::from_buckets(buckets))).collect();
         BucketSeries { histograms, skipped }
     }
 }
 
-fn without_le(labels: &Labels) -> Labels {
-    labels.iter().filter(|(name, _)| name.as_str() != "le").map(|(n, v)| (n.clone(), v.clone())).collect()
-}
-
-/// A sample value as Prometheus writes it (`+Inf`, `NaN`, shortest decimal), for bucket parsing and messages.
-fn format_value(value: f64) -> String {
-    if value == f64::INFINITY {
-        "+Inf".to_owned()
-    } else if value == f64::NEG_INFINITY {
-        "-Inf".to_owned()
-    } else {
-        format!("{value}")
-    }
+/// A bucket sample's labels without `le`, and its bucket.
+fn bucket_of(sample: &Sample) -> Result<(Labels, Bucket), EntryProblem> {
+    let SampleValue::Float(value) = sample.value else {
+        return Err(EntryProblem::BadHistogramShape("a native histogram where buckets were asked"));
+    };
+    let le = sample.label("le").ok_or(EntryProblem::BadHistogramShape("no `le` label"))?;
+    let bucket = Bucket {
+        le: parse_bound(le).map_err(EntryProblem::BadBucket)?,
+        cumulative: check_count(value).map_err(EntryProblem::BadBucket)?,
+    };
+    let mut labels = sample.labels.clone();
+    labels.remove("le");
+    Ok((labels, bucket))
 }
 
 #[cfg(test)]
@@ -746,7 +735,9 @@ mod tests {
                 {"metric":{"client":"a","server":"b","le":"0.1"},"value":[1,"0.9"]},
                 {"metric":{"client":"a","server":"c","connection_type":"database","le":"+Inf"},"value":[1,"2"]},
                 {"metric":{"client":"a","server":"d","le":"NaN"},"value":[1,"2"]},
-                {"metric":{"client":"a","server":"e"},"value":[1,"2"]}
+                {"metric":{"client":"a","server":"e"},"value":[1,"2"]},
+                {"metric":{"client":"a","server":"b","le":"0.4"},"value":[1,"NaN"]},
+                {"metric":{"client":"a","server":"b"},"histogram":[1,{"count":"0","sum":"0"}]}
             ]}}"#,
         );
         let series = answer.bucket_series();
@@ -762,8 +753,10 @@ mod tests {
         assert_eq!(
             skipped,
             [
-                "6 prometheus.bad-histogram histogram: no `le` label",
                 "5 prometheus.bad-bucket-bound histogram: bucket bound \"NaN\" is not a number",
+                "6 prometheus.bad-histogram histogram: no `le` label",
+                "7 prometheus.bad-bucket-count histogram: bucket count \"NaN\" is not a non-negative number",
+                "8 prometheus.bad-histogram histogram: a native histogram where buckets were asked",
             ]
         );
     }
