@@ -636,4 +636,46 @@ mod tests {
         );
         assert_eq!(a, before);
     }
+
+    /// Tempo's default layout with `counts` per bucket (not cumulative), the last one in +Inf.
+    fn tempo(counts: &[u16]) -> BucketHistogram {
+        let bounds = [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, f64::INFINITY];
+        let mut running = 0.0;
+        let buckets = bounds
+            .iter()
+            .zip(counts)
+            .map(|(&le, &count)| {
+                running += f64::from(count);
+                Bucket { le, cumulative: running }
+            })
+            .collect();
+        BucketHistogram::from_buckets(buckets)
+    }
+
+    proptest::proptest! {
+        /// A higher quantile is never lower, and every finite one lies between 0 and the highest finite bound.
+        #[test]
+        fn quantiles_rise_with_q(counts in proptest::collection::vec(0u16..50, 9), a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
+            let h = tempo(&counts);
+            let (low, high) = (a.min(b), a.max(b));
+            if let (Some(x), Some(y)) = (h.quantile(low), h.quantile(high)) {
+                proptest::prop_assert!(x <= y, "q{low} = {x} > q{high} = {y}");
+                proptest::prop_assert!((0.0..=12.8).contains(&x) && (0.0..=12.8).contains(&y));
+            }
+            let total: u32 = counts.iter().map(|&c| u32::from(c)).sum();
+            proptest::prop_assert_eq!(h.quantile(high).is_none(), total == 0 || (high == 0.0 && counts[0] == 0));
+        }
+
+        /// Merging two histograms of one layout is the histogram of the summed bucket counts.
+        #[test]
+        fn merging_one_layout_sums_the_distributions(
+            a in proptest::collection::vec(0u16..1000, 9),
+            b in proptest::collection::vec(0u16..1000, 9),
+        ) {
+            let mut merged = tempo(&a);
+            merged.merge(&tempo(&b));
+            let summed: Vec<u16> = a.iter().zip(&b).map(|(x, y)| x + y).collect();
+            proptest::prop_assert_eq!(merged, tempo(&summed));
+        }
+    }
 }
