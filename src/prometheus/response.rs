@@ -502,33 +502,39 @@ impl InstantVector {
     /// bucket is left out of its histogram, the rest kept — as `histogram_quantile` ignores a bucket whose `le`
     /// does not parse.
     pub fn bucket_series(&self) -> BucketSeries {
-        let mut groups: BTreeMap<Labels, Vec<Bucket>> = BTreeMap::new();
+        // Keyed by borrowed labels (sorted, as the map iterates): one copy per histogram, not per bucket.
+        let mut groups: BTreeMap<Vec<(&str, &str)>, Vec<Bucket>> = BTreeMap::new();
         let mut skipped = Vec::new();
         for (index, sample) in self.samples.iter().enumerate() {
             match bucket_of(sample) {
-                Ok((labels, bucket)) => groups.entry(labels).or_default().push(bucket),
+                Ok(bucket) => {
+                    let key = sample.labels.iter().filter(|(name, _)| *name != "le");
+                    groups.entry(key.map(|(n, v)| (n.as_str(), v.as_str())).collect()).or_default().push(bucket);
+                }
                 Err(problem) => skipped.push((index, problem)),
             }
         }
-        let histograms =
-            groups.into_iter().map(|(labels, buckets)| (labels, BucketHistogram::from_buckets(buckets))).collect();
+        let histograms = groups
+            .into_iter()
+            .map(|(key, buckets)| {
+                let labels = key.into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+                (labels, BucketHistogram::from_buckets(buckets))
+            })
+            .collect();
         BucketSeries { histograms, skipped }
     }
 }
 
-/// A bucket sample's labels without `le`, and its bucket.
-fn bucket_of(sample: &Sample) -> Result<(Labels, Bucket), EntryProblem> {
+/// A bucket sample's bucket.
+fn bucket_of(sample: &Sample) -> Result<Bucket, EntryProblem> {
     let SampleValue::Float(value) = sample.value else {
         return Err(EntryProblem::BadHistogramShape("a native histogram where buckets were asked"));
     };
     let le = sample.label("le").ok_or(EntryProblem::BadHistogramShape("no `le` label"))?;
-    let bucket = Bucket {
+    Ok(Bucket {
         le: parse_bound(le).map_err(EntryProblem::BadBucket)?,
         cumulative: check_count(value).map_err(EntryProblem::BadBucket)?,
-    };
-    let mut labels = sample.labels.clone();
-    labels.remove("le");
-    Ok((labels, bucket))
+    })
 }
 
 #[cfg(test)]
