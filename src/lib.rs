@@ -10,6 +10,7 @@ pub mod options;
 pub mod catalog;
 pub mod sources;
 pub mod telemetry;
+pub mod prometheus;
 pub mod aggregate;
 pub mod evaluate;
 pub mod color;

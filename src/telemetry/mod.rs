@@ -8,8 +8,8 @@
 mod attributes;
 mod detect;
 pub mod jaeger;
-mod json;
-mod limits;
+pub(crate) mod json;
+pub(crate) mod limits;
 pub mod otlp;
 mod scalar;
 pub mod zipkin;
