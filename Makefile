@@ -6,13 +6,17 @@ BINDGEN_DIR := target/wasm-bindgen
 RELEASE_WASM := target/wasm32-unknown-unknown/release/latency_heatmap.wasm
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/tests/wasm-test-runner.sh
 
-.PHONY: setup setup-browser build demo test test-native test-wasm test-js test-bundlers test-e2e test-backstage bench bench-node fuzz
+.PHONY: setup setup-browser setup-servers build demo test test-native test-wasm test-js test-bundlers test-e2e test-backstage \
+  test-servers bench bench-node fuzz
 
 setup:
 	@.ci/setup
 
 setup-browser:
 	@.ci/setup --browser
+
+setup-servers:
+	@.ci/setup --servers
 
 ## build: the npm package in pkg/ (release wasm → wasm-bindgen → wasm-opt -Os → inlined into the JS shim)
 build: setup
@@ -27,8 +31,8 @@ demo: build
 	node demo/build.mjs
 	node demo/serve.mjs --port $(PORT)
 
-## test: all six layers
-test: setup-browser build test-native test-wasm test-js test-bundlers test-e2e test-backstage
+## test: all seven layers
+test: setup-browser setup-servers build test-native test-wasm test-js test-bundlers test-e2e test-backstage test-servers
 
 test-native:
 	cargo clippy --all-targets -- -D warnings
@@ -54,6 +58,11 @@ test-e2e:
 ## screenshots in target/screenshots/
 test-backstage:
 	cd tests/browser && node --test backstage/
+
+## test-servers: the real Prometheus and Alertmanager harness (tests/servers/): both servers on loopback ports,
+## the fixture's service graph backfilled in the OTel Collector's and Tempo's shapes, a scraped native histogram
+test-servers:
+	node --test tests/servers/
 
 ## bench: criterion benchmarks of the native core (figures printed, nothing asserted)
 bench:
