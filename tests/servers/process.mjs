@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const live = new Set();
+const dirs = new Set();
 
 function cleanupAll() {
-  for (const server of live) {
-    server.child.kill('SIGKILL');
-    rmSync(server.dir, { recursive: true, force: true });
-  }
+  for (const server of live) server.child.kill('SIGKILL');
   live.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 process.on('exit', cleanupAll);
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -36,9 +36,11 @@ export function freePort() {
   });
 }
 
-/** A fresh temp dir, removed by the server's stop (or at exit). */
+/** A fresh temp dir, removed by the server's stop, or in any case when the process exits. */
 export function tempDir(prefix) {
-  return mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  dirs.add(dir);
+  return dir;
 }
 
 /**
