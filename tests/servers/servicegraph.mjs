@@ -44,7 +44,9 @@ export function fixtureCalls(jaeger) {
         kind: tags['span.kind'],
         tags,
         service: trace.processes[span.processID].serviceName,
-        start: span.startTime / 1e6,
+        // Microseconds until the difference below: seconds since 1970 would lose the queue delay's low digits.
+        startUs: span.startTime,
+        durationUs: span.duration,
         seconds: span.duration / 1e6,
         failed: tags['otel.status_code'] === 'ERROR',
       };
@@ -67,7 +69,7 @@ export function fixtureCalls(jaeger) {
         paired.add(server);
         const messaging = span.kind === 'producer';
         call(span.service, server.service, messaging ? 'messaging_system' : '', span.failed || server.failed,
-          span.seconds, server.seconds, messaging ? server.start - (span.start + span.seconds) : undefined);
+          span.seconds, server.seconds, messaging ? (server.startUs - (span.startUs + span.durationUs)) / 1e6 : undefined);
         continue;
       }
       const peer = span.tags['peer.service'] ?? span.tags['db.system'];
@@ -161,8 +163,8 @@ export async function writeOpenMetrics(path, shape, roundsOf, { end = QUERY_TIME
     for (const round of roundsOf()) {
       const part = partOf(round);
       if (part === undefined) continue;
-      const cumulative = [];
-      part.counts.reduce((total, count, i) => (cumulative[i] = total + count), 0);
+      let running = 0;
+      const cumulative = part.counts.map((count) => (running += count));
       for (let k = 0; k <= steps; k += 1) {
         const t = times[k];
         for (let i = 0; i < bounds.length; i += 1) {
