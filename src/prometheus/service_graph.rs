@@ -186,14 +186,8 @@ impl ServiceGraphRound {
     /// Reads the answer to a query of `kind` (any chunk). Never fails: an unreadable answer is reported, and the
     /// figure then counts as not answered unless another chunk's answer was read.
     pub fn add_answer(&mut self, kind: QueryKind, bytes: &[u8]) -> AnswerReport {
-        let mut report = AnswerReport {
-            samples: 0,
-            edges: 0,
-            skipped: 0,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-            error: None,
-        };
+        let mut report =
+            AnswerReport { samples: 0, edges: 0, skipped: 0, problems: Vec::new(), warnings: Vec::new(), error: None };
         let vector = match read_instant(bytes) {
             Ok(vector) => vector,
             Err(error) => {
@@ -269,7 +263,11 @@ impl ServiceGraphRound {
 
     fn edge_labels(&self, labels: &Labels) -> Result<EdgeLabels, SampleProblem> {
         let service = |name: &str| {
-            labels.get(name).filter(|value| !value.is_empty()).cloned().ok_or_else(|| SampleProblem::NoServiceLabel(name.to_owned()))
+            labels
+                .get(name)
+                .filter(|value| !value.is_empty())
+                .cloned()
+                .ok_or_else(|| SampleProblem::NoServiceLabel(name.to_owned()))
         };
         Ok(EdgeLabels {
             client: service(&self.labels.client)?,
@@ -281,7 +279,11 @@ impl ServiceGraphRound {
 
     /// The round's service graph.
     pub fn finish(self) -> ServiceGraph {
-        ServiceGraph { edges: self.edges.into_iter().collect(), answered: self.answered, rate_window_ms: self.rate_window_ms }
+        ServiceGraph {
+            edges: self.edges.into_iter().collect(),
+            answered: self.answered,
+            rate_window_ms: self.rate_window_ms,
+        }
     }
 }
 

@@ -102,12 +102,19 @@ mod tests {
     }
 
     fn reading(histogram: Option<Histogram>, requests: Option<f64>, failed: Option<f64>) -> MetricsReading {
-        MetricsReading { histogram, requests_per_sec: requests, failed_per_sec: failed, rate_window_ms: 300_000.0, unmerged: 0 }
+        MetricsReading {
+            histogram,
+            requests_per_sec: requests,
+            failed_per_sec: failed,
+            rate_window_ms: 300_000.0,
+            unmerged: 0,
+        }
     }
 
     #[test]
     fn figures_of_one_reading() {
-        let r = reading(Some(classic(&[("0.1", "2"), ("0.5", "6"), ("1", "10"), ("+Inf", "10")])), Some(10.0), Some(0.5));
+        let r =
+            reading(Some(classic(&[("0.1", "2"), ("0.5", "6"), ("1", "10"), ("+Inf", "10")])), Some(10.0), Some(0.5));
         assert_eq!(r.quantile_ms(0.1), Some(50.0));
         assert_eq!((r.rate_per_sec(), r.error_rate()), (Some(10.0), Some(0.05)));
         assert_eq!((r.window_count(), r.window_errors()), (3000, 150));
@@ -138,7 +145,8 @@ mod tests {
     #[test]
     fn histograms_that_cannot_be_added_leave_no_quantile() {
         use crate::prometheus::histogram::{NativeBucket, NativeHistogram};
-        let native = NativeHistogram::new(1.0, 0.1, vec![NativeBucket::from_strings(0, "0.0625", "0.125", "1").expect("valid")]);
+        let native =
+            NativeHistogram::new(1.0, 0.1, vec![NativeBucket::from_strings(0, "0.0625", "0.125", "1").expect("valid")]);
         let mut a = reading(Some(classic(&[("0.1", "1"), ("+Inf", "1")])), Some(1.0), Some(0.0));
         a.merge(&reading(Some(Histogram::Native(native)), Some(1.0), Some(0.0)));
         assert_eq!((a.histogram.clone(), a.unmerged, a.quantile_ms(0.5)), (None, 1, None));
