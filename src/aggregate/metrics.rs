@@ -147,3 +147,36 @@ impl LatencyState {
         report
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(client: &str, connection_type: Option<&str>, virtual_node: Option<&str>) -> EdgeLabels {
+        EdgeLabels {
+            client: client.into(),
+            server: "b".into(),
+            connection_type: connection_type.map(Into::into),
+            virtual_node: virtual_node.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn connection_type_gives_the_kind_and_the_virtual_end() {
+        let ends = |client, connection_type, virtual_node| {
+            let e = ends(&labels(client, connection_type, virtual_node));
+            (e.kind, e.virtual_client, e.virtual_server)
+        };
+        assert_eq!(ends("a", None, None), (CallKind::Sync, false, false));
+        assert_eq!(ends("a", Some("messaging_system"), None), (CallKind::Async, false, false));
+        assert_eq!(ends("a", Some("database"), None), (CallKind::Database, false, true));
+        assert_eq!(ends("a", Some("virtual_node"), None), (CallKind::Sync, false, true));
+        assert_eq!(ends("user", Some("virtual_node"), None), (CallKind::Sync, true, false));
+        // OTel's `virtual_node` label says which end, whatever the name.
+        assert_eq!(ends("a", Some("virtual_node"), Some("client")), (CallKind::Sync, true, false));
+        assert_eq!(ends("user", Some("virtual_node"), Some("server")), (CallKind::Sync, true, true));
+        // An unknown connection type is a plain call; `user` is never instrumented.
+        assert_eq!(ends("a", Some("grpc_stream"), None), (CallKind::Sync, false, false));
+        assert_eq!(ends("user", None, None), (CallKind::Sync, true, false));
+    }
+}

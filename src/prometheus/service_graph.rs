@@ -295,3 +295,117 @@ enum Value {
 fn is_float(value: &SampleValue) -> bool {
     matches!(value, SampleValue::Float(_))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prometheus::histogram::{BucketHistogram, NativeBucket, NativeHistogram};
+
+    fn answer(entries: &str) -> String {
+        format!(r#"{{"status":"success","data":{{"resultType":"vector","result":[{entries}]}}}}"#)
+    }
+
+    fn round() -> ServiceGraphRound {
+        ServiceGraphRound::new(ServiceLabels::default(), 60_000.0)
+    }
+
+    const NATIVE: &str = r#"{"metric":{"client":"a","server":"b"},"histogram":[1796255520,{"count":"10","sum":"1.55","buckets":[[0,"0.03125","0.0625","5"],[0,"0.125","0.25","4"],[0,"0.5","1","1"]]}]}"#;
+
+    #[test]
+    fn native_histograms_are_read_and_summed_per_edge() {
+        let mut round = round();
+        let other_instance = NATIVE.replace(r#""server":"b""#, r#""server":"b","__metrics_gen_instance":"g2""#);
+        let report =
+            round.add_answer(QueryKind::ServerLatency, answer(&format!("{NATIVE},{other_instance}")).as_bytes());
+        assert_eq!((report.samples, report.edges, report.skipped), (2, 1, 0));
+        let graph = round.finish();
+        let bucket = |lower, upper, count| NativeBucket::from_strings(0, lower, upper, count).expect("valid");
+        let expected = NativeHistogram::new(
+            20.0,
+            3.1,
+            vec![bucket("0.03125", "0.0625", "10"), bucket("0.125", "0.25", "8"), bucket("0.5", "1", "2")],
+        );
+        assert_eq!(graph.edges[0].1.server, Some(Histogram::Native(expected)));
+        assert_eq!(graph.edges[0].1.server.as_ref().and_then(|h| h.quantile(0.95)), Some(0.75));
+        assert!(graph.answered.server && !graph.answered.client);
+    }
+
+    #[test]
+    fn overlapping_chunks_give_an_edge_once() {
+        let mut round = round();
+        let requests = answer(r#"{"metric":{"client":"a","server":"b"},"value":[1,"4"]}"#);
+        let bucket =
+            |le: &str, v: &str| format!(r#"{{"metric":{{"client":"a","server":"b","le":"{le}"}},"value":[1,"{v}"]}}"#);
+        let buckets = answer(&[bucket("0.1", "1"), bucket("+Inf", "4")].join(","));
+        for _ in 0..2 {
+            round.add_answer(QueryKind::Requests, requests.as_bytes());
+            round.add_answer(QueryKind::ClientLatency, buckets.as_bytes());
+        }
+        let graph = round.finish();
+        assert_eq!(graph.edges.len(), 1);
+        let expected = BucketHistogram::from_strings([("0.1", "1"), ("+Inf", "4")]).expect("valid");
+        assert_eq!(
+            (graph.edges[0].1.requests, &graph.edges[0].1.client),
+            (Some(4.0), &Some(Histogram::Classic(expected)))
+        );
+    }
+
+    #[test]
+    fn labels_name_the_edge_and_odd_samples_are_counted() {
+        let mut round = ServiceGraphRound::new(
+            ServiceLabels { client: "client_service".into(), server: "server_service".into() },
+            60_000.0,
+        );
+        let entries = [
+            r#"{"metric":{"client_service":"a","server_service":"b","connection_type":"virtual_node","virtual_node":"server"},"value":[1,"2"]}"#,
+            r#"{"metric":{"client":"a","server":"b"},"value":[1,"2"]}"#,
+            r#"{"metric":{"client_service":"a","server_service":"b"},"value":[1,"-1"]}"#,
+            &NATIVE.replace("client", "client_service").replace("server", "server_service"),
+            r#"{"metric":{"client_service":"a","server_service":""},"value":[1,"2"]}"#,
+        ];
+        let report = round.add_answer(QueryKind::Requests, answer(&entries.join(",")).as_bytes());
+        assert_eq!((report.samples, report.edges, report.skipped), (5, 1, 4));
+        assert_eq!(
+            report.problems.iter().map(|p| (p.code, p.message.as_str())).collect::<Vec<_>>(),
+            [
+                ("metrics.no-service-label", "no `client_service` label: the series names no service"),
+                ("prometheus.bad-bucket-count", r#"histogram: bucket count "-1" is not a non-negative number"#),
+                ("metrics.histogram-for-rate", "a histogram where a rate was asked"),
+                ("metrics.no-service-label", "no `server_service` label: the series names no service"),
+            ]
+        );
+        let graph = round.finish();
+        let labels = &graph.edges[0].0;
+        assert_eq!(
+            (labels.connection_type.as_deref(), labels.virtual_node.as_deref()),
+            (Some("virtual_node"), Some("server"))
+        );
+        // A float without `le` where buckets were asked.
+        let mut round = self::round();
+        let report = round.add_answer(
+            QueryKind::ServerLatency,
+            answer(r#"{"metric":{"client":"a","server":"b"},"value":[1,"2"]}"#).as_bytes(),
+        );
+        assert_eq!((report.skipped, report.problems[0].code), (1, "prometheus.bad-histogram"));
+    }
+
+    #[test]
+    fn an_unreadable_answer_is_reported_and_leaves_its_figure_unanswered() {
+        let mut round = round();
+        let report = round.add_answer(
+            QueryKind::FailedRequests,
+            br#"{"status":"error","errorType":"execution","error":"query timed out"}"#,
+        );
+        assert_eq!(
+            report.error,
+            Some(SkippedSample {
+                code: "prometheus.api-error",
+                message: "Prometheus answered execution: query timed out".into()
+            })
+        );
+        let report =
+            round.add_answer(QueryKind::Requests, br#"{"status":"success","data":{"resultType":"vector","result":[{"#);
+        assert_eq!(report.error.map(|e| e.code), Some("prometheus.unreadable"));
+        assert_eq!(round.finish().answered, Answered::default());
+    }
+}
