@@ -340,3 +340,22 @@ fn a_second_round_replaces_the_first() {
           no call to it was in the latest round"]
     );
 }
+
+#[test]
+fn native_histograms_reach_the_snapshot_by_prometheus_2_42s_rule() {
+    let mut map = heat_map();
+    // The research notes' live native histogram (count 10, sum 1.55): p95 = 0.75 s on Prometheus 2.42.
+    let native = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"frontend","server":"a"},"histogram":[1796214720,{"count":"10","sum":"1.55","buckets":[[0,"0.03125","0.0625","5"],[0,"0.125","0.25","4"],[0,"0.5","1","1"]]}]}]}}"#;
+    let mut round = ServiceGraphRound::new(ServiceLabels::default(), RATE_WINDOW_MS);
+    for kind in [QueryKind::ServerLatency, QueryKind::ClientLatency] {
+        let report = round.add_answer(kind, native.as_bytes());
+        assert_eq!((report.edges, report.error), (1, None));
+    }
+    map.ingest_service_graph(&round.finish(), T_MS + 60_000.0);
+    let snapshot = component(&mut map);
+    let call = &edge(&snapshot, "frontend→a:sync").latency;
+    assert_eq!((call.stats.p95_ms, call.stats.p50_ms), (Some(750.0), Some(62.5)));
+    // No request counter answered: the histogram's count is the rate; no failed answer: the error rate is unknown.
+    assert_eq!((call.stats.rate_per_sec, call.stats.error_rate, call.stats.window_count), (Some(10.0), None, 3000));
+    assert_eq!(node(&snapshot, "a").latency.stats.p95_ms, Some(750.0));
+}
