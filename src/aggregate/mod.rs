@@ -1,5 +1,5 @@
-//! Spans → latency state: pairing spans into calls, the per-service and per-edge latency kept across polls, self
-//! time, critical paths and entry points, and the [`LatencySnapshot`] built from them.
+//! Spans (or service-graph metrics) → latency state: pairing spans into calls, the per-service and per-edge latency
+//! kept across polls, self time, critical paths and entry points, and the [`LatencySnapshot`] built from them.
 //!
 //! Owns [`LatencyState`], the one object the `HeatMap` holds: `ingest` streams a document through a telemetry
 //! reader straight into pairing (no span list is built), `snapshot` reads. Everything runs in event time (the
@@ -11,6 +11,7 @@ mod calls;
 mod config;
 mod critical_path;
 mod event_time;
+mod metrics;
 mod pairing;
 mod pending;
 mod seen;
@@ -27,10 +28,11 @@ use crate::telemetry::{self, Format, ReadLimits, RejectReason, Span, SpanSink};
 pub use calls::{CallKind, CallObservation, EdgeKey, USER_NODE};
 pub use config::{AggregateConfig, ConfigError, DurationValue, Settings, DEFAULT_MAX_KEYS};
 pub use event_time::{FutureSpans, MAX_REPORTED_SERVICES};
+pub use metrics::ServiceGraphReport;
 pub use pairing::PairingCounts;
 pub use snapshot::{EdgeSnapshot, EntryPointSnapshot, LatencySnapshot, NodeSnapshot, SnapshotWindow};
 pub use state::{EdgeState, EntryPointState, KeyRef, NodeState};
-pub use stats::{LatencyStats, StatsSettings, StatsView, SLICES_PER_WINDOW};
+pub use stats::{LatencyStats, MetricsReading, StatsSettings, StatsView, SLICES_PER_WINDOW};
 pub use warning::AggregateWarning;
 
 /// Rejections listed in one report (all are counted).
@@ -100,6 +102,8 @@ pub struct LatencyState {
     limits: ReadLimits,
     pairing: pairing::Pairing,
     keys: state::KeyedStats,
+    /// What the latest service-graph round could not tell (`metrics.rs`), shown in every snapshot until the next.
+    metrics_warnings: Vec<AggregateWarning>,
 }
 
 /// Feeds a reader's output into pairing and the report.
@@ -135,6 +139,7 @@ impl LatencyState {
             limits: config.read_limits()?,
             pairing: pairing::Pairing::default(),
             keys,
+            metrics_warnings: Vec::new(),
         })
     }
 
@@ -212,6 +217,7 @@ impl LatencyState {
         self.pairing = pairing::Pairing::default();
         self.pairing.clock.wall_ns = wall_ns;
         self.keys = state::KeyedStats::new(&self.settings);
+        self.metrics_warnings.clear();
     }
 
     pub fn snapshot(&self) -> LatencySnapshot {
@@ -235,6 +241,7 @@ impl LatencyState {
             let max_clock_skew_ms = self.settings.max_clock_skew_ns / 1_000_000;
             warnings.push(AggregateWarning::FutureSpans { spans, services, others, max_clock_skew_ms });
         }
+        warnings.extend(self.metrics_warnings.iter().cloned());
         LatencySnapshot::build(&self.keys, stats, warnings)
     }
 

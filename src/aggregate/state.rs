@@ -582,6 +582,25 @@ impl KeyedStats {
         }
     }
 
+    /// Node `id`'s state, for setting figures read from metrics.
+    pub fn node_state_mut(&mut self, id: u32) -> Option<&mut NodeState> {
+        self.node_mut(id).map(|node| &mut node.state)
+    }
+
+    /// Edge `id`'s state, for setting figures read from metrics.
+    pub fn edge_state_mut(&mut self, id: u32) -> Option<&mut EdgeState> {
+        self.edge_mut(id).map(|edge| &mut edge.state)
+    }
+
+    /// Forgets every key's metrics figures: a new round replaces them all.
+    pub fn clear_metrics(&mut self) {
+        let nodes = self.nodes.iter_mut().flatten().flat_map(|n| n.state.stats_mut());
+        let edges = self.edges.iter_mut().flatten().flat_map(|e| e.state.stats_mut());
+        for stats in nodes.chain(edges) {
+            stats.set_metrics(None);
+        }
+    }
+
     /// Window slices held over all keys: what memory grows with (O(keys · slices)).
     pub fn slice_count(&self) -> usize {
         let nodes = self.nodes().flat_map(|(_, n)| n.stats());

@@ -3,14 +3,18 @@
 //!
 //! Owns recording samples, pruning slices that left the window, merging two keys' stats (for System/Domain groups,
 //! done by the evaluation layer) and the serialisable [`StatsView`]. Memory is O(slices) per key whatever the
-//! number of samples. Knows nothing of spans or of what a key means.
+//! number of samples. A key fed by metrics instead holds a [`MetricsReading`] (the latest round's histogram and
+//! rates): its view, quantiles and merges then read that, so nothing downstream asks where the figures came from.
+//! Knows nothing of spans or of what a key means.
 
+mod metrics;
 mod sketch;
 
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
+pub use metrics::MetricsReading;
 use sketch::Sketch;
 
 /// How stats are kept; the same for every key of one `LatencyState`, so it is passed in rather than stored per key.
@@ -158,6 +162,8 @@ pub struct LatencyStats {
     /// The merged window last read, until the slices change: a snapshot reads one key's window several times (its
     /// view, its judgement, every critical path through it), and merging ten sketches each time was half its cost.
     window: RefCell<Option<Window>>,
+    /// The latest metrics round's figures for this key; when present, they are what the key shows.
+    metrics: Option<Box<MetricsReading>>,
 }
 
 impl std::fmt::Debug for LatencyStats {
@@ -167,6 +173,7 @@ impl std::fmt::Debug for LatencyStats {
             .field("errors", &self.errors)
             .field("mean_ms", &self.mean_ms)
             .field("slices", &self.slices.len())
+            .field("metrics", &self.metrics)
             .finish_non_exhaustive()
     }
 }
@@ -185,6 +192,7 @@ impl Default for LatencyStats {
             slices: VecDeque::new(),
             newest_at_ms: f64::NEG_INFINITY,
             window: RefCell::new(None),
+            metrics: None,
         }
     }
 }
@@ -301,14 +309,29 @@ impl LatencyStats {
             mine.sketch.merge(&slice.sketch);
         }
         self.newest_at_ms = self.newest_at_ms.max(other.newest_at_ms);
+        match (&mut self.metrics, &other.metrics) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => self.metrics = Some(theirs.clone()),
+            _ => {}
+        }
     }
 
+    /// Replaces the metrics figures (`None`: this key had none in the latest round).
+    pub fn set_metrics(&mut self, reading: Option<MetricsReading>) {
+        self.metrics = reading.map(Box::new);
+    }
+
+    pub fn metrics(&self) -> Option<&MetricsReading> {
+        self.metrics.as_deref()
+    }
+
+    /// Samples recorded, or with a metrics reading the requests estimated in its rate window.
     pub fn count(&self) -> u64 {
-        self.count
+        self.count + self.metrics.as_ref().map_or(0, |m| m.window_count())
     }
 
     pub fn errors(&self) -> u64 {
-        self.errors
+        self.errors + self.metrics.as_ref().map_or(0, |m| m.window_errors())
     }
 
     /// Slices currently held (memory is proportional to this, never to the sample count).
@@ -352,11 +375,17 @@ impl LatencyStats {
 
     /// The quantile `q` over the window, `None` without data.
     pub fn quantile(&self, settings: &StatsSettings, watermark_ms: f64, q: f64) -> Option<f64> {
+        if let Some(metrics) = &self.metrics {
+            return metrics.quantile_ms(q);
+        }
         self.with_window(settings, watermark_ms, |sketch, _, _| quantile_of(sketch, q))
     }
 
     /// What the snapshot shows. `observed_ms` is how much event time "all" covers, for its rate.
     pub fn view(&self, settings: &StatsSettings, watermark_ms: f64, observed_ms: f64) -> StatsView {
+        if let Some(metrics) = &self.metrics {
+            return metrics_view(metrics);
+        }
         let (mut p50, mut p95, mut p99, window_count, window_errors) =
             self.with_window(settings, watermark_ms, |sketch, count, errors| {
                 let q = |q: f64| quantile_of(sketch, q);
@@ -385,6 +414,28 @@ impl LatencyStats {
             fallback,
             malformed: self.malformed,
         }
+    }
+}
+
+/// What a key fed by metrics shows: the round's figures over its rate window (a snapshot's shorter window cannot
+/// re-slice a rate Prometheus already took). No mean, EWMA or recent samples: metrics carry no single requests.
+fn metrics_view(metrics: &MetricsReading) -> StatsView {
+    let window_count = metrics.window_count();
+    StatsView {
+        count: window_count,
+        errors: metrics.window_errors(),
+        window_count,
+        error_rate: metrics.error_rate(),
+        rate_per_sec: metrics.rate_per_sec(),
+        mean_ms: None,
+        ewma_ms: None,
+        p50_ms: metrics.quantile_ms(0.5),
+        p95_ms: metrics.quantile_ms(0.95),
+        p99_ms: metrics.quantile_ms(0.99),
+        self_p95_ms: None,
+        recent_ms: Vec::new(),
+        fallback: false,
+        malformed: 0,
     }
 }
 

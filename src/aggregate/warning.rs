@@ -1,5 +1,6 @@
 //! What the latency state had to give up: spans analysed before their trace was complete, duplicate spans ignored,
-//! observations of new keys past the key cap (`maxKeys`) ignored, spans whose host clock ran ahead.
+//! observations of new keys past the key cap (`maxKeys`) ignored, spans whose host clock ran ahead; and what
+//! service-graph metrics cannot tell (self time, critical paths, the gap; services nobody calls).
 //!
 //! Owns the warning values and their wording, each with a stable `code` (also the `code` field of its JSON form)
 //! so the UI and tests can match on it without parsing prose. The counts are totals since the state was created
@@ -46,6 +47,33 @@ pub enum AggregateWarning {
         others: usize,
         max_clock_skew_ms: u64,
     },
+
+    #[serde(rename = "metrics.not-measurable")]
+    #[error(
+        "self time, critical paths and the client − server gap are not measurable from service-graph metrics: they \
+         show as no data (unknown), never as healthy"
+    )]
+    MetricsNotMeasurable,
+
+    /// `services`: the first [`REFUSED_NAMES`] (each cut to [`REFUSED_NAME_CHARS`]), sorted; `others` not listed.
+    #[serde(rename = "metrics.no-incoming-calls")]
+    #[error(
+        "no latency data for {}{}: service-graph metrics measure a service only by the calls it serves, and no \
+         call to {} was in the latest round",
+        quoted(.services),
+        more(*.others),
+        if .services.len() + .others == 1 { "it" } else { "them" }
+    )]
+    NoIncomingCalls { services: Vec<String>, others: usize },
+}
+
+/// ` (and 2 more services)`: what a list of names left out.
+fn more(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        1 => " (and 1 more service)".to_owned(),
+        n => format!(" (and {n} more services)"),
+    }
 }
 
 /// `850ms`, `45s`, `10m 0s`, `2h 5m`: how far ahead, as people read it.
@@ -66,11 +94,7 @@ fn future_spans_message(services: &[FutureSpans], others: usize, max_clock_skew_
             format!("{}: {} {plural} ended up to {} ahead", s.service, s.spans, human_ms(s.ahead_ms))
         })
         .collect();
-    let more = match others {
-        0 => String::new(),
-        1 => " (and 1 more service)".to_owned(),
-        n => format!(" (and {n} more services)"),
-    };
+    let more = more(others);
     let whose = if services.len() + others == 1 { "its host clock is" } else { "their host clocks are" };
     format!(
         "{} of the other spans{more}; {whose} probably fast. Spans more than maxClockSkew {} ahead are counted \
@@ -104,6 +128,8 @@ impl AggregateWarning {
             AggregateWarning::DuplicateSpans { .. } => "aggregate.duplicate-spans",
             AggregateWarning::KeyLimit { .. } => "aggregate.key-limit",
             AggregateWarning::FutureSpans { .. } => "aggregate.future-spans",
+            AggregateWarning::MetricsNotMeasurable => "metrics.not-measurable",
+            AggregateWarning::NoIncomingCalls { .. } => "metrics.no-incoming-calls",
         }
     }
 }
@@ -164,6 +190,24 @@ mod tests {
                 "a: 7 spans ended up to 2h 0m ahead, b: 1 span ended up to 1m 1s ahead of the other spans (and 1 more \
                  service); their host clocks are probably fast. Spans more than maxClockSkew 500ms ahead are counted \
                  as ending now (durations kept) and do not move the window",
+            ),
+            (
+                AggregateWarning::MetricsNotMeasurable,
+                "metrics.not-measurable",
+                "self time, critical paths and the client − server gap are not measurable from service-graph \
+                 metrics: they show as no data (unknown), never as healthy",
+            ),
+            (
+                AggregateWarning::NoIncomingCalls { services: vec!["batch".into()], others: 0 },
+                "metrics.no-incoming-calls",
+                "no latency data for \"batch\": service-graph metrics measure a service only by the calls it \
+                 serves, and no call to it was in the latest round",
+            ),
+            (
+                AggregateWarning::NoIncomingCalls { services: vec!["a".into(), "b".into()], others: 2 },
+                "metrics.no-incoming-calls",
+                "no latency data for \"a\", \"b\" (and 2 more services): service-graph metrics measure a \
+                 service only by the calls it serves, and no call to them was in the latest round",
             ),
         ];
         for (warning, code, message) in warnings {

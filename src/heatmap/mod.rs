@@ -20,12 +20,13 @@ mod warnings;
 
 use thiserror::Error;
 
-use crate::aggregate::{ConfigError, IngestReport, LatencyState, SLICES_PER_WINDOW};
+use crate::aggregate::{ConfigError, IngestReport, LatencyState, ServiceGraphReport, SLICES_PER_WINDOW};
 use crate::catalog::{Catalog, Level};
 use crate::color::{ColorError, Palette};
 use crate::evaluate::{BreachLog, BreachScope, EvaluateConfig};
 use crate::layout::LayoutError;
 use crate::options::{OptionError, UnknownKey};
+use crate::prometheus::service_graph::ServiceGraph;
 use crate::telemetry::Format;
 use graph_layout::lay_out;
 use judgement::Findings;
@@ -99,6 +100,12 @@ impl HeatMap {
     /// Reads one telemetry document whose format is told by its shape (`ingest(payload)` in JS).
     pub fn ingest_detected(&mut self, bytes: &[u8]) -> IngestReport {
         self.state.ingest_detected(bytes)
+    }
+
+    /// Takes one finished round of Prometheus service-graph metrics, evaluated at `at_ms` (ms since the epoch):
+    /// its figures replace the previous round's, and the snapshot judges them as it judges spans.
+    pub fn ingest_service_graph(&mut self, graph: &ServiceGraph, at_ms: f64) -> ServiceGraphReport {
+        self.state.ingest_service_graph(graph, at_ms)
     }
 
     /// Treats every span still waiting for its partner as if its TTL had passed: the end of a recorded replay.

@@ -400,6 +400,64 @@ impl NativeHistogram {
     }
 }
 
+/// One series' latency histogram in whichever form Prometheus answered it: classic buckets or native.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Histogram {
+    Classic(BucketHistogram),
+    Native(NativeHistogram),
+}
+
+/// Why two histograms could not be added.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum MergeError {
+    #[error("a classic and a native histogram cannot be merged")]
+    MixedKinds,
+    #[error(transparent)]
+    Native(#[from] NativeMergeError),
+}
+
+impl MergeError {
+    /// Stable, for warnings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MergeError::MixedKinds => "prometheus.mixed-histogram-kinds",
+            MergeError::Native(error) => error.code(),
+        }
+    }
+}
+
+impl Histogram {
+    /// Observations (per second, for rates) counted: the `+Inf` bucket or the native count; `None` for classic
+    /// buckets without `+Inf`.
+    pub fn count(&self) -> Option<f64> {
+        match self {
+            Histogram::Classic(histogram) => histogram.count(),
+            Histogram::Native(histogram) => Some(histogram.count),
+        }
+    }
+
+    /// `histogram_quantile(q, …)` of this histogram, by the rules of its kind; `None` is NaN.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        match self {
+            Histogram::Classic(histogram) => histogram.quantile(q),
+            Histogram::Native(histogram) => histogram.quantile(q),
+        }
+    }
+
+    /// Adds `other` bucket by bucket (see [`BucketHistogram::merge`], [`NativeHistogram::merge`]); on an error
+    /// `self` is unchanged.
+    pub fn merge(&mut self, other: &Histogram) -> Result<(), MergeError> {
+        match (self, other) {
+            (Histogram::Classic(a), Histogram::Classic(b)) => {
+                a.merge(b);
+                Ok(())
+            }
+            (Histogram::Native(a), Histogram::Native(b)) => Ok(a.merge(b)?),
+            _ => Err(MergeError::MixedKinds),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
