@@ -113,3 +113,23 @@ fn an_answer_lands_on_its_entities_with_their_status_floor() {
     // NodeDown's `page` is no known severity: amber, were it placed.
     assert_eq!(mapped.unmapped[1].floor, Status::Amber);
 }
+
+#[test]
+fn a_misspelt_or_overlong_selector_annotation_is_named() {
+    let long = format!("team={}", "x".repeat(300));
+    let json = format!(
+        r#"[{{"kind":"Component","metadata":{{"name":"a","annotations":{{"latencyheatmap/alert-selecter":"team=a"}}}}}},
+            {{"kind":"Component","metadata":{{"name":"b","annotations":{{"latencyheatmap/alert-selector":"{long}"}}}}}}]"#
+    );
+    let (_, warnings) = Catalog::from_json(json.as_bytes());
+    let warnings: Vec<String> = warnings.iter().map(|w| format!("{}: {w}", w.code())).collect();
+    assert_eq!(
+        warnings,
+        [
+            "catalog.unknown-annotation: component:default/a: annotation \"latencyheatmap/alert-selecter\" is not one \
+             latencyheatmap reads (did you mean \"latencyheatmap/alert-selector\"?)",
+            "catalog.bad-alert-selector: component:default/b: annotation \"latencyheatmap/alert-selector\" cannot be \
+             used: it is 305 characters long; at most 256 are read; alerts map to it by label only",
+        ]
+    );
+}

@@ -31,8 +31,8 @@ impl Default for MappingConfig {
     }
 }
 
-/// Severity (the `severity` label, compared without case) → the least status it forces. `Green` or `Unknown`
-/// force nothing.
+/// Severity (the `severity` label, compared without case: keys are lower-case) → the least status it forces.
+/// `Green` or `Unknown` force nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeverityPolicy {
     pub by_severity: BTreeMap<String, Status>,
