@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod sources;
 pub mod telemetry;
 pub mod prometheus;
+pub mod alertmanager;
 pub mod aggregate;
 pub mod evaluate;
 pub mod color;

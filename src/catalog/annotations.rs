@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::warning::MAX_TEXT_CHARS;
+use crate::alertmanager::selector::{Selector, SelectorError};
 use crate::duration::{parse_duration_ms, DurationError};
 use crate::quote::{prefix, quoted};
 use crate::spelling::nearest_name;
@@ -25,6 +26,8 @@ pub const PROCESSING_THRESHOLD: &str = "latencyheatmap/processingthreshold";
 pub const LATENCY_SLO: &str = "latencyheatmap/latency-slo";
 /// Which percentile the thresholds above are judged on.
 pub const PERCENTILE: &str = "latencyheatmap/percentile";
+/// Alertmanager label matchers (`team=checkout,severity=~critical|warning`): alerts they match belong to the entity.
+pub const ALERT_SELECTOR: &str = "latencyheatmap/alert-selector";
 /// `latencyheatmap/edge-slo.<target-ref-or-name>`: latency of one outgoing call.
 pub const EDGE_SLO_PREFIX: &str = "latencyheatmap/edge-slo.";
 
@@ -80,6 +83,8 @@ impl fmt::Display for Percentile {
 pub enum AnnotationError {
     #[error(transparent)]
     Duration(#[from] DurationError),
+    #[error(transparent)]
+    Selector(#[from] SelectorError),
     #[error("a threshold must be greater than zero")]
     NotPositive,
     #[error("{} is not a percentile (use p50, p90, p95 or p99)", quoted(.0))]
@@ -120,7 +125,7 @@ pub fn nearest_annotation(key: &str) -> Option<String> {
             return Some(format!("{EDGE_SLO_PREFIX}{target}"));
         }
     }
-    nearest_name(key, [PROCESSING_THRESHOLD, LATENCY_SLO, PERCENTILE, SERVICE_NAME]).map(str::to_owned)
+    nearest_name(key, [PROCESSING_THRESHOLD, LATENCY_SLO, PERCENTILE, SERVICE_NAME, ALERT_SELECTOR]).map(str::to_owned)
 }
 
 /// An `edge-slo.<target>` annotation: `target` is the text after the dot, matched against the call's target.
@@ -137,6 +142,8 @@ pub struct ThresholdAnnotations {
     pub latency_slo: Option<AnnotationValue<f64>>,
     pub percentile: Option<AnnotationValue<Percentile>>,
     pub edge_slos: Vec<EdgeSlo>,
+    /// Not a threshold, but read here with the others so one pass finds every known key.
+    pub alert_selector: Option<AnnotationValue<Selector>>,
 }
 
 impl ThresholdAnnotations {
@@ -162,6 +169,9 @@ impl ThresholdAnnotations {
             {
                 let value = AnnotationValue::read(key, raw, parse_threshold_ms);
                 settings.edge_slos.push(EdgeSlo { target: target.to_owned(), value });
+            } else if lower == ALERT_SELECTOR {
+                let parse = |raw: &str| Selector::parse(raw).map_err(AnnotationError::from);
+                settings.alert_selector = Some(AnnotationValue::read(key, raw, parse));
             } else if lower != SERVICE_NAME {
                 unknown.push(key.clone());
             }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 pub use annotations::{
-    parse_threshold_ms, AnnotationError, AnnotationValue, EdgeSlo, Percentile, ThresholdAnnotations, EDGE_SLO_PREFIX,
+    parse_threshold_ms, AnnotationError, ALERT_SELECTOR, AnnotationValue, EdgeSlo, Percentile, ThresholdAnnotations, EDGE_SLO_PREFIX,
     LATENCY_SLO, PERCENTILE, PREFIX, PROCESSING_THRESHOLD, SERVICE_NAME,
 };
 pub use entity::{CompoundRef, Entity, EntityLink, Kind, Metadata, Relation};
@@ -104,6 +104,13 @@ impl Catalog {
                 });
             }
             let (thresholds, unknown) = ThresholdAnnotations::read(&entity.metadata.annotations);
+            if let Some(AnnotationValue { key, parsed: Err(error), .. }) = &thresholds.alert_selector {
+                warnings.push(CatalogWarning::BadAlertSelector {
+                    entity_ref: entity_ref.to_string(),
+                    annotation: key.clone(),
+                    message: error.to_string(),
+                });
+            }
             for annotation in unknown {
                 warnings.push(CatalogWarning::UnknownAnnotation {
                     entity_ref: entity_ref.to_string(),

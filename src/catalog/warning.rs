@@ -53,6 +53,11 @@ pub enum CatalogWarning {
     #[error("{entity_ref}: annotation {} is not one latencyheatmap reads{}", quoted(.annotation), did_you_mean(.nearest))]
     UnknownAnnotation { entity_ref: String, annotation: String, nearest: Option<String> },
 
+    /// Alerts still map to the entity by their labels (`mapping` in `alertmanager/`).
+    #[serde(rename = "catalog.bad-alert-selector")]
+    #[error("{entity_ref}: annotation {} cannot be used: {message}; alerts map to it by label only", quoted(.annotation))]
+    BadAlertSelector { entity_ref: String, annotation: String, message: String },
+
     #[serde(rename = "catalog.service-name-clash")]
     #[error("telemetry service {} is claimed by {entity_ref} and by {kept}; it maps to {kept}", quoted(.service))]
     ServiceNameClash { service: String, entity_ref: String, kept: String },
@@ -86,6 +91,7 @@ impl CatalogWarning {
             CatalogWarning::DanglingRelation { .. } => "catalog.dangling-relation",
             CatalogWarning::SelfLoop { .. } => "catalog.self-loop",
             CatalogWarning::UnknownAnnotation { .. } => "catalog.unknown-annotation",
+            CatalogWarning::BadAlertSelector { .. } => "catalog.bad-alert-selector",
             CatalogWarning::ServiceNameClash { .. } => "catalog.service-name-clash",
             CatalogWarning::Truncated { .. } => "catalog.truncated",
         }

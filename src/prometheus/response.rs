@@ -17,7 +17,7 @@ use super::histogram::{
 };
 use crate::quote;
 use crate::telemetry::json::{self, Kind, Number, Reader};
-use crate::telemetry::limits::bounded_text;
+use crate::telemetry::limits::{bounded_text, read_bounded_map};
 
 /// Labels kept per entry; more are dropped and counted as cut (a service-graph series has under ten).
 pub const MAX_LABELS: usize = 64;
@@ -323,28 +323,7 @@ fn read_entry(json: &mut Reader<'_>, truncated: &mut u32) -> json::Result<Result
 
 /// `metric: {name: value, …}`, names and values cut to 256 characters.
 fn read_labels(json: &mut Reader<'_>, truncated: &mut u32) -> json::Result<Result<Labels, EntryProblem>> {
-    if !json.object_or_skip()? {
-        return Ok(Err(EntryProblem::BadMetric));
-    }
-    let mut labels = Labels::new();
-    let mut bad = false;
-    while let Some(name) = json.next_key()? {
-        if json.peek()? != Kind::String {
-            json.skip()?;
-            bad = true;
-            continue;
-        }
-        let value = json.string_bytes()?;
-        if labels.len() >= MAX_LABELS {
-            *truncated += 1;
-            continue;
-        }
-        let (name, name_cut) = bounded_text(&name);
-        let (value, value_cut) = bounded_text(&value);
-        *truncated += u32::from(name_cut) + u32::from(value_cut);
-        labels.insert(name.into_owned(), value.into_owned());
-    }
-    Ok(if bad { Err(EntryProblem::BadMetric) } else { Ok(labels) })
+    Ok(read_bounded_map(json, MAX_LABELS, truncated)?.ok_or(EntryProblem::BadMetric))
 }
 
 /// The time of a `[t, …]` pair: a JSON number of seconds.

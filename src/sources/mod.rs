@@ -17,5 +17,6 @@ pub use config::{SourceConfig, SourceKind};
 pub use plan::{plan_queries, plan_trace_fetches, read_tempo_search, Planned, Step, TempoSearchError};
 pub use report::{FailureReason, IngestTotals, PollFailure, PollReport};
 pub use retry::{Attempt, RetryPolicy};
+pub(crate) use retry_after::days_from_civil;
 pub use retry_after::retry_after_ms;
 pub use url::encode_component;

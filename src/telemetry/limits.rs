@@ -2,10 +2,13 @@
 //!
 //! Owns the time floor, the span-duration limit ([`ReadLimits`], from the `maxSpanDuration` config key) and the
 //! one cut every kept string goes through ([`bounded_text`]): service names and the attribute values that name
-//! called systems. Knows nothing of which field a value came from or of how a caller reports what was cut.
+//! called systems, and the label sets of the metric and alert readers ([`read_bounded_map`]). Knows nothing of
+//! which field a value came from or of how a caller reports what was cut.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
+use super::json::{self, Kind, Reader};
 use super::RejectReason;
 
 /// Kept text (service names, attribute values) is cut to this many characters: names, not payloads. The same
@@ -67,6 +70,38 @@ pub(crate) fn bounded_text(bytes: &[u8]) -> (Cow<'_, str>, bool) {
         // More bytes than were decoded means more characters than the limit.
         None => (text, head.len() < bytes.len()),
     }
+}
+
+/// An object of strings (`{name: "value", …}`, e.g. labels) as text: at most `max` entries, the rest counted in
+/// `truncated`, names and values through [`bounded_text`], each cut counted. `None` when it is not an object or a
+/// value is not a string; the whole value is consumed either way.
+pub(crate) fn read_bounded_map(
+    json: &mut Reader<'_>,
+    max: usize,
+    truncated: &mut u32,
+) -> json::Result<Option<BTreeMap<String, String>>> {
+    if !json.object_or_skip()? {
+        return Ok(None);
+    }
+    let mut map = BTreeMap::new();
+    let mut bad = false;
+    while let Some(name) = json.next_key()? {
+        if json.peek()? != Kind::String {
+            json.skip()?;
+            bad = true;
+            continue;
+        }
+        let value = json.string_bytes()?;
+        if map.len() >= max {
+            *truncated += 1;
+            continue;
+        }
+        let (name, name_cut) = bounded_text(&name);
+        let (value, value_cut) = bounded_text(&value);
+        *truncated += u32::from(name_cut) + u32::from(value_cut);
+        map.insert(name.into_owned(), value.into_owned());
+    }
+    Ok((!bad).then_some(map))
 }
 
 fn cut(text: Cow<'_, str>, at: usize) -> Cow<'_, str> {

@@ -75,7 +75,7 @@ export interface Warning {
    * Stable; switch on it. `catalog.*` from `setCatalog` (`catalog.unreadable`, `catalog.not-a-list`,
    * `catalog.missing-metadata`, `catalog.invalid-entity`, `catalog.unknown-kind`, `catalog.duplicate-ref`,
    * `catalog.bad-reference`, `catalog.dangling-relation`, `catalog.self-loop`, `catalog.unknown-annotation`,
-   * `catalog.service-name-clash`, `catalog.truncated`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
+   * `catalog.bad-alert-selector`, `catalog.service-name-clash`, `catalog.truncated`: Rust `CatalogWarning`); `evaluate.*` from threshold resolution
    * (`evaluate.bad-annotation`, `evaluate.looser-than-default`, `evaluate.looser-percentile`: `EvaluateWarning`);
    * `aggregate.*` for spans the latency state had to drop or ignore (`aggregate.dropped-spans`,
    * `aggregate.duplicate-spans`, `aggregate.key-limit`, `aggregate.future-spans`: `AggregateWarning`); `config.unknown-key` for a key of the
