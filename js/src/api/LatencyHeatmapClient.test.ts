@@ -278,6 +278,9 @@ describe('LatencyHeatmapClient', () => {
       ['zero pollInterval', proxied({ pollInterval: 0 }), 'latencyHeatmap.pollInterval', 'latencyHeatmap.pollInterval: 0 is not a positive number of milliseconds'],
       ['window: soon', proxied({ window: 'soon' }), 'latencyHeatmap.window', 'latencyHeatmap.window: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
       ['lookback: soon', proxied({ source: { type: 'jaeger', proxyPath: '/jaeger', lookback: 'soon' } }), 'latencyHeatmap.source.lookback', 'latencyHeatmap.source.lookback: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+      ['prometheus rateWindow: soon', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', rateWindow: 'soon' } }), 'latencyHeatmap.source.rateWindow', 'latencyHeatmap.source.rateWindow: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+      ['prometheus serverHistogram', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', serverHistogram: 'server seconds' } }), 'latencyHeatmap.source.serverHistogram', 'latencyHeatmap.source.serverHistogram: "server seconds" is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)'],
+      ['prometheus serviceLabels.client', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', serviceLabels: { client: 'peer.service' } } }), 'latencyHeatmap.source.serviceLabels.client', 'latencyHeatmap.source.serviceLabels.client: "peer.service" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)'],
     ];
     it.each(cases)('%s: an INVALID_CONFIG error naming the key, delivered to subscribers', async (_name, section, key, message) => {
       const server = await serve(proxiedJaeger({ authorization: [] }));
