@@ -11,13 +11,15 @@ use serde::{Deserialize, Deserializer};
 
 use super::config::SourceConfig;
 use super::plan::{Planned, Step};
+use super::report::{FailureReason, PollFailure, PollReport};
+use crate::heatmap::Warning;
 use crate::duration::{parse_duration_ms, DurationValue};
 use crate::options::OptionError;
 use crate::prometheus::queries::{
-    neighbourhood, whole_system, HistogramFormat, QueryConfig, QueryError, DEFAULT_CLIENT_HISTOGRAM,
+    neighbourhood, whole_system, HistogramFormat, QueryConfig, QueryError, QueryKind, DEFAULT_CLIENT_HISTOGRAM,
     DEFAULT_SERVER_HISTOGRAM, QUERY_PATH,
 };
-use crate::prometheus::service_graph::ServiceLabels;
+use crate::prometheus::service_graph::{AnswerReport, ServiceLabels};
 
 /// The `rateWindow` when neither it nor the map's `window` gives one (a map whose window is `"all"`).
 pub const FALLBACK_RATE_WINDOW_MS: f64 = 5.0 * 60_000.0;
@@ -195,6 +197,61 @@ pub fn plan_prometheus(
     Ok(PrometheusPlan { requests, rate_window_ms: config.rate_window_ms as f64, time_ms: time as f64, chunks, too_long })
 }
 
+impl PollReport {
+    /// The round's query budget, and a warning for each service too long to be asked for.
+    pub fn planned(&mut self, plan: &PrometheusPlan) {
+        self.queries = plan.requests.len() as u64;
+        for service in &plan.too_long {
+            self.warnings.push(Warning {
+                code: "prometheus.service-name-too-long".to_owned(),
+                message: format!("service {} is too long for one query and was not asked for", crate::quote::quoted(service)),
+            });
+        }
+    }
+}
+
+/// One Prometheus answer into the report: its skipped samples (under their codes, beyond the described ones
+/// `prometheus.samples-skipped`) and Prometheus's own warnings (`prometheus.warning`) as warnings naming the
+/// query's figure; or, when it could not be read at all, a failure — `poll.api-error` for Prometheus's error
+/// envelope, `poll.unreadable` for anything else. True when the answer was read.
+pub fn take_answer(report: &mut PollReport, planned: &Planned, kind: QueryKind, answer: AnswerReport) -> bool {
+    if let Some(error) = answer.error {
+        let reason = if error.code == "prometheus.api-error" {
+            FailureReason::ApiError(error.message)
+        } else {
+            FailureReason::Unreadable(error.message)
+        };
+        report.failures.push(PollFailure { url: planned.described(), reason });
+        return false;
+    }
+    let figure = figure(kind);
+    let described = answer.problems.len();
+    for problem in answer.problems {
+        report.warnings.push(Warning { code: problem.code.to_owned(), message: format!("{figure} query: {}", problem.message) });
+    }
+    if answer.skipped > described {
+        report.warnings.push(Warning {
+            code: "prometheus.samples-skipped".to_owned(),
+            message: format!("{figure} query: {} more samples skipped", answer.skipped - described),
+        });
+    }
+    for warning in answer.warnings {
+        report.warnings.push(Warning { code: "prometheus.warning".to_owned(), message: format!("{figure} query: {warning}") });
+    }
+    true
+}
+
+/// The name of a query's figure, in warnings.
+fn figure(kind: QueryKind) -> &'static str {
+    match kind {
+        QueryKind::ServerLatency => "server latency",
+        QueryKind::ClientLatency => "client latency",
+        QueryKind::MessagingLatency => "messaging latency",
+        QueryKind::Requests => "request rate",
+        QueryKind::FailedRequests => "failed-request rate",
+    }
+}
+
 /// A Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`): it is put into queries and read back from answers.
 fn label_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     let name = String::deserialize(deserializer)?;
@@ -351,5 +408,49 @@ mod tests {
             read(r#"{"type":"prometheus","baseUrl":"http://p","services":["cart"],"view":"system"}"#).expect("reads");
         let plan = plan_prometheus(&forced, prometheus(&forced), None, 0.0).expect("plans");
         assert_eq!((plan.chunks, plan.rate_window_ms), (0, FALLBACK_RATE_WINDOW_MS));
+    }
+
+    #[test]
+    fn answers_become_warnings_naming_their_figure_or_failures() {
+        use crate::prometheus::service_graph::ServiceGraphRound;
+        let planned = Planned {
+            url: "http://p/api/v1/query".into(),
+            body: Some("query=q&time=1".into()),
+            step: Step::Metrics(QueryKind::Requests),
+        };
+        let mut round = ServiceGraphRound::new(ServiceLabels::default(), 300_000.0);
+        let mut report = PollReport::default();
+        let odd = br#"{"status":"success","warnings":["PromQL info: slow"],"data":{"resultType":"vector","result":[
+            {"metric":{"server":"b"},"value":[1,"2"]},{"metric":{"client":"a","server":"b"},"value":[1,"fast"]},
+            {"metric":{"client":"a","server":"c"},"value":[1,"3"]}]}}"#;
+        assert!(take_answer(&mut report, &planned, QueryKind::Requests, round.add_answer(QueryKind::Requests, odd)));
+        assert_eq!(
+            report.warnings.iter().map(|w| format!("{} {}", w.code, w.message)).collect::<Vec<_>>(),
+            [
+                "prometheus.bad-value request rate query: value \"fast\" is not a number",
+                "metrics.no-service-label request rate query: no `client` label: the series names no service",
+                "prometheus.warning request rate query: PromQL info: slow",
+            ]
+        );
+        let refused = br#"{"status":"error","errorType":"bad_data","error":"1:5: parse error"}"#;
+        assert!(!take_answer(&mut report, &planned, QueryKind::Requests, round.add_answer(QueryKind::Requests, refused)));
+        assert!(!take_answer(&mut report, &planned, QueryKind::Requests, round.add_answer(QueryKind::Requests, b"<html>")));
+        assert_eq!(
+            report.failures.iter().map(|f| (f.url.as_str(), f.reason.code())).collect::<Vec<_>>(),
+            [("http://p/api/v1/query?query=q&time=1", "poll.api-error"), ("http://p/api/v1/query?query=q&time=1", "poll.unreadable")]
+        );
+        assert_eq!(report.failures[0].reason.to_string(), "Prometheus answered bad_data: 1:5: parse error");
+    }
+
+    #[test]
+    fn the_plan_sets_the_query_budget_and_warns_about_names_too_long() {
+        let plan = PrometheusPlan { requests: vec![], rate_window_ms: 1.0, time_ms: 0.0, chunks: 0, too_long: vec!["x".repeat(3)] };
+        let mut report = PollReport::default();
+        report.planned(&plan);
+        assert_eq!(report.queries, 0);
+        assert_eq!(
+            report.warnings,
+            [Warning { code: "prometheus.service-name-too-long".into(), message: "service \"xxx\" is too long for one query and was not asked for".into() }]
+        );
     }
 }

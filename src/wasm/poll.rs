@@ -25,8 +25,8 @@ use crate::prometheus::queries::QueryKind;
 use crate::prometheus::response::read_instant;
 use crate::prometheus::service_graph::{AnswerReport, ServiceGraphRound};
 use crate::sources::{
-    plan_prometheus, plan_queries, plan_trace_fetches, read_tempo_search, Attempt, FailureReason, Planned,
-    PollFailure, PollReport, PrometheusSource, retry_after_ms, RetryPolicy, SourceConfig, Step,
+    plan_prometheus, plan_queries, plan_trace_fetches, read_tempo_search, take_answer, Attempt, FailureReason,
+    Planned, PollFailure, PollReport, PrometheusSource, retry_after_ms, RetryPolicy, SourceConfig, Step,
 };
 
 /// Requests in flight at once: enough to overlap a slow backend's answers, few enough not to crowd it (or the
@@ -92,33 +92,13 @@ async fn poll_prometheus(round: &Rc<Round>, prometheus: &PrometheusSource, now: 
             return;
         }
     };
-    {
-        let mut report = round.report.borrow_mut();
-        report.queries = plan.requests.len() as u64;
-        for service in &plan.too_long {
-            report.warnings.push(Warning {
-                code: "prometheus.service-name-too-long".to_owned(),
-                message: format!("service {} is too long for one query and was not asked for", crate::quote::quoted(service)),
-            });
-        }
-    }
+    round.report.borrow_mut().planned(&plan);
     round.graph.replace(Some(ServiceGraphRound::new(prometheus.labels(), plan.rate_window_ms)));
     perform_all(round, plan.requests).await;
     let graph = round.graph.take();
     if let (Some(graph), true) = (graph, round.answered.get() > 0) {
         let taken = round.map.borrow_mut().ingest_service_graph(&graph.finish(), plan.time_ms);
         round.report.borrow_mut().metrics = Some(taken);
-    }
-}
-
-/// The name of a figure in warnings.
-fn figure(kind: QueryKind) -> &'static str {
-    match kind {
-        QueryKind::ServerLatency => "server latency",
-        QueryKind::ClientLatency => "client latency",
-        QueryKind::MessagingLatency => "messaging latency",
-        QueryKind::Requests => "request rate",
-        QueryKind::FailedRequests => "failed-request rate",
     }
 }
 
@@ -181,34 +161,10 @@ impl Round {
         }
     }
 
-    /// An answer's skipped samples and Prometheus's warnings become the report's warnings; an answer that could not
-    /// be read is a failure (`poll.api-error` for Prometheus's own error envelope).
+    /// An answer's skipped samples and warnings, or its failure, into the report (`sources::take_answer`).
     fn take_answer(&self, planned: &Planned, kind: QueryKind, answer: AnswerReport) {
-        if let Some(error) = answer.error {
-            let reason = if error.code == "prometheus.api-error" {
-                FailureReason::ApiError(error.message)
-            } else {
-                FailureReason::Unreadable(error.message)
-            };
-            self.fail(planned.described(), reason);
-            return;
-        }
-        self.answered.set(self.answered.get() + 1);
-        let mut report = self.report.borrow_mut();
-        let figure = figure(kind);
-        let described = answer.problems.len();
-        for problem in answer.problems {
-            report.warnings.push(Warning { code: problem.code.to_owned(), message: format!("{figure} query: {}", problem.message) });
-        }
-        if answer.skipped > described {
-            let more = answer.skipped - described;
-            report.warnings.push(Warning {
-                code: "prometheus.samples-skipped".to_owned(),
-                message: format!("{figure} query: {more} more samples skipped"),
-            });
-        }
-        for warning in answer.warnings {
-            report.warnings.push(Warning { code: "prometheus.warning".to_owned(), message: format!("{figure} query: {warning}") });
+        if take_answer(&mut self.report.borrow_mut(), planned, kind, answer) {
+            self.answered.set(self.answered.get() + 1);
         }
     }
 
