@@ -7,7 +7,7 @@ RELEASE_WASM := target/wasm32-unknown-unknown/release/latency_heatmap.wasm
 WASM_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(CURDIR)/tests/wasm-test-runner.sh
 
 .PHONY: setup setup-browser setup-servers build demo test test-native test-wasm test-js test-bundlers test-e2e test-backstage \
-  test-servers bench bench-node fuzz
+  test-servers bench bench-node bench-prometheus fuzz
 
 setup:
 	@.ci/setup
@@ -82,6 +82,11 @@ fuzz:
 INGEST_ARGS ?=
 LAYOUT_ARGS ?=
 SNAPSHOT_ARGS ?=
+## bench-prometheus: the Prometheus source against a real Prometheus with a synthetic 5 000-service / 20 000-edge
+## service graph (figures printed, nothing asserted; ~2 min, 3.5 GB of memory for promtool's backfill)
+bench-prometheus: build setup-servers
+	cd benches/node && node prometheus.mjs $(PROMETHEUS_ARGS)
+
 bench-node: build
 	@.ci/setup --bench
 	cd benches/node && node --expose-gc --max-old-space-size=8192 ingest.mjs $(INGEST_ARGS)

@@ -6,13 +6,13 @@ export interface Config {
   /** @visibility frontend */
   latencyHeatmap?: {
     /**
-     * The tracing backend polled. Set `proxyPath` (through Backstage's proxy, with the user's token) or `baseUrl`
-     * (straight from the browser: the backend must allow CORS).
+     * The tracing backend (or the Prometheus holding service-graph metrics) polled. Set `proxyPath` (through
+     * Backstage's proxy, with the user's token) or `baseUrl` (straight from the browser: the backend must allow CORS).
      * @visibility frontend
      */
     source: {
       /** @visibility frontend */
-      type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp';
+      type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp' | 'prometheus';
       /**
        * A path under the proxy, e.g. `/jaeger` for `proxy.endpoints./jaeger`.
        * @visibility frontend
@@ -45,6 +45,51 @@ export interface Config {
        * @visibility frontend
        */
       headers?: { [name: string]: string };
+      /**
+       * Prometheus: extra label matchers in every query, e.g. `cluster="prod"` (default none).
+       * @visibility frontend
+       */
+      selector?: string;
+      /**
+       * Prometheus: the server-side histogram's base name (default `traces_service_graph_request_server_seconds`).
+       * @visibility frontend
+       */
+      serverHistogram?: string;
+      /**
+       * Prometheus: the client-side histogram's base name (default `traces_service_graph_request_client_seconds`).
+       * @visibility frontend
+       */
+      clientHistogram?: string;
+      /**
+       * Prometheus: the `rate()` window (default: `window`).
+       * @visibility frontend
+       */
+      rateWindow?: string | number;
+      /**
+       * Prometheus: the labels naming an edge's services (default `client` / `server`).
+       * @visibility frontend
+       */
+      serviceLabels?: {
+        /** @visibility frontend */
+        client?: string;
+        /** @visibility frontend */
+        server?: string;
+      };
+      /**
+       * Prometheus: classic `_bucket` series or native histograms (default `classic`).
+       * @visibility frontend
+       */
+      histograms?: 'classic' | 'native';
+      /**
+       * Prometheus: also ask for Tempo's messaging-system histogram (default false).
+       * @visibility frontend
+       */
+      messaging?: boolean;
+      /**
+       * Prometheus: `system` asks for every edge instead of the subscribed services' neighbourhood.
+       * @visibility frontend
+       */
+      view?: 'system' | 'neighbourhood';
     };
     /**
      * Time between poll rounds (default `30s`).

@@ -143,6 +143,11 @@ impl LatencyState {
         })
     }
 
+    /// The `window` (ms), `None` for `"all"`.
+    pub fn window_ms(&self) -> Option<f64> {
+        self.settings.stats.window_ms
+    }
+
     /// Live use: the caller's wall-clock now in ms since the epoch, the reference against which spans count as
     /// ending too far ahead (more than `maxClockSkew`). `None` (or a value that is not a finite, non-negative
     /// number) goes back to the recorded-replay reference: the 0.99 quantile of each document's span ends, never

@@ -114,6 +114,11 @@ impl HeatMap {
         self.state.flush_pending()
     }
 
+    /// The latency state's `window` (ms), `None` for `"all"`: a Prometheus source's default `rateWindow`.
+    pub fn window_ms(&self) -> Option<f64> {
+        self.state.window_ms()
+    }
+
     /// Live use: the caller's wall-clock now (ms since the epoch), against which spans count as ending too far
     /// ahead; `None` for recorded replays. Call it before each poll's ingest.
     pub fn set_wall_clock(&mut self, now_ms: Option<f64>) {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
 
+use super::prometheus::PrometheusSource;
 use crate::duration::{parse_duration_ms, DurationValue};
 use crate::options::{self, KeySet, OptionError, UnknownKey};
 
@@ -27,6 +28,8 @@ pub enum SourceKind {
     Tempo,
     /// `baseUrl` itself answers OTLP JSON (a collector's file exporter served over HTTP, a recorded trace…).
     Otlp,
+    /// Prometheus (or Mimir / Thanos) holding service-graph metrics: instant queries POSTed to `/api/v1/query`.
+    Prometheus,
 }
 
 /// `map.poll(source)`, read and validated. Durations are in milliseconds.
@@ -57,6 +60,9 @@ pub struct SourceConfig {
     /// Further tries of a request that failed in a way that may pass: network error, timeout, 429, 5xx (default 2).
     #[serde(default = "default_retries", deserialize_with = "retries")]
     pub retries: u32,
+    /// A Prometheus source's own keys, read from the same object (`None` for the trace sources).
+    #[serde(skip)]
+    pub prometheus: Option<PrometheusSource>,
 }
 
 fn default_lookback() -> f64 {
@@ -79,8 +85,15 @@ impl SourceConfig {
     /// Reads a source object: errors name their path, unknown keys come back for warnings.
     pub fn from_json(json: &[u8]) -> Result<(SourceConfig, Vec<UnknownKey>), OptionError> {
         let value = options::object(json)?;
-        let config: SourceConfig = options::section(&value)?;
-        if config.kind != SourceKind::Otlp && config.services.is_empty() {
+        let mut config: SourceConfig = options::section(&value)?;
+        let mut keys = KeySet::of::<SourceConfig>();
+        if config.kind == SourceKind::Prometheus {
+            let prometheus: PrometheusSource = options::section(&value)?;
+            prometheus.check(&config.services)?;
+            config.prometheus = Some(prometheus);
+            keys = keys.and(KeySet::of::<PrometheusSource>());
+        }
+        if !matches!(config.kind, SourceKind::Otlp | SourceKind::Prometheus) && config.services.is_empty() {
             return Err(OptionError::BadValue {
                 path: "services".into(),
                 message: format!("a {} source needs at least one service to ask for", config.kind.name()),
@@ -89,7 +102,7 @@ impl SourceConfig {
         if let Some(index) = config.services.iter().position(|service| service.trim().is_empty()) {
             return Err(OptionError::BadValue { path: format!("services[{index}]"), message: "empty service name".into() });
         }
-        Ok((config, KeySet::of::<SourceConfig>().unknown(&value)))
+        Ok((config, keys.unknown(&value)))
     }
 
     /// `baseUrl` without its trailing slashes, so paths can be appended.
@@ -106,6 +119,7 @@ impl SourceKind {
             SourceKind::Zipkin => "zipkin",
             SourceKind::Tempo => "tempo",
             SourceKind::Otlp => "otlp",
+            SourceKind::Prometheus => "prometheus",
         }
     }
 }
@@ -193,6 +207,7 @@ mod tests {
                 headers: BTreeMap::new(),
                 timeout: 10_000.0,
                 retries: 2,
+                prometheus: None,
             }
         );
         assert_eq!(config.base(), "http://j:16686");
@@ -221,7 +236,7 @@ mod tests {
     fn bad_values_name_their_path() {
         let base = r#""baseUrl":"http://h","services":["a"]"#;
         assert_eq!(read(&format!(r#"{{"type":"jaegr",{base}}}"#)).map(|_| ()), Err(
-            "type: unknown variant `jaegr`, expected one of `jaeger`, `zipkin`, `tempo`, `otlp`".into()
+            "type: unknown variant `jaegr`, expected one of `jaeger`, `zipkin`, `tempo`, `otlp`, `prometheus`".into()
         ));
         assert_eq!(read(r#"{"baseUrl":"http://h"}"#).map(|_| ()), Err("(the object): missing field `type`".into()));
         assert_eq!(read(r#"{"type":"zipkin","baseUrl":" ","services":["a"]}"#).map(|_| ()), Err("baseUrl: empty URL".into()));

@@ -1,5 +1,5 @@
-//! Live sources: what to ask a tracing backend (Jaeger, Zipkin, Tempo, an OTLP URL) in one poll round, how often
-//! to try again, and how the round is reported.
+//! Live sources: what to ask a tracing backend (Jaeger, Zipkin, Tempo, an OTLP URL) or a Prometheus holding
+//! service-graph metrics in one poll round, how often to try again, and how the round is reported.
 //!
 //! Owns the source config (`map.poll(source)`), the request plan of a round, the retry policy and the
 //! [`PollReport`] shape — all pure and tested natively. It performs no I/O and knows no `JsValue`: `wasm/poll.rs`
@@ -8,6 +8,7 @@
 
 mod config;
 mod plan;
+mod prometheus;
 mod report;
 mod retry;
 mod retry_after;
@@ -15,6 +16,7 @@ mod url;
 
 pub use config::{SourceConfig, SourceKind};
 pub use plan::{plan_queries, plan_trace_fetches, read_tempo_search, Planned, Step, TempoSearchError};
+pub use prometheus::{plan_prometheus, take_answer, HistogramsChoice, PrometheusPlan, PrometheusSource, PrometheusView, ServiceLabelsConfig, FALLBACK_RATE_WINDOW_MS};
 pub use report::{FailureReason, IngestTotals, PollFailure, PollReport};
 pub use retry::{Attempt, RetryPolicy};
 pub(crate) use retry_after::days_from_civil;

@@ -11,6 +11,7 @@ use thiserror::Error;
 
 use super::config::{SourceConfig, SourceKind};
 use super::url::{encode_component, with_query};
+use crate::prometheus::queries::QueryKind;
 use crate::quote::bounded_message;
 use crate::telemetry::Format;
 
@@ -21,13 +22,28 @@ pub enum Step {
     Spans(Format),
     /// A Tempo search: read trace ids for [`plan_trace_fetches`].
     TempoSearch,
+    /// A Prometheus instant query: its answer is this figure of the round's service graph.
+    Metrics(QueryKind),
 }
 
 /// One request of the round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
     pub url: String,
+    /// A POST's `application/x-www-form-urlencoded` body (Prometheus's queries); `None` for a GET.
+    pub body: Option<String>,
     pub step: Step,
+}
+
+impl Planned {
+    /// The request as a failure names it: its URL, and for a POST its form as a query string (which says which
+    /// query failed).
+    pub fn described(&self) -> String {
+        match &self.body {
+            Some(body) => format!("{}?{body}", self.url),
+            None => self.url.clone(),
+        }
+    }
 }
 
 /// The first requests of a round: one query per service (listed once however often it is named), or for `otlp`
@@ -55,6 +71,7 @@ pub fn plan_queries(config: &SourceConfig, now_ms: f64) -> Vec<Planned> {
                     ("end", format!("{:.0}", (now_ms * 1000.0).ceil())),
                 ],
             ),
+            body: None,
             step: Step::Spans(Format::Jaeger),
         },
         SourceKind::Zipkin => Planned {
@@ -67,9 +84,10 @@ pub fn plan_queries(config: &SourceConfig, now_ms: f64) -> Vec<Planned> {
                     ("limit", limit.clone()),
                 ],
             ),
+            body: None,
             step: Step::Spans(Format::Zipkin),
         },
-        SourceKind::Tempo | SourceKind::Otlp => Planned {
+        SourceKind::Tempo | SourceKind::Otlp | SourceKind::Prometheus => Planned {
             url: with_query(
                 &format!("{base}/api/search"),
                 &[
@@ -79,11 +97,14 @@ pub fn plan_queries(config: &SourceConfig, now_ms: f64) -> Vec<Planned> {
                     ("end", format!("{:.0}", (now_ms / 1000.0).ceil())),
                 ],
             ),
+            body: None,
             step: Step::TempoSearch,
         },
     };
     match config.kind {
-        SourceKind::Otlp => vec![Planned { url: config.base_url.clone(), step: Step::Spans(Format::Otlp) }],
+        // A Prometheus round is planned by `plan_prometheus`.
+        SourceKind::Prometheus => Vec::new(),
+        SourceKind::Otlp => vec![Planned { url: config.base_url.clone(), body: None, step: Step::Spans(Format::Otlp) }],
         _ => services.into_iter().map(query).collect(),
     }
 }
@@ -108,7 +129,7 @@ pub fn plan_trace_fetches(config: &SourceConfig, searches: &[Vec<String>]) -> Ve
         }
     }
     ids.into_iter()
-        .map(|id| Planned { url: format!("{base}/api/traces/{}", encode_component(id)), step: Step::Spans(Format::Otlp) })
+        .map(|id| Planned { url: format!("{base}/api/traces/{}", encode_component(id)), body: None, step: Step::Spans(Format::Otlp) })
         .collect()
 }
 
@@ -176,6 +197,7 @@ mod tests {
             headers: BTreeMap::new(),
             timeout: 10_000.0,
             retries: 2,
+            prometheus: None,
         }
     }
 
@@ -228,7 +250,7 @@ mod tests {
         config.base_url = "http://h/export.json?day=1".into();
         assert_eq!(
             plan_queries(&config, NOW),
-            [Planned { url: "http://h/export.json?day=1".into(), step: Step::Spans(Format::Otlp) }]
+            [Planned { url: "http://h/export.json?day=1".into(), body: None, step: Step::Spans(Format::Otlp) }]
         );
     }
 

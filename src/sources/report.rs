@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use crate::aggregate::IngestReport;
+use crate::aggregate::{IngestReport, ServiceGraphReport};
 use crate::heatmap::Warning;
 use crate::options::UnknownKey;
 
@@ -18,6 +18,8 @@ use crate::options::UnknownKey;
 pub struct PollReport {
     /// HTTP requests sent, retries included.
     pub requests: u64,
+    /// Prometheus instant queries the round planned (0 for the trace sources): its query budget.
+    pub queries: u64,
     /// Bytes of the answers received (bodies of successful answers).
     pub bytes: u64,
     /// Requests sent again after a failure that may pass.
@@ -26,9 +28,13 @@ pub struct PollReport {
     pub ms: f64,
     /// The requests that failed after their retries, each once; the others' spans were ingested.
     pub failures: Vec<PollFailure>,
-    /// The ingest reports of every answer, summed.
+    /// The ingest reports of every answer, summed (trace sources).
     pub ingest: IngestTotals,
-    /// Unknown keys of the source object (`config.unknown-key`).
+    /// What taking a Prometheus round's service graph did; `null` for the trace sources and for a round none of
+    /// whose queries was answered (the state was left as it was).
+    pub metrics: Option<ServiceGraphReport>,
+    /// Unknown keys of the source object (`config.unknown-key`), and for Prometheus the answers' skipped samples
+    /// and Prometheus's own warnings (`prometheus.*`, each naming its query's figure).
     pub warnings: Vec<Warning>,
 }
 
@@ -64,8 +70,9 @@ impl Serialize for PollFailure {
 /// Why a request failed. Written for people (`HTTP 503`, `no answer within 10000 ms`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailureReason {
-    /// The backend answered with a status other than 2xx, and with how long its `Retry-After` asked to wait (ms).
-    Status { status: u16, retry_after_ms: Option<f64> },
+    /// The backend answered with a status other than 2xx, and with how long its `Retry-After` asked to wait (ms),
+    /// and what its body said when it was an API error envelope (Prometheus's `errorType: error`).
+    Status { status: u16, retry_after_ms: Option<f64>, detail: Option<String> },
     /// No complete answer within the source's `timeout`; the request was aborted.
     Timeout { ms: f64 },
     /// `fetch` failed: connection refused, DNS, CORS, an invalid URL.
@@ -73,6 +80,8 @@ pub enum FailureReason {
     /// The answer was read up to a point it could not be (malformed JSON, not the expected shape); spans before that
     /// point were ingested.
     Unreadable(String),
+    /// A 2xx answer that is an API error envelope (Prometheus's `status: "error"`), with what it said.
+    ApiError(String),
 }
 
 impl FailureReason {
@@ -83,6 +92,7 @@ impl FailureReason {
             FailureReason::Timeout { .. } => "poll.timeout",
             FailureReason::Network(_) => "poll.network",
             FailureReason::Unreadable(_) => "poll.unreadable",
+            FailureReason::ApiError(_) => "poll.api-error",
         }
     }
 }
@@ -90,13 +100,20 @@ impl FailureReason {
 impl fmt::Display for FailureReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FailureReason::Status { status, retry_after_ms: None } => write!(f, "HTTP {status}"),
-            FailureReason::Status { status, retry_after_ms: Some(ms) } => {
-                write!(f, "HTTP {status}, asked to retry after {} s", (ms / 1000.0).ceil())
+            FailureReason::Status { status, retry_after_ms, detail } => {
+                write!(f, "HTTP {status}")?;
+                if let Some(ms) = retry_after_ms {
+                    write!(f, ", asked to retry after {} s", (ms / 1000.0).ceil())?;
+                }
+                match detail {
+                    Some(detail) => write!(f, ": {detail}"),
+                    None => Ok(()),
+                }
             }
             FailureReason::Timeout { ms } => write!(f, "no answer within {ms} ms"),
             FailureReason::Network(message) => write!(f, "network error: {message}"),
             FailureReason::Unreadable(message) => write!(f, "unreadable answer: {message}"),
+            FailureReason::ApiError(message) => write!(f, "{message}"),
         }
     }
 }
@@ -151,13 +168,25 @@ mod tests {
     #[test]
     fn reasons_read_as_sentences() {
         let reasons = [
-            FailureReason::Status { status: 503, retry_after_ms: None },
-            FailureReason::Status { status: 429, retry_after_ms: Some(119_400.0) },
+            FailureReason::Status { status: 503, retry_after_ms: None, detail: None },
+            FailureReason::Status { status: 429, retry_after_ms: Some(119_400.0), detail: None },
             FailureReason::Timeout { ms: 10_000.0 },
             FailureReason::Timeout { ms: 2.5 },
             FailureReason::Network("TypeError: fetch failed".into()),
             FailureReason::Unreadable("EOF while parsing a value at offset 12".into()),
+            FailureReason::Status {
+                status: 400,
+                retry_after_ms: None,
+                detail: Some("Prometheus answered bad_data: 1:5: parse error: unexpected \"}\"".into()),
+            },
+            FailureReason::Status {
+                status: 503,
+                retry_after_ms: Some(1_500.0),
+                detail: Some("Prometheus answered timeout: query timed out".into()),
+            },
+            FailureReason::ApiError("Prometheus answered execution: many-to-many matching not allowed".into()),
         ];
+        assert_eq!(reasons.iter().map(FailureReason::code).collect::<Vec<_>>()[6..], ["poll.http-status", "poll.http-status", "poll.api-error"]);
         assert_eq!(
             reasons.map(|reason| reason.to_string()),
             [
@@ -167,6 +196,9 @@ mod tests {
                 "no answer within 2.5 ms",
                 "network error: TypeError: fetch failed",
                 "unreadable answer: EOF while parsing a value at offset 12",
+                "HTTP 400: Prometheus answered bad_data: 1:5: parse error: unexpected \"}\"",
+                "HTTP 503, asked to retry after 2 s: Prometheus answered timeout: query timed out",
+                "Prometheus answered execution: many-to-many matching not allowed",
             ]
         );
     }
@@ -204,16 +236,18 @@ mod tests {
     fn the_report_serialises_in_camel_case_with_reasons_as_text() {
         let report = PollReport {
             requests: 3,
+            queries: 0,
             bytes: 1024,
             retries: 1,
             ms: 12.5,
-            failures: vec![PollFailure { url: "http://h/api/traces?service=a".into(), reason: FailureReason::Status { status: 500, retry_after_ms: None } }],
+            failures: vec![PollFailure { url: "http://h/api/traces?service=a".into(), reason: FailureReason::Status { status: 500, retry_after_ms: None, detail: None } }],
             ingest: IngestTotals { documents: 1, spans_read: 4, accepted: 4, ..IngestTotals::default() },
+            metrics: None,
             warnings: vec![],
         };
         assert_eq!(
             serde_json::to_string(&report).expect("serialises"),
-            r#"{"requests":3,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","code":"poll.http-status","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"warnings":[]}"#
+            r#"{"requests":3,"queries":0,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","code":"poll.http-status","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"metrics":null,"warnings":[]}"#
         );
     }
 }

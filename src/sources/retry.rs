@@ -62,7 +62,7 @@ impl FailureReason {
         match self {
             FailureReason::Network(_) | FailureReason::Timeout { .. } => true,
             FailureReason::Status { status, .. } => *status == 429 || (500..600).contains(status),
-            FailureReason::Unreadable(_) => false,
+            FailureReason::Unreadable(_) | FailureReason::ApiError(_) => false,
         }
     }
 }
@@ -74,7 +74,7 @@ mod tests {
     const POLICY: RetryPolicy = RetryPolicy { retries: 3, base_ms: 250.0, cap_ms: 600.0 };
 
     fn status(status: u16) -> FailureReason {
-        FailureReason::Status { status, retry_after_ms: None }
+        FailureReason::Status { status, retry_after_ms: None, detail: None }
     }
 
     #[test]
@@ -123,13 +123,13 @@ mod tests {
 
     #[test]
     fn retry_after_is_waited_for_and_a_longer_one_ends_the_round() {
-        let asked = |ms| FailureReason::Status { status: 429, retry_after_ms: Some(ms) };
+        let asked = |ms| FailureReason::Status { status: 429, retry_after_ms: Some(ms), detail: None };
         assert_eq!(POLICY.after(1, &asked(500.0), 0.0), Attempt::RetryAfter(500.0));
         // The backoff is longer than the hint: the backoff.
         assert_eq!(POLICY.after(3, &asked(100.0), 1.0), Attempt::RetryAfter(600.0));
         assert_eq!(POLICY.after(1, &asked(600.0), 0.0), Attempt::RetryAfter(600.0));
         assert_eq!(POLICY.after(1, &asked(601.0), 0.0), Attempt::GiveUp);
         // A 4xx with the header is still not retried.
-        assert_eq!(POLICY.after(1, &FailureReason::Status { status: 403, retry_after_ms: Some(1.0) }, 0.0), Attempt::GiveUp);
+        assert_eq!(POLICY.after(1, &FailureReason::Status { status: 403, retry_after_ms: Some(1.0), detail: None }, 0.0), Attempt::GiveUp);
     }
 }

@@ -1,7 +1,8 @@
 //! `map.poll(source)` performed: the round's requests sent with gloo-net (the global `fetch`, so browsers and
 //! Node 18+ alike), at most [`IN_FLIGHT`] at a time, each aborted after the source's `timeout` and tried again after
 //! a JS timer when the retry policy says so; each answer's bytes, copied once into wasm memory, go straight to the
-//! format's reader.
+//! format's reader — for Prometheus, to the round's [`ServiceGraphRound`], taken into the map once every query has
+//! ended (and not at all when none was answered: the last good figures stay).
 //!
 //! Owns that I/O and nothing a native test could check: what to ask, when to retry and the report's shape are
 //! [`crate::sources`]'. The map is borrowed only while one answer is ingested, never across an `await`, so its other
@@ -18,11 +19,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortController;
 
-use crate::heatmap::HeatMap;
+use crate::heatmap::{HeatMap, Warning};
 use crate::options::UnknownKey;
+use crate::prometheus::queries::QueryKind;
+use crate::prometheus::response::read_instant;
+use crate::prometheus::service_graph::{AnswerReport, ServiceGraphRound};
 use crate::sources::{
-    plan_queries, plan_trace_fetches, read_tempo_search, Attempt, FailureReason, Planned, PollFailure, PollReport,
-    retry_after_ms, RetryPolicy, SourceConfig, Step,
+    plan_prometheus, plan_queries, plan_trace_fetches, read_tempo_search, take_answer, Attempt, FailureReason,
+    Planned, PollFailure, PollReport, PrometheusSource, retry_after_ms, RetryPolicy, SourceConfig, Step,
 };
 
 /// Requests in flight at once: enough to overlap a slow backend's answers, few enough not to crowd it (or the
@@ -44,6 +48,10 @@ struct Round {
     config: SourceConfig,
     policy: RetryPolicy,
     report: RefCell<PollReport>,
+    /// A Prometheus round's answers, gathered as they come.
+    graph: RefCell<Option<ServiceGraphRound>>,
+    /// Prometheus answers that were read (an error envelope or unreadable body is not).
+    answered: Cell<usize>,
 }
 
 /// One poll round: the wall clock set from `Date.now()`, the queries (for Tempo, then the traces they found), the
@@ -53,7 +61,15 @@ pub async fn poll(map: Rc<RefCell<HeatMap>>, config: SourceConfig, unknown: &[Un
     let now = Date::now();
     map.borrow_mut().set_wall_clock(Some(now));
     let policy = RetryPolicy::of(&config);
-    let round = Rc::new(Round { map, config, policy, report: RefCell::new(PollReport::for_source(unknown)) });
+    let report = RefCell::new(PollReport::for_source(unknown));
+    let prometheus = config.prometheus.clone();
+    let round = Rc::new(Round { map, config, policy, report, graph: RefCell::new(None), answered: Cell::new(0) });
+    if let Some(prometheus) = prometheus {
+        poll_prometheus(&round, &prometheus, now).await;
+        let mut report = round.report.take();
+        report.ms = super::now_ms() - started;
+        return report;
+    }
     let searches = perform_all(&round, plan_queries(&round.config, now)).await;
     if !searches.is_empty() {
         perform_all(&round, plan_trace_fetches(&round.config, &searches)).await;
@@ -61,6 +77,29 @@ pub async fn poll(map: Rc<RefCell<HeatMap>>, config: SourceConfig, unknown: &[Un
     let mut report = round.report.take();
     report.ms = super::now_ms() - started;
     report
+}
+
+/// A Prometheus round: its queries POSTed, each answer read into the round's service graph, which the map takes at
+/// the evaluation time when at least one answer was read.
+async fn poll_prometheus(round: &Rc<Round>, prometheus: &PrometheusSource, now: f64) {
+    let window_ms = round.map.borrow().window_ms();
+    let plan = match plan_prometheus(&round.config, prometheus, window_ms, now) {
+        Ok(plan) => plan,
+        Err(error) => {
+            // `SourceConfig::from_json` checked what could fail; kept as a warning rather than trusted.
+            let warning = Warning { code: error.code().to_owned(), message: format!("poll source: {error}") };
+            round.report.borrow_mut().warnings.push(warning);
+            return;
+        }
+    };
+    round.report.borrow_mut().planned(&plan);
+    round.graph.replace(Some(ServiceGraphRound::new(prometheus.labels(), plan.rate_window_ms)));
+    perform_all(round, plan.requests).await;
+    let graph = round.graph.take();
+    if let (Some(graph), true) = (graph, round.answered.get() > 0) {
+        let taken = round.map.borrow_mut().ingest_service_graph(&graph.finish(), plan.time_ms);
+        round.report.borrow_mut().metrics = Some(taken);
+    }
 }
 
 /// Every planned request, [`IN_FLIGHT`] workers taking them in order; the trace ids of the Tempo searches.
@@ -89,10 +128,10 @@ async fn perform_all(round: &Rc<Round>, planned: Vec<Planned>) -> Vec<Vec<String
 impl Round {
     /// One request to its end: its spans ingested (or its trace ids returned), or a failure entry.
     async fn perform(&self, planned: Planned) -> Option<Vec<String>> {
-        let bytes = match self.fetch(&planned.url).await {
+        let bytes = match self.fetch(&planned).await {
             Ok(bytes) => bytes,
             Err(reason) => {
-                self.fail(planned.url, reason);
+                self.fail(planned.described(), reason);
                 return None;
             }
         };
@@ -102,6 +141,13 @@ impl Round {
                 self.report.borrow_mut().ingest.add(&ingested);
                 if let Some(error) = ingested.error {
                     self.fail(planned.url, FailureReason::Unreadable(error));
+                }
+                None
+            }
+            Step::Metrics(kind) => {
+                let answer = self.graph.borrow_mut().as_mut().map(|graph| graph.add_answer(kind, &bytes));
+                if let Some(answer) = answer {
+                    self.take_answer(&planned, kind, answer);
                 }
                 None
             }
@@ -115,17 +161,24 @@ impl Round {
         }
     }
 
+    /// An answer's skipped samples and warnings, or its failure, into the report (`sources::take_answer`).
+    fn take_answer(&self, planned: &Planned, kind: QueryKind, answer: AnswerReport) {
+        if take_answer(&mut self.report.borrow_mut(), planned, kind, answer) {
+            self.answered.set(self.answered.get() + 1);
+        }
+    }
+
     fn fail(&self, url: String, reason: FailureReason) {
         self.report.borrow_mut().failures.push(PollFailure { url, reason });
     }
 
     /// The answer's bytes, with the policy's retries.
-    async fn fetch(&self, url: &str) -> Result<Vec<u8>, FailureReason> {
+    async fn fetch(&self, planned: &Planned) -> Result<Vec<u8>, FailureReason> {
         let mut tried = 0;
         loop {
             tried += 1;
             self.report.borrow_mut().requests += 1;
-            let reason = match self.fetch_once(url).await {
+            let reason = match self.fetch_once(planned).await {
                 Ok(bytes) => {
                     self.report.borrow_mut().bytes += bytes.len() as u64;
                     return Ok(bytes);
@@ -143,7 +196,7 @@ impl Round {
     }
 
     /// One try, aborted when the whole answer has not arrived within the source's `timeout`.
-    async fn fetch_once(&self, url: &str) -> Result<Vec<u8>, FailureReason> {
+    async fn fetch_once(&self, planned: &Planned) -> Result<Vec<u8>, FailureReason> {
         let controller = AbortController::new().map_err(|error| FailureReason::Network(super::interop::describe(&error)))?;
         let timed_out = Rc::new(Cell::new(false));
         let on_timeout = {
@@ -155,7 +208,7 @@ impl Round {
             })
         };
         let timer = set_timeout(on_timeout.as_ref().unchecked_ref(), self.config.timeout);
-        let result = self.send(url, &controller).await;
+        let result = self.send(planned, &controller).await;
         clear_timeout(&timer);
         drop(on_timeout);
         match result {
@@ -164,20 +217,37 @@ impl Round {
         }
     }
 
-    async fn send(&self, url: &str, controller: &AbortController) -> Result<Vec<u8>, FailureReason> {
+    async fn send(&self, planned: &Planned, controller: &AbortController) -> Result<Vec<u8>, FailureReason> {
         let network = |error: gloo_net::Error| FailureReason::Network(error.to_string());
         let signal = controller.signal();
+        let builder = match planned.body {
+            Some(_) => Request::post(&planned.url).header("Content-Type", "application/x-www-form-urlencoded"),
+            None => Request::get(&planned.url),
+        };
         // Every API we poll answers JSON; Tempo's trace-by-id answers protobuf unless asked for JSON.
-        let mut request = Request::get(url).abort_signal(Some(&signal)).header("Accept", "application/json");
+        let mut builder = builder.abort_signal(Some(&signal)).header("Accept", "application/json");
         for (name, value) in &self.config.headers {
-            request = request.header(name, value);
+            builder = builder.header(name, value);
         }
-        let response = request.send().await.map_err(network)?;
+        let response = match &planned.body {
+            Some(body) => builder.body(body.as_str()).map_err(network)?.send().await,
+            None => builder.send().await,
+        }
+        .map_err(network)?;
         if !response.ok() {
-            // The body is not wanted: release the connection.
-            controller.abort();
+            let status = response.status();
             let retry_after_ms = response.headers().get("retry-after").and_then(|value| retry_after_ms(&value, Date::now()));
-            return Err(FailureReason::Status { status: response.status(), retry_after_ms });
+            // Prometheus says why in an error envelope (400 bad_data, 422 execution, 503 timeout); other bodies
+            // are not wanted: release the connection.
+            let detail = match planned.step {
+                Step::Metrics(_) => match response.binary().await {
+                    Ok(body) => read_instant(&body).err().filter(|e| e.code() == "prometheus.api-error").map(|e| e.to_string()),
+                    Err(_) => None,
+                },
+                _ => None,
+            };
+            controller.abort();
+            return Err(FailureReason::Status { status, retry_after_ms, detail });
         }
         response.binary().await.map_err(network)
     }

@@ -210,6 +210,45 @@ describe('LatencyHeatmapClient', () => {
     stop();
   });
 
+  it("polls a Prometheus source for its subscribers' neighbourhood, and keeps the last good figures stale when every query fails", async () => {
+    const queries: string[] = [];
+    let down = false;
+    // The proxy's `/prometheus` endpoint: instant queries POSTed as forms; one edge, frontend → checkout.
+    const prometheus = (url: URL, response: ServerResponse, request: IncomingMessage) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        if (request.headers.authorization !== `Bearer ${TOKEN}`) return json(response, '{"error":"Missing credentials"}', 401);
+        if (url.pathname !== '/api/proxy/prometheus/api/v1/query' || request.method !== 'POST') return json(response, '{}', 404);
+        const query = new URLSearchParams(body).get('query') ?? '';
+        queries.push(query);
+        if (down) return json(response, '{"status":"error","errorType":"unavailable","error":"storage is down"}', 503);
+        const edge = '"client":"frontend","server":"checkout"';
+        const result = query.includes('_bucket')
+          ? [['0.05', '1'], ['0.1', '2'], ['+Inf', '2']].map(([le, v]) => `{"metric":{${edge},"le":"${le}"},"value":[1,"${v}"]}`)
+          : query.includes('failed_total') ? [] : [`{"metric":{${edge}},"value":[1,"2"]}`];
+        json(response, `{"status":"success","data":{"resultType":"vector","result":[${result.join(',')}]}}`);
+      });
+    };
+    const server = await serve(prometheus);
+    const { client } = clientFor(server, proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', retries: 0, timeout: '2s' }, window: '5m' }));
+    const a = recorder();
+    const stop = client.subscribe([FRONTEND, CHECKOUT], a.listener);
+    const good = await a.until((s) => s.snapshot !== undefined);
+    expect(queries).toHaveLength(4);
+    expect(queries.every((query) => query.includes('server=~"checkout|frontend"') && query.includes('client=~"checkout|frontend"'))).toBe(true);
+    const edge = good.snapshot?.edges.find((e) => e.fromEntityRef === FRONTEND && e.toEntityRef === CHECKOUT);
+    expect(edge?.serverStats?.p95Ms).toBeCloseTo(95, 9);
+    expect([edge?.stats.ratePerSec, edge?.stats.errorRate]).toEqual([2, 0]);
+
+    down = true;
+    const stale = await a.until((s) => s.stale, a.states.indexOf(good));
+    expect(stale.snapshot).toBe(good.snapshot);
+    expect(stale.error).toMatchObject({ name: 'LatencyHeatmapError', code: 'POLL_FAILED' });
+    expect(stale.error?.message).toContain('HTTP 503: Prometheus answered unavailable: storage is down');
+    stop();
+  });
+
   it('stops polling when the last subscriber leaves, and starts again for the next', async () => {
     const server = await serve(proxiedJaeger({ authorization: [] }));
     const { client } = clientFor(server, proxied());
@@ -278,6 +317,9 @@ describe('LatencyHeatmapClient', () => {
       ['zero pollInterval', proxied({ pollInterval: 0 }), 'latencyHeatmap.pollInterval', 'latencyHeatmap.pollInterval: 0 is not a positive number of milliseconds'],
       ['window: soon', proxied({ window: 'soon' }), 'latencyHeatmap.window', 'latencyHeatmap.window: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
       ['lookback: soon', proxied({ source: { type: 'jaeger', proxyPath: '/jaeger', lookback: 'soon' } }), 'latencyHeatmap.source.lookback', 'latencyHeatmap.source.lookback: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+      ['prometheus rateWindow: soon', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', rateWindow: 'soon' } }), 'latencyHeatmap.source.rateWindow', 'latencyHeatmap.source.rateWindow: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
+      ['prometheus serverHistogram', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', serverHistogram: 'server seconds' } }), 'latencyHeatmap.source.serverHistogram', 'latencyHeatmap.source.serverHistogram: "server seconds" is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)'],
+      ['prometheus serviceLabels.client', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', serviceLabels: { client: 'peer.service' } } }), 'latencyHeatmap.source.serviceLabels.client', 'latencyHeatmap.source.serviceLabels.client: "peer.service" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)'],
     ];
     it.each(cases)('%s: an INVALID_CONFIG error naming the key, delivered to subscribers', async (_name, section, key, message) => {
       const server = await serve(proxiedJaeger({ authorization: [] }));

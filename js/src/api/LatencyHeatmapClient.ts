@@ -192,14 +192,17 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
       }
     }
     let report: PollReport | undefined;
-    if (this.#services.length > 0 || config.source.type === 'otlp') {
+    // `otlp` and a Prometheus `view: 'system'` ask for no service.
+    const everything = config.source.type === 'otlp' || (config.source.type === 'prometheus' && config.source.view === 'system');
+    if (this.#services.length > 0 || everything) {
       try {
         report = await map.poll({ ...config.source, ...(await this.#target(config)), services: this.#services });
       } catch (error) {
         this.#failed(withConfigKey(error, 'source') as LatencyHeatmapClientError);
         return;
       }
-      if (report.failures.length > 0 && report.ingest.documents === 0) {
+      // Nothing taken (no trace answer ingested, no Prometheus round taken): the last good figures stay, stale.
+      if (report.failures.length > 0 && report.ingest.documents === 0 && report.metrics === null) {
         this.#failed(pollFailed(report.failures), report.warnings);
         return;
       }

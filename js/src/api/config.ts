@@ -12,13 +12,16 @@ export interface ConfigSource {
   getOptional<T = unknown>(key?: string): T | undefined;
 }
 
+/** A poll source without `baseUrl` and `services`, for each kind of source. */
+export type PollSourceKeys = PollSource extends infer S ? (S extends PollSource ? Omit<S, 'baseUrl' | 'services'> : never) : never;
+
 /** Where a poll goes: through Backstage's proxy (with the user's token) or straight to the backend. */
 export type SourceTarget = { proxyPath: string } | { baseUrl: string };
 
 export interface ClientConfig {
   heatMap: HeatMapConfig;
   /** The poll source without `baseUrl` and `services` (the client adds them each round). */
-  source: Omit<PollSource, 'baseUrl' | 'services'>;
+  source: PollSourceKeys;
   target: SourceTarget;
   pollIntervalMs: number;
   traceUrlTemplate?: string;

@@ -286,12 +286,19 @@ const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', ['CatalogReport'
 
 const POLL_REPORT = contract<PollReport>('PollReport', ['PollReport'], {
   requests: 'always',
+  queries: 'always',
   bytes: 'always',
   retries: 'always',
   ms: 'always',
   failures: 'always',
   ingest: 'always',
+  metrics: 'always|null',
   warnings: 'always',
+});
+const POLL_METRICS = contract<NonNullable<PollReport['metrics']>>('PollMetrics', ['ServiceGraphReport'], {
+  edges: 'always',
+  services: 'always',
+  refused: 'always',
 });
 const POLL_FAILURE = contract<PollReport['failures'][number]>('PollFailure', ['PollFailure'], {
   url: 'always',
@@ -340,6 +347,7 @@ const CONTRACTS: Contract[] = [
   POLL_REPORT,
   POLL_FAILURE,
   POLL_INGEST,
+  POLL_METRICS,
 ];
 
 /**
@@ -569,6 +577,7 @@ function runScenarios(): void {
 function collectPoll(report: PollReport): PollReport {
   add(POLL_REPORT, report);
   add(POLL_INGEST, report.ingest);
+  if (report.metrics) add(POLL_METRICS, report.metrics);
   report.failures.forEach((failure) => add(POLL_FAILURE, failure));
   report.warnings.forEach((warning) => add(WARNING, warning));
   return report;
@@ -576,11 +585,17 @@ function collectPoll(report: PollReport): PollReport {
 
 /**
  * `poll` against a local Jaeger query API that answers the fixture for `frontend`, 500 for `broken` and 404 for
- * `missing` (two failures), then once more with a misspelt key (a warning).
+ * `missing` (two failures), then once more with a misspelt key (a warning); and a Prometheus round (`metrics` not
+ * null) whose every query is answered with one rate sample (the histogram queries' samples skipped: warnings).
  */
 async function runPollScenarios(): Promise<void> {
   const jaeger = fixture('otel-sdk/jaeger.json');
   const server = createServer((request, response) => {
+    if (request.method === 'POST' && request.url === '/api/v1/query') {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end('{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"a","server":"b"},"value":[1,"2"]}]}}');
+      return;
+    }
     const service = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('service');
     const status = service === 'broken' ? 500 : service === 'missing' ? 404 : 200;
     response.writeHead(status, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
@@ -594,6 +609,11 @@ async function runPollScenarios(): Promise<void> {
     expect(first.failures).toHaveLength(2);
     const second = collectPoll(await map.poll({ type: 'jaeger', baseUrl, services: ['frontend'], limt: 5 } as never));
     expect(second.warnings).toHaveLength(1);
+    for (const services of [undefined, ['a']]) {
+      const metrics = collectPoll(await map.poll({ type: 'prometheus', baseUrl, time: 1_000, services }));
+      expect([metrics.queries, metrics.metrics]).toEqual([4, { edges: 1, services: 2, refused: 0 }]);
+      expect(metrics.warnings.map((warning) => warning.code)).toEqual(['prometheus.bad-histogram', 'prometheus.bad-histogram']);
+    }
   } finally {
     map.free();
     server.closeAllConnections();
@@ -695,7 +715,7 @@ describe('the TypeScript contract matches what the wasm module emits', () => {
     const structs = new Set([...sources.matchAll(/pub struct (\w+)/g)].map((match) => match[1]));
     expect(CONTRACTS.flatMap((c) => c.rust).filter((name) => !structs.has(name))).toEqual([]);
     const uncovered = skippedWhenEmpty(sources).flatMap(({ struct, key }) => {
-      if (INPUT_ONLY.includes(struct)) return [];
+      if (INPUT_ONLY.includes(struct) || NOT_EXPORTED.includes(struct)) return [];
       const covering = CONTRACTS.filter((c) => c.rust.includes(struct));
       if (covering.length === 0) return [`${struct}.${key}: skipped when empty, but no contract covers ${struct}`];
       return covering
@@ -716,6 +736,11 @@ describe('the TypeScript contract matches what the wasm module emits', () => {
 
 /** Deserialized from JS only (their `Serialize` serves Rust tests): nothing of theirs is in any result. */
 const INPUT_ONLY = ['NodeInput', 'EdgeInput', 'GroupInput', 'LayoutOptions'];
+/**
+ * Output structs that never cross to JS: `AnswerReport` (one Prometheus answer read) becomes the poll report's
+ * warnings and failures in `wasm/poll.rs`.
+ */
+const NOT_EXPORTED = ['AnswerReport'];
 
 function rustSources(): string {
   const src = new URL('src/', repo);

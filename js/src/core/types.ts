@@ -128,25 +128,17 @@ export interface IngestReport {
 }
 
 /**
- * `map.poll(source)`: one poll round against a tracing backend. `undefined` fields take their default; unknown keys
- * warn in the report's `warnings` (`config.unknown-key`). Requests go to the global `fetch` (browsers, Node 18+).
+ * `map.poll(source)`: one poll round against a tracing backend or a Prometheus holding service-graph metrics.
+ * `undefined` fields take their default; unknown keys warn in the report's `warnings` (`config.unknown-key`).
+ * Requests go to the global `fetch` (browsers, Node 18+).
  */
-export interface PollSource {
-  /**
-   * `jaeger`: `GET {baseUrl}/api/traces?service=…` per service; `zipkin`: `GET {baseUrl}/api/v2/traces?serviceName=…`;
-   * `tempo`: `GET {baseUrl}/api/search?tags=service.name=…` per service, then each trace found by id
-   * (`/api/traces/{id}`, at most `limit` in a round); `otlp`: `baseUrl` itself answers OTLP JSON.
-   */
-  type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp';
+export type PollSource = TracePollSource | PrometheusPollSource;
+
+/** The keys every source has. */
+interface PollSourceCommon {
   /** The backend's API root (or Backstage's proxy path in a browser); for `otlp`, the document's URL. */
   baseUrl: string;
-  /** The telemetry services to ask for, one query each. Required but for `otlp`. */
-  services?: readonly string[];
-  /** How far back each query reaches. Default `"5m"`. */
-  lookback?: Duration;
-  /** Traces per query (for Tempo also the most traces fetched by id per round). Default 200. */
-  limit?: number;
-  /** Sent with every request (a token, a tenant header). `Accept: application/json` is sent unless given here. */
+  /** Sent with every request (a token, a tenant header such as Mimir's `X-Scope-OrgID`). `Accept: application/json` is sent unless given here. */
   headers?: Record<string, string>;
   /** Per request, until the last byte of the answer; then it is aborted. Default `"10s"`. */
   timeout?: Duration;
@@ -157,10 +149,60 @@ export interface PollSource {
   retries?: number;
 }
 
+/** A tracing backend: spans fetched and ingested. */
+export interface TracePollSource extends PollSourceCommon {
+  /**
+   * `jaeger`: `GET {baseUrl}/api/traces?service=…` per service; `zipkin`: `GET {baseUrl}/api/v2/traces?serviceName=…`;
+   * `tempo`: `GET {baseUrl}/api/search?tags=service.name=…` per service, then each trace found by id
+   * (`/api/traces/{id}`, at most `limit` in a round); `otlp`: `baseUrl` itself answers OTLP JSON.
+   */
+  type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp';
+  /** The telemetry services to ask for, one query each. Required but for `otlp`. */
+  services?: readonly string[];
+  /** How far back each query reaches. Default `"5m"`. */
+  lookback?: Duration;
+  /** Traces per query (for Tempo also the most traces fetched by id per round). Default 200. */
+  limit?: number;
+}
+
+/**
+ * Prometheus (or Mimir / Thanos) holding the OpenTelemetry Collector's or Tempo's service-graph metrics: instant
+ * queries POSTed to `{baseUrl}/api/v1/query` as form bodies, evaluated at `time`. Quantiles are computed from the
+ * bucket rates, never asked of Prometheus.
+ */
+export interface PrometheusPollSource extends PollSourceCommon {
+  type: 'prometheus';
+  /**
+   * The services in view: only edges touching them are asked for (chunked under the URL limit, 4 queries a chunk,
+   * 5 with `messaging`). None → the whole system in 4 (or 5) queries, however many services.
+   */
+  services?: readonly string[];
+  /** `'system'` asks for every edge even when `services` are given. Default: neighbourhood when `services`, else system. */
+  view?: 'system' | 'neighbourhood';
+  /** Extra label matchers in every selector, e.g. `cluster="prod", namespace=~"shop.*"`. Default none. */
+  selector?: string;
+  /** Server-side histogram base name. Default `traces_service_graph_request_server_seconds` (OTel without unit suffixes: `…_server`). */
+  serverHistogram?: string;
+  /** Client-side histogram base name. Default `traces_service_graph_request_client_seconds`. */
+  clientHistogram?: string;
+  /** The `rate()` window. Default: the map's `window` (5 min when it is `"all"`). */
+  rateWindow?: Duration;
+  /** Which labels name an edge's services. Default `{ client: 'client', server: 'server' }`. */
+  serviceLabels?: { client?: string; server?: string };
+  /** Classic `_bucket` series, or native histograms. Default `'classic'`. */
+  histograms?: 'classic' | 'native';
+  /** Also ask for Tempo's `traces_service_graph_request_messaging_system_seconds` (queue delay). Default false. */
+  messaging?: boolean;
+  /** The evaluation time in ms since the epoch (replays, tests). Default: `Date.now()` at the poll. */
+  time?: number;
+}
+
 /** What one `poll` round did. A failed request is an entry in `failures`; the others' spans were ingested. */
 export interface PollReport {
   /** HTTP requests sent, retries included. */
   requests: number;
+  /** Prometheus instant queries the round planned (its query budget); 0 for the trace sources. */
+  queries: number;
   /** Bytes of the successful answers, all ingested straight from wasm memory. */
   bytes: number;
   /** Requests sent again after a failure that may pass. */
@@ -169,19 +211,40 @@ export interface PollReport {
   ms: number;
   /** Each request that failed after its retries, with why (`HTTP 503`, `no answer within 10000 ms`, …). */
   failures: PollFailure[];
-  /** The ingest reports of the round's answers, summed. */
+  /** The ingest reports of the round's answers, summed (trace sources). */
   ingest: PollIngest;
-  /** Unknown keys of the source object (`config.unknown-key`). */
+  /**
+   * What taking a Prometheus round's service graph did; `null` for the trace sources and for a round none of whose
+   * queries was answered (the state and the last good figures were left as they were).
+   */
+  metrics: PollMetrics | null;
+  /**
+   * Unknown keys of the source object (`config.unknown-key`); for Prometheus also each answer's skipped samples
+   * (`prometheus.*`, `metrics.*`) and Prometheus's own warnings (`prometheus.warning`), each naming its query's figure.
+   */
   warnings: Warning[];
+}
+
+/** A Prometheus round taken into the map. */
+export interface PollMetrics {
+  /** Calls with figures in the round. */
+  edges: number;
+  /** Services named by them. */
+  services: number;
+  /** Calls refused because `maxKeys` services or calls were held. */
+  refused: number;
 }
 
 export interface PollFailure {
   url: string;
-  /** Stable; switch on it: `poll.http-status`, `poll.timeout`, `poll.network`, `poll.unreadable`. */
-  code: 'poll.http-status' | 'poll.timeout' | 'poll.network' | 'poll.unreadable';
+  /** Stable; switch on it: `poll.http-status`, `poll.timeout`, `poll.network`, `poll.unreadable`, `poll.api-error`. */
+  code: 'poll.http-status' | 'poll.timeout' | 'poll.network' | 'poll.unreadable' | 'poll.api-error';
   /**
-   * `HTTP <status>`, `no answer within <timeout> ms`, `network error: <what fetch threw>` (refused, DNS, CORS) or
-   * `unreadable answer: <where the JSON broke>` (spans before the break were ingested).
+   * `HTTP <status>` (for Prometheus followed by its error envelope: `HTTP 400: Prometheus answered bad_data: …`),
+   * `no answer within <timeout> ms`, `network error: <what fetch threw>` (refused, DNS, CORS),
+   * `unreadable answer: <where the JSON broke>` (spans before the break were ingested), or a 2xx Prometheus error
+   * envelope (`Prometheus answered <errorType>: <error>`). A Prometheus query's `url` carries its form body as a
+   * query string, naming the query.
    */
   reason: string;
 }
