@@ -33,7 +33,8 @@ export function EntityBox({ node }: { node: EntityNode }) {
 
   const heat = heatNodeOf(state, node.id);
   const firing = firingAlertsOf(state, node.id);
-  const firingCount = heat?.firingAlerts ?? 0;
+  // An entity without telemetry has no node, but its alerts are still listed: badge them all the same.
+  const firingCount = heat?.firingAlerts ?? firing.length;
   const title = node.entity.metadata.title ?? node.entity.metadata.name;
   const figure = heat === undefined ? 'no telemetry' : verdict(heat);
   // Measured like the host's own box: the wider of the title and the widest figure decides the width.

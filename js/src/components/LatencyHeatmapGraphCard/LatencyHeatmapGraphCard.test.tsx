@@ -368,6 +368,7 @@ describe('LatencyHeatmapGraphCard', () => {
       firing('a1b2c3d4e5f60718', 'FrontendSlow', { summary: hostile, description: `p99 is <b>1.2 s</b>`, runbook_url: 'https://runbooks.example/frontend' }),
       firing('0f1e2d3c4b5a6978', hostile, { description: hostile, runbook_url: 'javascript:alert(1)' }),
       { ...firing('1111111111111111', 'Silenced', {}), status: { state: 'suppressed', silencedBy: ['s1'], inhibitedBy: [] } },
+      { ...firing('2222222222222222', 'RecommendationsDown', {}), labels: { alertname: 'RecommendationsDown', service: 'recommendations' } },
     ];
     await renderCard({ state: stateFrom(shop, { alertmanager }) });
     await waitForBoxes(FRONTEND_VIEW);
@@ -379,8 +380,11 @@ describe('LatencyHeatmapGraphCard', () => {
       '#d93025',
       '2',
     ]);
-    // Folded into the System at its level; a box without alerts has no badge.
-    expect([box('system:default/storefront')?.dataset.status, box('system:default/storefront')?.dataset.firingAlerts]).toEqual(['red', '2']);
+    // Folded into the System at its level (frontend's two and recommendations' one); a box without alerts has no badge.
+    expect([box('system:default/storefront')?.dataset.status, box('system:default/storefront')?.dataset.firingAlerts]).toEqual(['red', '3']);
+    // Recommendations has no telemetry, so no node to colour: neutral, but badged.
+    const recommendations = box('component:default/recommendations');
+    expect([recommendations?.dataset.status, fillOf(recommendations), recommendations?.dataset.firingAlerts]).toEqual(['unknown', NEUTRAL_FILL, '1']);
     expect([box(CART_API)?.dataset.firingAlerts, box(CART_API)?.querySelector('[data-testid="latency-heatmap-firing-badge"]')]).toEqual(['0', null]);
 
     await userEvent.hover(box(FRONTEND) as Element);
