@@ -3,10 +3,11 @@
 //! Domain), mapped onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard,
 //! drift between catalog and traces, the cumulative view of each entry point, and optionally a layout.
 //!
-//! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
+//! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`, `firing`,
 //! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
-//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers
-//! between snapshots is when each alert began (`evaluate::BreachLog`).
+//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `alertmanager`, `color`, `layout`). Besides the
+//! latency state it remembers between snapshots when each alert began (`evaluate::BreachLog`) and the latest
+//! Alertmanager answer's firing alerts (`firing`).
 
 mod drift;
 mod entry_points;
