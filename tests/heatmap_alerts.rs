@@ -100,12 +100,15 @@ fn alerts_are_sorted_red_first_then_by_score_and_include_error_rate() {
             "percentile",
             "score",
             "since",
+            // Latency breaches say so; Alertmanager alerts add their own fields (tests/alertmanager_join.rs).
+            "source",
             "status",
             "targetRef",
             "thresholdMs",
             "thresholdRate"
         ]
     );
+    assert_eq!(json["source"], "latency");
 }
 
 #[test]

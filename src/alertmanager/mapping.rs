@@ -12,6 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Deserializer};
+
 use super::reader::{Alert, Labels};
 use super::selector::Selector;
 use crate::catalog::{Catalog, EntityRef};
@@ -28,6 +30,42 @@ pub struct MappingConfig {
 impl Default for MappingConfig {
     fn default() -> Self {
         MappingConfig { label_names: vec!["service".to_owned()], severities: SeverityPolicy::default() }
+    }
+}
+
+/// The `alerts` section of the `HeatMap` config: `{ labels: ['service'], severities: { critical: 'red', … } }`.
+/// `severities` is laid over the defaults (a severity not named keeps its default); keys are compared without
+/// case.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AlertsConfig {
+    #[serde(deserialize_with = "label_names")]
+    pub labels: Option<Vec<String>>,
+    pub severities: BTreeMap<String, Status>,
+}
+
+impl From<&AlertsConfig> for MappingConfig {
+    fn from(config: &AlertsConfig) -> MappingConfig {
+        let mut mapping = MappingConfig::default();
+        if let Some(labels) = &config.labels {
+            mapping.label_names = labels.clone();
+        }
+        for (severity, status) in &config.severities {
+            mapping.severities.by_severity.insert(severity.to_lowercase(), *status);
+        }
+        mapping
+    }
+}
+
+/// At least one label name, none empty.
+fn label_names<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+    let labels = Option::<Vec<String>>::deserialize(deserializer)?;
+    match &labels {
+        Some(names) if names.is_empty() => Err(serde::de::Error::custom("needs at least one label name")),
+        Some(names) if names.iter().any(|n| n.trim().is_empty()) => {
+            Err(serde::de::Error::custom("a label name is empty"))
+        }
+        _ => Ok(labels),
     }
 }
 

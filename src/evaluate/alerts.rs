@@ -7,6 +7,7 @@
 //! pipeline's.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 // foldhash rather than SipHash: a snapshot at scale looks up ~10 000 breaches twice.
 use foldhash::{HashMap, HashSet, HashSetExt};
 
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use super::config::EvaluateConfig;
 use super::score::{evaluate_error_rate, Evaluation};
+use super::status::Status;
 use super::thresholds::Metric;
 use super::tolerance::Tolerance;
 use crate::catalog::{Level, Percentile};
@@ -113,13 +115,82 @@ pub fn add_breaches(
     }
 }
 
-/// A breach with the event time (ms since the epoch) of the first snapshot in which it was continuously seen.
+/// Where an alert comes from: the map's own latency judgement, or an alert an Alertmanager reports firing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AlertSource {
+    Latency,
+    Alertmanager,
+}
+
+/// A breach with the event time (ms since the epoch) of the first snapshot in which it was continuously seen; for
+/// an Alertmanager alert, its `startsAt`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
+    pub source: AlertSource,
     #[serde(flatten)]
     pub breach: Breach,
     pub since: f64,
+    /// What the Alertmanager said (only for `source: alertmanager`).
+    #[serde(flatten)]
+    pub firing: Option<FiringDetails>,
+}
+
+/// An Alertmanager alert's own fields, as `snapshot().alerts` shows them. Its texts are data, never markup.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FiringDetails {
+    pub alertname: String,
+    pub severity: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    /// ms since the epoch (= `since`).
+    pub starts_at: f64,
+    pub fingerprint: String,
+    #[serde(rename = "generatorURL")]
+    pub generator_url: Option<String>,
+}
+
+impl Alert {
+    /// An Alertmanager alert on node `id` of `entity_ref`, with the status its severity forces (scores and
+    /// figures null: nothing was measured).
+    pub fn firing(id: String, entity_ref: String, status: Status, firing: FiringDetails) -> Alert {
+        Alert {
+            source: AlertSource::Alertmanager,
+            breach: Breach {
+                kind: AlertKind::Node,
+                id,
+                entity_ref,
+                target_ref: None,
+                metric: Metric::Alert,
+                percentile: None,
+                observed_ms: None,
+                threshold_ms: None,
+                observed_rate: None,
+                threshold_rate: None,
+                evaluation: Evaluation { score: None, status },
+            },
+            since: firing.starts_at,
+            firing: Some(firing),
+        }
+    }
+}
+
+/// `latency` (already in [`BreachLog::observe`]'s order) and `firing` in one list: red before amber, then by score
+/// (a firing alert has none, so it follows the scored breaches of its status), the latency alerts first on a tie.
+pub fn merge_alerts(latency: Vec<Alert>, mut firing: Vec<Alert>) -> Vec<Alert> {
+    firing.sort_by(|a, b| {
+        b.breach.evaluation.status.cmp(&a.breach.evaluation.status).then_with(|| a.since.total_cmp(&b.since))
+    });
+    let mut alerts = latency;
+    alerts.extend(firing);
+    let score = |a: &Alert| a.breach.evaluation.score.unwrap_or(-1.0);
+    // Stable: equal keys keep the order above.
+    alerts.sort_by(|a, b| {
+        b.breach.evaluation.status.cmp(&a.breach.evaluation.status).then_with(|| score(b).total_cmp(&score(a)))
+    });
+    alerts
 }
 
 /// What one snapshot judged with, as far as it decides which breaches there are: the level, and the percentile,
@@ -167,7 +238,10 @@ impl BreachLog {
         let mut alerts: Vec<Option<Alert>> = breaches
             .into_iter()
             .zip(current)
-            .map(|(breach, key)| Some(Alert { since: *self.started.entry(key).or_insert(now_ms), breach }))
+            .map(|(breach, key)| {
+                let since = *self.started.entry(key).or_insert(now_ms);
+                Some(Alert { source: AlertSource::Latency, since, breach, firing: None })
+            })
             .collect();
         order.into_iter().filter_map(|at| alerts.get_mut(at).and_then(Option::take)).collect()
     }

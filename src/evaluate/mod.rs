@@ -19,7 +19,10 @@ mod tolerance;
 mod warning;
 
 pub use crate::catalog::Percentile;
-pub use alerts::{add_breaches, Alert, AlertKind, Breach, BreachLog, BreachScope, BreachSubject, JudgedLatency};
+pub use alerts::{
+    add_breaches, merge_alerts, Alert, AlertKind, AlertSource, Breach, BreachLog, BreachScope, BreachSubject,
+    FiringDetails, JudgedLatency,
+};
 pub use config::{Defaults, EvaluateConfig};
 pub use cumulative::{cumulative, CumulativeHop, CumulativePath};
 pub use drift::{drift, Drift, ObservedCall, UndeclaredCall, UnobservedCall};

@@ -49,6 +49,8 @@ pub enum Metric {
     EdgeSlo,
     /// Share of failed calls (`defaults.errorRate`).
     ErrorRate,
+    /// An alert an Alertmanager reports firing (its `alertname` says what).
+    Alert,
 }
 
 /// The per-node metrics that have their own threshold.

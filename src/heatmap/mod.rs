@@ -3,13 +3,15 @@
 //! Domain), mapped onto catalog entities, judged against their thresholds and coloured, with alerts, a scorecard,
 //! drift between catalog and traces, the cumulative view of each entry point, and optionally a layout.
 //!
-//! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`,
+//! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`, `firing`,
 //! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
-//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `color`, `layout`). The one thing it remembers
-//! between snapshots is when each alert began (`evaluate::BreachLog`).
+//! logic in its own module (`aggregate`, `catalog`, `evaluate`, `alertmanager`, `color`, `layout`). Besides the
+//! latency state it remembers between snapshots when each alert began (`evaluate::BreachLog`) and the latest
+//! Alertmanager answer's firing alerts (`firing`).
 
 mod drift;
 mod entry_points;
+mod firing;
 mod graph_layout;
 mod judgement;
 mod options;
@@ -23,16 +25,19 @@ use thiserror::Error;
 use crate::aggregate::{ConfigError, IngestReport, LatencyState, ServiceGraphReport, SLICES_PER_WINDOW};
 use crate::catalog::{Catalog, Level};
 use crate::color::{ColorError, Palette};
-use crate::evaluate::{BreachLog, BreachScope, EvaluateConfig};
+use crate::alertmanager::mapping::MappingConfig;
+use crate::evaluate::{merge_alerts, BreachLog, BreachScope, EvaluateConfig};
 use crate::layout::LayoutError;
 use crate::options::{OptionError, UnknownKey};
 use crate::prometheus::service_graph::ServiceGraph;
 use crate::telemetry::Format;
 use graph_layout::lay_out;
+use firing::FiringList;
 use judgement::Findings;
 use views::ServiceEntities;
 use warnings::WarningList;
 
+pub use firing::{AlertsReport, MAX_NAMED_UNMAPPED};
 pub use options::{HeatMapConfig, SnapshotLayout, SnapshotOptions};
 pub use snapshot::{CatalogReport, HeatEdge, HeatEntryPoint, HeatNode, Judgement, Snapshot, Warning};
 
@@ -63,6 +68,10 @@ pub struct HeatMap {
     state: LatencyState,
     /// When each alert began, carried from one snapshot to the next.
     breaches: BreachLog,
+    /// How Alertmanager alerts find their entities (the config's `alerts`).
+    alert_mapping: MappingConfig,
+    /// The latest Alertmanager answer's firing alerts.
+    firing: FiringList,
 }
 
 impl HeatMap {
@@ -75,6 +84,8 @@ impl HeatMap {
             catalog_warnings: WarningList::default(),
             config_warnings: config.unknown_keys.iter().map(|key| unknown_key_warning("config", key)).collect(),
             breaches: BreachLog::default(),
+            alert_mapping: MappingConfig::from(&config.alerts),
+            firing: FiringList::default(),
         })
     }
 
@@ -125,10 +136,12 @@ impl HeatMap {
         self.state.set_wall_clock(now_ms);
     }
 
-    /// Forgets all latency state and when alerts began (the catalog and config stay).
+    /// Forgets all latency state, when alerts began and the firing Alertmanager alerts (the catalog and config
+    /// stay).
     pub fn reset(&mut self) {
         self.state.reset();
         self.breaches.clear();
+        self.firing.clear();
     }
 
     /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
@@ -146,10 +159,12 @@ impl HeatMap {
         findings.warnings.extend(options.unknown_keys.iter().map(|key| unknown_key_warning("snapshot options", key)));
         let entities = ServiceEntities::new(self);
         let drift = self.drift(&latency, &entities);
-        let (nodes, edges) = match options.level {
+        let (mut nodes, edges) = match options.level {
             Level::Component => self.component_view(&judging, &mut latency, &entities, &mut findings),
             level => self.group_view(&judging, level, &latency, &mut findings),
         };
+        let (firing, unmapped) = self.join_firing(options.level, &judging.palette, &mut nodes);
+        findings.warnings.extend(unmapped);
         let entry_points = latency
             .entry_points
             .into_iter()
@@ -168,7 +183,7 @@ impl HeatMap {
             tolerance: options.tolerance,
             read_slices: Some(judging.stats.read_slices).filter(|&slices| slices < SLICES_PER_WINDOW),
         };
-        let alerts = self.breaches.observe(scope, findings.breaches, now_ms);
+        let alerts = merge_alerts(self.breaches.observe(scope, findings.breaches, now_ms), firing);
         Ok(Snapshot {
             generated_at: latency.generated_at,
             level: options.level,

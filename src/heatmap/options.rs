@@ -7,6 +7,7 @@
 use serde::Deserialize;
 
 use crate::aggregate::AggregateConfig;
+use crate::alertmanager::mapping::AlertsConfig;
 use crate::catalog::{Level, Percentile};
 use crate::color::PaletteChoice;
 use crate::duration::DurationValue;
@@ -24,9 +25,19 @@ pub struct HeatMapConfig {
     pub evaluate: EvaluateConfig,
     #[serde(default)]
     pub palette: PaletteChoice,
+    /// How Alertmanager alerts find their entities and what their severities force.
+    #[serde(default)]
+    pub alerts: AlertsConfig,
     /// Keys [`HeatMapConfig::from_json`] did not know; shown in every snapshot's warnings.
     #[serde(skip)]
     pub unknown_keys: Vec<UnknownKey>,
+}
+
+/// The `alerts` key alone, read as its own section of the config object.
+#[derive(Deserialize)]
+struct AlertsSection {
+    #[serde(default)]
+    alerts: AlertsConfig,
 }
 
 /// The `palette` key alone, read as its own section of the config object.
@@ -41,11 +52,15 @@ impl HeatMapConfig {
     /// name their field (`defaults.latencySlo: …`), unknown keys are kept as warnings.
     pub fn from_json(json: &[u8]) -> Result<HeatMapConfig, OptionError> {
         let value = options::object(json)?;
-        let keys = KeySet::of::<AggregateConfig>().and(EvaluateConfig::keys()).and(KeySet::of::<PaletteSection>());
+        let keys = KeySet::of::<AggregateConfig>()
+            .and(EvaluateConfig::keys())
+            .and(KeySet::of::<PaletteSection>())
+            .and(KeySet::of::<AlertsSection>().nest("alerts", KeySet::of::<AlertsConfig>()));
         Ok(HeatMapConfig {
             aggregate: options::section(&value)?,
             evaluate: options::section(&value)?,
             palette: options::section::<PaletteSection>(&value)?.palette,
+            alerts: options::section::<AlertsSection>(&value)?.alerts,
             unknown_keys: keys.unknown(&value),
         })
     }

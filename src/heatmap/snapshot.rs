@@ -95,6 +95,9 @@ pub struct HeatNode {
     pub members: Vec<String>,
     #[serde(flatten)]
     pub judgement: Judgement,
+    /// Alertmanager alerts firing on this node's entity (at System/Domain level, on the group or its members);
+    /// the judgement's status is at least what their severities force.
+    pub firing_alerts: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,7 +148,8 @@ pub struct Snapshot {
     pub nodes: Vec<HeatNode>,
     pub edges: Vec<HeatEdge>,
     pub entry_points: Vec<HeatEntryPoint>,
-    /// Amber and red nodes and edges, one per breached metric, red first then by score.
+    /// Amber and red nodes and edges, one per breached metric (`source: latency`), and the Alertmanager alerts
+    /// firing on entities (`source: alertmanager`, one per entity it maps to); red first, then by score.
     pub alerts: Vec<Alert>,
     /// Per entity ref of this level's nodes: the worst judgement of its services.
     pub scorecard: Scorecard,

@@ -130,6 +130,17 @@ impl JsHeatMap {
         Ok(to_js(&report, WHAT)?)
     }
 
+    /// One Alertmanager `GET /api/v2/alerts` answer (text, object or bytes): its firing alerts replace the
+    /// previous ones. An answer that cannot be read is reported in the result's `error` (the previous list kept),
+    /// never thrown; only a payload of the wrong type throws.
+    #[wasm_bindgen(js_name = ingestAlertmanager)]
+    pub fn ingest_alertmanager(&mut self, payload: JsValue) -> Result<JsValue, JsValue> {
+        const WHAT: &str = "ingestAlertmanager(payload)";
+        let bytes = payload_bytes(&payload, WHAT)?;
+        let report = self.inner.borrow_mut().ingest_alertmanager(&bytes, js_sys::Date::now());
+        Ok(to_js(&report, WHAT)?)
+    }
+
     /// Ends a recorded replay: spans still waiting for a partner are analysed now.
     #[wasm_bindgen(js_name = flushPending)]
     pub fn flush_pending(&mut self) -> Result<JsValue, JsValue> {

@@ -25,6 +25,7 @@ import {
   initSync,
   layoutGraph,
   type Alert,
+  type AlertsReport,
   type CatalogReport,
   type CumulativeHop,
   type Drift,
@@ -104,6 +105,7 @@ const NODE = contract<HeatNode>('HeatNode', ['HeatNode', 'NodeSnapshot', 'Judgem
   entityRef: 'always|null',
   label: 'always',
   members: 'always',
+  firingAlerts: 'always',
   ...JUDGEMENT,
 });
 
@@ -151,7 +153,8 @@ const ENTRY_POINT = contract<EntryPoint>(
   },
 );
 
-const ALERT = contract<Alert>('Alert', ['Alert', 'Breach', 'Evaluation'], {
+const ALERT = contract<Alert>('Alert', ['Alert', 'Breach', 'Evaluation', 'FiringDetails'], {
+  source: 'always',
   kind: 'always',
   id: 'always',
   entityRef: 'always',
@@ -165,6 +168,26 @@ const ALERT = contract<Alert>('Alert', ['Alert', 'Breach', 'Evaluation'], {
   score: 'always|null',
   status: 'always',
   since: 'always',
+  alertname: 'optional',
+  severity: 'optional|null',
+  labels: 'optional',
+  annotations: 'optional',
+  startsAt: 'optional',
+  fingerprint: 'optional',
+  generatorURL: 'optional|null',
+});
+
+const ALERTS_REPORT = contract<AlertsReport>('AlertsReport', ['AlertsReport'], {
+  firing: 'always',
+  mapped: 'always',
+  unmapped: 'always',
+  silenced: 'always',
+  inhibited: 'always',
+  muted: 'always',
+  skipped: 'always',
+  warnings: 'always',
+  error: 'optional',
+  receivedAt: 'always|null',
 });
 
 const SCORECARD_ENTRY = contract<ScorecardEntry>('ScorecardEntry', ['ScorecardEntry'], {
@@ -348,6 +371,7 @@ const CONTRACTS: Contract[] = [
   POLL_FAILURE,
   POLL_INGEST,
   POLL_METRICS,
+  ALERTS_REPORT,
 ];
 
 /**
@@ -370,9 +394,6 @@ const NEVER_NULL: Record<string, string[]> = {
   // no trace analysed in it, or every one lasted 0 ns. A node or edge with data in the window has a trace there.
   HeatNode: ['criticalPathShare'],
   HeatEdge: ['criticalPathShare'],
-  // An alert exists only for an amber or red status, and a status other than `unknown` comes from a score; the
-  // Rust field is the shared `Evaluation.score: Option<f64>`.
-  Alert: ['score'],
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -436,6 +457,40 @@ function collectIngest(report: IngestReport): IngestReport {
   return report;
 }
 
+function collectAlertsReport(report: AlertsReport): AlertsReport {
+  add(ALERTS_REPORT, report);
+  report.warnings.forEach((warning) => add(WARNING, warning));
+  if (report.error) add(WARNING, report.error);
+  return report;
+}
+
+/** Alertmanager 0.28's `GET /api/v2/alerts` shape: two firing on the shop, one silenced, one unmapped, one broken. */
+const ALERTMANAGER_ANSWER = JSON.stringify([
+  {
+    annotations: { summary: 'Checkout is slow', runbook_url: 'https://runbooks.example/checkout' },
+    endsAt: '2026-12-03T09:10:00.000Z', fingerprint: 'a1b2c3d4e5f60718', receivers: [{ name: 'orders' }],
+    startsAt: '2026-12-03T08:41:30.250Z', status: { inhibitedBy: [], mutedBy: [], silencedBy: [], state: 'active' },
+    updatedAt: '2026-12-03T09:05:00.000Z', generatorURL: 'http://prometheus:9090/graph',
+    labels: { alertname: 'CheckoutLatencyHigh', service: 'checkout', severity: 'critical' },
+  },
+  {
+    annotations: {}, endsAt: '2026-12-03T09:10:00.000Z', fingerprint: '0f1e2d3c4b5a6978', receivers: [],
+    startsAt: '2026-12-03T08:55:00Z', status: { inhibitedBy: [], silencedBy: [], state: 'active' },
+    updatedAt: '2026-12-03T09:05:00.000Z', labels: { alertname: 'CartErrors', service: 'cart' },
+  },
+  {
+    annotations: {}, endsAt: '2026-12-03T09:10:00.000Z', fingerprint: '2222222222222222', receivers: [],
+    startsAt: '2026-12-03T08:50:00Z', status: { inhibitedBy: [], silencedBy: ['3f9a2c1e'], state: 'suppressed' },
+    updatedAt: '2026-12-03T09:05:00.000Z', labels: { alertname: 'EmailBounces', service: 'email', severity: 'critical' },
+  },
+  {
+    annotations: {}, endsAt: '2026-12-03T09:10:00.000Z', fingerprint: '3333333333333333', receivers: [],
+    startsAt: '2026-12-03T08:30:00Z', status: { inhibitedBy: [], silencedBy: [], state: 'active' },
+    updatedAt: '2026-12-03T09:05:00.000Z', labels: { alertname: 'NodeDown', service: 'node-exporter', severity: 'page' },
+  },
+  { labels: { alertname: 'Broken' }, fingerprint: '6666666666666666', startsAt: '03/12/2026', status: { state: 'active' } },
+]);
+
 function collectCatalog(report: CatalogReport): CatalogReport {
   add(CATALOG_REPORT, report);
   report.warnings.forEach((warning) => add(WARNING, warning));
@@ -486,6 +541,25 @@ function runScenarios(): void {
     collectIngest(map.ingestOtlp(otlp));
     const snapshot = collectSnapshot(map.snapshot());
     expect(snapshot.scorecard['resource:default/cart-cache']).toMatchObject({ observedMs: null });
+  });
+
+  // An Alertmanager answer on the shop: an unreadable one first (`error`, a null `receivedAt`), then firing alerts
+  // with and without a severity and a `generatorURL`, a skipped item (a report warning), a silenced one and an
+  // unmapped one (`alertmanager.unmapped`): `source: 'alertmanager'` entries with their own fields and null figures
+  // beside latency alerts, nodes with `firingAlerts`.
+  withMap({ window: 'all', defaults: { latencySlo: '500ms' } }, (map) => {
+    collectCatalog(map.setCatalog(shopCatalog));
+    collectIngest(map.ingestOtlp(otlp));
+    expect(collectAlertsReport(map.ingestAlertmanager('[{"labels": '))).toMatchObject({ receivedAt: null, error: { code: 'alertmanager.unreadable' } });
+    const report = collectAlertsReport(map.ingestAlertmanager(ALERTMANAGER_ANSWER));
+    expect(report).toMatchObject({ firing: 3, mapped: 2, unmapped: 1, silenced: 1, skipped: 1 });
+    expect(report).not.toHaveProperty('error');
+    const snapshot = collectSnapshot(map.snapshot({ level: 'entity' }));
+    expect(snapshot.alerts.filter((alert) => alert.source === 'alertmanager').map((alert) => [alert.alertname, alert.entityRef])).toEqual([
+      ['CheckoutLatencyHigh', 'component:default/checkout'],
+      ['CartErrors', 'component:default/cart'],
+    ]);
+    collectSnapshot(map.snapshot({ level: 'system' }));
   });
 
   // No catalog and a 1 ms budget: entry points with a null `entityRef` whose path passes the budget
@@ -750,9 +824,20 @@ function rustSources(): string {
     .join('\n');
 }
 
-/** `(struct, JSON key)` of every field with `skip_serializing_if` (renamed, or camelCase as every output struct is). */
+/**
+ * `(struct, JSON key)` of every field with `skip_serializing_if` (renamed, or camelCase as every output struct is),
+ * and every field of a struct flattened as an `Option` (`#[serde(flatten)] pub x: Option<Inner>`: `None` writes
+ * none of `Inner`'s keys), named under `Inner`.
+ */
 function skippedWhenEmpty(sources: string): { struct: string; key: string }[] {
   const found: { struct: string; key: string }[] = [];
+  for (const [, inner] of sources.matchAll(/#\[serde\(flatten\)\]\s*pub \w+\s*:\s*Option<(\w+)>/g)) {
+    const body = new RegExp(`pub struct ${inner} \\{([\\s\\S]*?)\\n\\}`).exec(sources)?.[1] ?? '';
+    for (const [, attributes, field] of body.matchAll(/((?:#\[[^\]]*\]\s*)*)pub (\w+)\s*:/g)) {
+      const rename = /rename = "([^"]+)"/.exec(attributes)?.[1];
+      found.push({ struct: inner, key: rename ?? field.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()) });
+    }
+  }
   let struct = '';
   const items = /pub struct (\w+)|#\[serde\(([^\]]*skip_serializing_if[^\]]*)\)\]\s*pub (\w+)\s*:/g;
   for (const [, structName, attribute, field] of sources.matchAll(items)) {

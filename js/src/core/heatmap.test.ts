@@ -103,3 +103,40 @@ describe('layoutGraph', () => {
     );
   });
 });
+
+describe('HeatMap.ingestAlertmanager', () => {
+  it('takes an Alertmanager answer as text, bytes or an object; a bad body is reported, a wrong type thrown', () => {
+    const map = new HeatMap({ window: 'all', defaults: { latencySlo: '500ms' }, alerts: { labels: ['service'], severities: { page: 'red' } } });
+    try {
+      map.setCatalog(catalog);
+      map.ingestOtlp(otlp);
+      const answer = [
+        {
+          labels: { alertname: 'CartDown', service: 'cart', severity: 'page' },
+          annotations: { summary: 'Cart is down' },
+          fingerprint: 'a1b2c3d4e5f60718',
+          receivers: [],
+          startsAt: '2026-12-03T08:41:30Z',
+          status: { state: 'active', silencedBy: [], inhibitedBy: [] },
+        },
+      ];
+      const expected = { firing: 1, mapped: 1, unmapped: 0, silenced: 0, inhibited: 0, muted: 0, skipped: 0, warnings: [] };
+      expect(map.ingestAlertmanager(answer)).toMatchObject(expected);
+      expect(map.ingestAlertmanager(JSON.stringify(answer))).toMatchObject(expected);
+      expect(map.ingestAlertmanager(new TextEncoder().encode(JSON.stringify(answer)))).toMatchObject(expected);
+      const cart = map.snapshot().nodes.find((node) => node.id === 'cart') as HeatNode;
+      expect([cart.status, cart.firingAlerts, cart.color.fill]).toEqual(['red', 1, '#d93025']);
+      const bad = map.ingestAlertmanager('{"data": []}');
+      expect(bad).toMatchObject({
+        firing: 1,
+        error: { code: 'alertmanager.unreadable', message: 'Alertmanager answer does not have the expected shape (line 1, column 1): expected an array of alerts, found an object' },
+      });
+      expect(map.snapshot().alerts.filter((alert) => alert.source === 'alertmanager').map((alert) => alert.alertname)).toEqual(['CartDown']);
+      expect(() => map.ingestAlertmanager(42 as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      map.reset();
+      expect(map.snapshot().alerts).toEqual([]);
+    } finally {
+      map.free();
+    }
+  });
+});

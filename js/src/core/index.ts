@@ -6,6 +6,7 @@ import * as wasm from './generated/latency_heatmap.js';
 import { latencyHeatmapError } from './errors';
 import { requireInit } from './loader';
 import type {
+  AlertsReport,
   CatalogReport,
   HeatMapConfig,
   IngestReport,
@@ -87,6 +88,15 @@ export class HeatMap {
   }
 
   /**
+   * One Alertmanager `GET /api/v2/alerts` answer (text, object or bytes): its firing alerts replace the previous
+   * ones and join the next snapshots (forced statuses, `firingAlerts`, `alerts` with `source: 'alertmanager'`). An
+   * answer that cannot be read keeps the previous list and says why in `error` (`alertmanager.unreadable`).
+   */
+  ingestAlertmanager(payload: JsonPayload): AlertsReport {
+    return this.#use('ingestAlertmanager').ingestAlertmanager(payload) as AlertsReport;
+  }
+
+  /**
    * Ends a recorded replay: spans still waiting for their partner are analysed as if their `ttl` had passed, so
    * calls to services that never report become calls to virtual nodes. Live polling never needs it.
    */
@@ -103,7 +113,7 @@ export class HeatMap {
     this.#use('setWallClock').setWallClock(nowMs ?? undefined);
   }
 
-  /** Forgets all latency state; the catalog and config stay. */
+  /** Forgets all latency state and the firing Alertmanager alerts; the catalog and config stay. */
   reset(): void {
     this.#use('reset').reset();
   }

@@ -65,6 +65,42 @@ export interface HeatMapConfig {
   enforceDefaults?: boolean;
   /** A named palette, or 2 to 8 custom anchor colours (`#rgb`/`#rrggbb`) from good to bad. */
   palette?: PaletteName | string[];
+  /** How Alertmanager alerts (`ingestAlertmanager`) find their entities, and what their severities force. */
+  alerts?: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  /**
+   * Labels whose value names a telemetry service, an entity ref or an entity name (default `['service']`;
+   * statusgraph's is `service_id`). Entities with a `latencyheatmap/alert-selector` annotation match too.
+   */
+  labels?: string[];
+  /**
+   * Severity (the `severity` label, any case) → the least status it forces, laid over the defaults `critical: red`,
+   * `warning: amber`, `info`/`none: green` (nothing forced); any other severity forces amber.
+   */
+  severities?: Record<string, Status>;
+}
+
+/** What one `ingestAlertmanager` read. */
+export interface AlertsReport {
+  /** Firing alerts now kept (the previous list's when the answer could not be read). */
+  firing: number;
+  /** Of those, placed on at least one catalog entity, and on none (named in `alertmanager.unmapped`). */
+  mapped: number;
+  unmapped: number;
+  /** Left out, never shown as firing. */
+  silenced: number;
+  inhibited: number;
+  muted: number;
+  /** Items that could not be read and were skipped. */
+  skipped: number;
+  /** Skipped items (`alertmanager.missing-field`, `alertmanager.bad-time`, …) and `alertmanager.truncated`. */
+  warnings: Warning[];
+  /** The answer could not be read at all (`alertmanager.unreadable`): the previous list is kept. */
+  error?: Warning;
+  /** When the list now kept was received (`Date.now()` of its ingest); null before any. */
+  receivedAt: number | null;
 }
 
 /** Telemetry or catalog JSON: text, bytes, or an already-parsed object. */
@@ -79,7 +115,8 @@ export interface Warning {
    * (`evaluate.bad-annotation`, `evaluate.looser-than-default`, `evaluate.looser-percentile`: `EvaluateWarning`);
    * `aggregate.*` for spans the latency state had to drop or ignore (`aggregate.dropped-spans`,
    * `aggregate.duplicate-spans`, `aggregate.key-limit`, `aggregate.future-spans`: `AggregateWarning`); `config.unknown-key` for a key of the
-   * config or options object that is not read. Every code is in the README's *Warning codes* table.
+   * config or options object that is not read; `alertmanager.unmapped` for firing alerts that map to no entity.
+   * Every code is in the README's *Warning codes* table.
    * A list holds at most 20 warnings of one code (200 in all); the rest of a code are summed up in one more
    * warning of that code (`… and 99980 more catalog.invalid-entity warnings`).
    */
@@ -359,6 +396,12 @@ export interface HeatNode extends Judgement {
    * (sorted).
    */
   members: string[];
+  /**
+   * Alertmanager alerts firing on this node's entity (at `system`/`domain` level on the group or its members;
+   * `snapshot().alerts` entries with `source: 'alertmanager'` and this `id`). The status is at least what their
+   * severities force, coloured as that status.
+   */
+  firingAlerts: number;
 }
 
 export interface HeatEdge extends Judgement {
@@ -441,13 +484,16 @@ export interface CumulativeHop {
   exceeded: boolean;
 }
 
-export type Metric = 'latencySlo' | 'processingTime' | 'edgeSlo' | 'errorRate';
+export type Metric = 'latencySlo' | 'processingTime' | 'edgeSlo' | 'errorRate' | 'alert';
 
 /**
  * One breached metric of one node or edge (a node can be listed for its latency SLO, its processing time and its
- * error rate). `snapshot().alerts` is sorted red first, then by score descending.
+ * error rate, `source: 'latency'`), or one Alertmanager alert firing on an entity (`source: 'alertmanager'`, one
+ * entry per entity it maps to, `metric: 'alert'`, figures null). `snapshot().alerts` is sorted red first, then by
+ * score descending (firing alerts, without a score, after the scored breaches of their status, by `startsAt`).
  */
 export interface Alert {
+  source: 'latency' | 'alertmanager';
   kind: 'node' | 'edge';
   /** The node or edge id in this snapshot. */
   id: string;
@@ -466,12 +512,24 @@ export interface Alert {
   thresholdRate: number | null;
   /** observed / threshold. */
   score: number | null;
-  status: 'amber' | 'red';
+  /** `amber` or `red` for latency; for a firing alert the status its severity forces (`green`: none). */
+  status: Status;
   /**
    * Event time (ms since the epoch) of the first snapshot that saw this breach, which has lasted through every
    * snapshot since. A breach that clears and comes back starts again; `reset()` forgets them all. Tracked per level.
+   * A firing alert's `startsAt`.
    */
   since: number;
+  /** Alertmanager alerts only. Every text is data from the Alertmanager: render it as text, never as markup. */
+  alertname?: string;
+  severity?: string | null;
+  labels?: Record<string, string>;
+  /** `summary`, `description`, `runbook_url` (a link only when it is http or https), … */
+  annotations?: Record<string, string>;
+  /** ms since the epoch (= `since`). */
+  startsAt?: number;
+  fingerprint?: string;
+  generatorURL?: string | null;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../core/types';
-import { alertFigures, alertSubject, breachAge, metricLabel, utcTime } from './alert-fields';
+import { alertFigures, alertMetric, alertSubject, breachAge, httpUrl, metricLabel, utcTime } from './alert-fields';
 
 const call: Alert = {
+  source: 'latency',
   kind: 'edge',
   id: 'checkout→payment:sync',
   entityRef: 'component:default/checkout',
@@ -78,5 +79,47 @@ describe('breachAge', () => {
 describe('utcTime', () => {
   it('writes the date and time to the second in UTC', () => {
     expect(utcTime(call.since)).toBe('2026-12-03 14:02:09 UTC');
+  });
+});
+
+describe('Alertmanager alerts', () => {
+  const firing: Alert = {
+    source: 'alertmanager',
+    kind: 'node',
+    id: 'component:default/checkout',
+    entityRef: 'component:default/checkout',
+    targetRef: null,
+    metric: 'alert',
+    percentile: null,
+    observedMs: null,
+    thresholdMs: null,
+    observedRate: null,
+    thresholdRate: null,
+    score: null,
+    status: 'red',
+    since: Date.UTC(2026, 11, 3, 8, 41, 30, 250),
+    alertname: 'CheckoutLatencyHigh',
+    severity: 'critical',
+    labels: { alertname: 'CheckoutLatencyHigh', severity: 'critical' },
+    annotations: {},
+    startsAt: Date.UTC(2026, 11, 3, 8, 41, 30, 250),
+    fingerprint: 'a1b2c3d4e5f60718',
+    generatorURL: null,
+  };
+
+  it('show the alertname as the metric and no figures', () => {
+    expect([alertSubject(firing), alertMetric(firing), alertFigures(firing)]).toEqual(['checkout', 'CheckoutLatencyHigh', '–']);
+    expect(alertMetric({ ...firing, alertname: '' })).toBe('alert');
+    expect(alertMetric(call)).toBe('call SLO');
+  });
+
+  it('make links of http(s) runbook URLs only', () => {
+    expect(httpUrl('https://runbooks.example/checkout')).toBe('https://runbooks.example/checkout');
+    expect(httpUrl(' http://wiki/Runbook ')).toBe('http://wiki/Runbook');
+    expect(httpUrl('javascript:alert(1)')).toBeUndefined();
+    expect(httpUrl('JaVaScRiPt:alert(1)')).toBeUndefined();
+    expect(httpUrl('data:text/html,<script>alert(1)</script>')).toBeUndefined();
+    expect(httpUrl('/runbooks/checkout')).toBeUndefined();
+    expect(httpUrl(undefined)).toBeUndefined();
   });
 });

@@ -14,6 +14,7 @@ const METRIC_LABEL: Record<Metric, string> = {
   processingTime: 'processing time',
   edgeSlo: 'call SLO',
   errorRate: 'error rate',
+  alert: 'alert',
 };
 
 /** `latencySlo` → `latency SLO`: the metric's name for a column. */
@@ -34,8 +35,14 @@ export function alertSubject(alert: Alert): string {
   return alert.kind === 'edge' ? `${shortRef(callerOf(alert))} → ${shortRef(alert.targetRef)}` : shortRef(alert.entityRef);
 }
 
-/** `43 ms / 50 ms` for a latency metric, `12.5 % / 5.0 %` for an error rate. */
+/** The metric column: the metric's name, or an Alertmanager alert's `alertname` (plain text). */
+export function alertMetric(alert: Alert): string {
+  return alert.source === 'alertmanager' ? (alert.alertname ?? '') || 'alert' : metricLabel(alert.metric);
+}
+
+/** `43 ms / 50 ms` for a latency metric, `12.5 % / 5.0 %` for an error rate, `–` for an Alertmanager alert. */
 export function alertFigures(alert: Alert): string {
+  if (alert.source === 'alertmanager') return '–';
   return alert.metric === 'errorRate'
     ? `${formatShare(alert.observedRate)} / ${formatShare(alert.thresholdRate)}`
     : `${formatMs(alert.observedMs)} / ${formatMs(alert.thresholdMs)}`;
@@ -53,4 +60,18 @@ export function breachAge(since: number, generatedAt: number | null): string {
 /** `2023-11-14 22:13:59 UTC`: an event time in full, for a tooltip. */
 export function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/**
+ * `text` when it is an absolute `http:` or `https:` URL, else undefined: what an alert's `runbook_url` may become a
+ * link with (a `javascript:` or `data:` URL, or anything unreadable, is shown as text instead).
+ */
+export function httpUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }

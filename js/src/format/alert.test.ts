@@ -3,6 +3,7 @@ import type { Alert } from '../core/types';
 import { alertText } from './alert';
 
 const callAlert: Alert = {
+  source: 'latency',
   kind: 'edge',
   id: 'checkout->payment',
   entityRef: 'component:default/checkout',
@@ -38,5 +39,27 @@ describe('alertText', () => {
 
   it('writes ? for a call whose callee has no ref', () => {
     expect(alertText({ ...callAlert, targetRef: null })).toBe('red · checkout → ? call: p95 612 ms / 300 ms (since 14:02:09 UTC)');
+  });
+});
+
+describe('alertText of an Alertmanager alert', () => {
+  it('names the alert, its severity and its start', () => {
+    const firing: Alert = {
+      ...callAlert,
+      source: 'alertmanager',
+      kind: 'node',
+      id: 'component:default/checkout',
+      targetRef: null,
+      metric: 'alert',
+      percentile: null,
+      observedMs: null,
+      thresholdMs: null,
+      score: null,
+      since: Date.UTC(2026, 11, 3, 8, 41, 30),
+      alertname: 'CheckoutLatencyHigh',
+      severity: 'critical',
+    };
+    expect(alertText(firing)).toBe('red · checkout alert CheckoutLatencyHigh (critical) (since 08:41:30 UTC)');
+    expect(alertText({ ...firing, status: 'amber', severity: null })).toBe('amber · checkout alert CheckoutLatencyHigh (since 08:41:30 UTC)');
   });
 });

@@ -41,6 +41,37 @@ function shopSnapshots(): [Snapshot, Snapshot] {
   }
 }
 
+/**
+ * The entity-level snapshot of all the traces with an Alertmanager answer: a critical on checkout, a warning on
+ * shipping (a neighbour), an alert without severity on the unrelated email, and one silenced on checkout; every
+ * text of the critical's is markup.
+ */
+function withAlertmanager(hostile: string): Snapshot {
+  const map = new HeatMap({ window: 'all', defaults: { errorRate: 0.05 } });
+  const item = (fingerprint: string, labels: Record<string, string>, annotations: Record<string, string>, silenced = false) => ({
+    labels,
+    annotations,
+    fingerprint,
+    receivers: [],
+    startsAt: '2026-12-03T08:41:30Z',
+    status: { state: silenced ? 'suppressed' : 'active', silencedBy: silenced ? ['s1'] : [], inhibitedBy: [] },
+  });
+  try {
+    map.setCatalog(shopText);
+    map.ingestJaeger(jaegerText);
+    const report = map.ingestAlertmanager([
+      item('a1b2c3d4e5f60718', { alertname: hostile, service: 'checkout', severity: 'critical' }, { summary: hostile, description: hostile }),
+      item('0f1e2d3c4b5a6978', { alertname: 'ShippingQueue', service: 'shipping', severity: 'warning' }, {}),
+      item('1111111111111111', { alertname: 'EmailSlow', service: 'email' }, {}),
+      item('2222222222222222', { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' }, {}, true),
+    ]);
+    expect(report).toMatchObject({ firing: 3, mapped: 3, silenced: 1 });
+    return map.snapshot({ level: 'entity', entryPoints: false });
+  } finally {
+    map.free();
+  }
+}
+
 /** An API whose test decides when states arrive, and which records highlights. */
 function manualApi() {
   const subscriptions: { refs: string[]; view?: LatencyHeatmapView; listener: LatencyHeatmapListener }[] = [];
@@ -309,6 +340,29 @@ describe('EntityLatencyAlertsCard', () => {
     expect(rows()).toEqual([]);
     expect(screen.getByText(`No latency breaches for ${hostile} and its neighbours`)).toBeTruthy();
     expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('lists Alertmanager alerts beside the latency breaches, their texts as text', () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const snapshot = withAlertmanager(hostile);
+    const { deliver, container } = renderCard(checkout());
+    deliver({ snapshot, updatedAt: 1, stale: false, warnings: [] });
+    const sources = rows().map((row) => [row.getAttribute('data-alert-source'), row.getAttribute('data-alert-id'), row.getAttribute('data-alert-metric')]);
+    // Red first: the critical after the scored red breaches; the warning after the amber one; email's is not around checkout.
+    expect(sources).toEqual([
+      ...CHECKOUT_ROWS.slice(0, 6).map((row) => ['latency', row.split(' ')[1], row.split(' ')[2]]),
+      ['alertmanager', 'component:default/checkout', 'alert'],
+      ['latency', 'component:default/checkout', 'latencySlo'],
+      ['alertmanager', 'component:default/shipping', 'alert'],
+    ]);
+    expect(cells().slice(6)).toEqual([
+      ['critical', 'checkout', hostile, '–', '–', '2026-12-03 08:41:30 UTC'],
+      // One snapshot of all the traces: the breach is new in it.
+      [...CHECKOUT_CELLS[6].slice(0, 5), 'just now'],
+      ['warning', 'shipping', 'ShippingQueue', '–', '–', '2026-12-03 08:41:30 UTC'],
+    ]);
+    expect(container.querySelector('img')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
   });
 
   it('renders a service name holding markup as text', () => {

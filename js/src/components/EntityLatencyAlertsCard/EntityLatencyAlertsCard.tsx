@@ -1,6 +1,7 @@
 /**
  * `EntityLatencyAlertsCard`: a Backstage `Table` of the snapshot's alerts for the page's entity and its neighbours
- * (the targets of its catalog relations). Each row points the other cards on the page at its box or edge through the
+ * (the targets of its catalog relations): latency breaches and the Alertmanager alerts firing on them (their
+ * severity, alertname and start; every text of theirs rendered as text). Each row points the other cards on the page at its box or edge through the
  * client's highlight channel: hovering or focusing highlights it, clicking pins it. The alerts, their order and every
  * figure are the snapshot's; this card only filters, formats and sorts on request. It knows nothing of how the
  * graph card draws a highlight.
@@ -15,7 +16,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { latencyHeatmapApiRef, type LatencyHeatmapHighlight, type LatencyHeatmapView } from '../../api/types';
 import type { Alert, Percentile } from '../../core/types';
-import { alertFigures, alertSubject, breachAge, metricLabel, utcTime } from '../../format/alert-fields';
+import { alertFigures, alertMetric, alertSubject, breachAge, utcTime } from '../../format/alert-fields';
 import { useLatencyHeatmap } from '../../hooks/useLatencyHeatmap';
 
 type InfoCardVariant = 'flex' | 'fullHeight' | 'gridItem';
@@ -68,7 +69,7 @@ interface RowHandlers {
 
 const RowHandlersContext = createContext<RowHandlers | undefined>(undefined);
 
-const rowKey = (alert: Alert) => `${alert.kind}\n${alert.id}\n${alert.metric}`;
+const rowKey = (alert: Alert) => `${alert.kind}\n${alert.id}\n${alert.metric}\n${alert.fingerprint ?? ''}\n${alert.entityRef}`;
 const targetOf = (alert: Alert): LatencyHeatmapHighlight => ({ kind: alert.kind, id: alert.id, entityRef: alert.entityRef, targetRef: alert.targetRef });
 
 /** material-table's own row, carrying the DOM contract's attributes and the highlight handlers. */
@@ -87,6 +88,7 @@ function AlertTableRow(props: { data: AlertRow } & Record<string, unknown>) {
       {...props}
       className={classes.row}
       data-testid="latency-heatmap-alert"
+      data-alert-source={alert.source}
       data-alert-kind={alert.kind}
       data-alert-id={alert.id}
       data-alert-metric={alert.metric}
@@ -106,12 +108,15 @@ function AlertTableRow(props: { data: AlertRow } & Record<string, unknown>) {
   );
 }
 
-function SeverityChip({ status }: { status: Alert['status'] }) {
+/** Styled by the status; labelled `critical`/`warning`, or by an Alertmanager alert's own severity (as text). */
+function SeverityChip({ alert }: { alert: Alert }) {
   const classes = useStyles();
-  return status === 'red' ? (
-    <Chip size="small" label="critical" className={classes.critical} />
+  const fallback = alert.status === 'red' ? 'critical' : alert.status === 'amber' ? 'warning' : 'info';
+  const label = alert.source === 'alertmanager' ? alert.severity || fallback : fallback;
+  return alert.status === 'red' ? (
+    <Chip size="small" label={label} className={classes.critical} />
   ) : (
-    <Chip size="small" variant="outlined" label="warning" className={classes.warning} />
+    <Chip size="small" variant="outlined" label={label} className={alert.status === 'amber' ? classes.warning : undefined} />
   );
 }
 
@@ -127,7 +132,7 @@ function useColumns(): TableColumn<AlertRow>[] {
         field: 'alert.status',
         // Red before amber, then the higher score: the snapshot's own order.
         customSort: byNumber((row) => row.rank),
-        render: (row) => <SeverityChip status={row.alert.status} />,
+        render: (row) => <SeverityChip alert={row.alert} />,
       },
       {
         title: 'What breached',
@@ -174,9 +179,10 @@ function rowsFor(alerts: Alert[], refs: readonly string[], generatedAt: number |
       alert,
       rank,
       subject: alertSubject(alert),
-      metric: metricLabel(alert.metric),
+      metric: alertMetric(alert),
       figures: alertFigures(alert),
-      age: breachAge(alert.since, generatedAt),
+      // An Alertmanager alert's start is wall-clock time, the snapshot's event time may be a replay's: its time.
+      age: alert.source === 'alertmanager' ? utcTime(alert.since) : breachAge(alert.since, generatedAt),
     }));
 }
 

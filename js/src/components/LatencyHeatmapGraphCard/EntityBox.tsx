@@ -9,7 +9,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import { useTheme, type Theme } from '@material-ui/core/styles';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { dashArray, verdict } from '../../format';
-import { heatNodeOf, useHeatmapGraph } from './context';
+import { firingAlertsOf, heatNodeOf, useHeatmapGraph } from './context';
 import { NodeDetails } from './HeatDetails';
 
 const PADDING = 10;
@@ -32,6 +32,9 @@ export function EntityBox({ node }: { node: EntityNode }) {
   useEffect(() => register(node.id), [register, node.id]);
 
   const heat = heatNodeOf(state, node.id);
+  const firing = firingAlertsOf(state, node.id);
+  // An entity without telemetry has no node, but its alerts are still listed: badge them all the same.
+  const firingCount = heat?.firingAlerts ?? firing.length;
   const title = node.entity.metadata.title ?? node.entity.metadata.name;
   const figure = heat === undefined ? 'no telemetry' : verdict(heat);
   // Measured like the host's own box: the wider of the title and the widest figure decides the width.
@@ -52,12 +55,13 @@ export function EntityBox({ node }: { node: EntityNode }) {
   return (
     <Tooltip
       interactive
-      title={<NodeDetails entity={node.entity} entityRef={node.id} node={heat} traceUrlTemplate={state?.traceUrlTemplate} />}
+      title={<NodeDetails entity={node.entity} entityRef={node.id} node={heat} firing={firing} traceUrlTemplate={state?.traceUrlTemplate} />}
     >
       <g
         data-entity-ref={node.id.toLowerCase()}
         data-status={status}
         data-highlighted={highlighted ? 'true' : 'false'}
+        data-firing-alerts={firingCount}
         onClick={node.onClick}
         style={{ cursor: node.onClick ? 'pointer' : undefined }}
       >
@@ -73,6 +77,7 @@ export function EntityBox({ node }: { node: EntityNode }) {
           strokeWidth={BORDER}
           strokeDasharray={dashArray(pattern, BORDER)}
         />
+        {firingCount > 0 && <FiringBadge x={width} count={firingCount} fill={fill} stroke={text} />}
         <g ref={textRef} fill={text}>
           <text x={width / 2} y={PADDING + TITLE_SIZE} textAnchor="middle" fontSize={TITLE_SIZE} fontWeight={node.focused ? 'bold' : 'normal'}>
             {title}
@@ -86,5 +91,24 @@ export function EntityBox({ node }: { node: EntityNode }) {
         </g>
       </g>
     </Tooltip>
+  );
+}
+
+const BADGE_RADIUS = 9;
+
+/**
+ * A count of firing Alertmanager alerts on the box's top-right corner, in the box's (status) colour with its text
+ * colour, so it reads against the box and the page alike.
+ */
+function FiringBadge({ x, count, fill, stroke }: { x: number; count: number; fill: string; stroke: string }) {
+  const label = `${count} firing alert${count === 1 ? '' : 's'}`;
+  return (
+    <g data-testid="latency-heatmap-firing-badge" transform={`translate(${x - 2}, 2)`} role="img" aria-label={label}>
+      <title>{label}</title>
+      <circle r={BADGE_RADIUS} fill={fill} stroke={stroke} strokeWidth={BORDER} />
+      <text textAnchor="middle" dominantBaseline="central" fontSize={11} fontWeight="bold" fill={stroke}>
+        {count > 9 ? '9+' : count}
+      </text>
+    </g>
   );
 }

@@ -7,8 +7,9 @@ import type { Entity } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import type { HeatEdge, HeatNode, LatencyStats } from '../../core/types';
+import type { Alert, HeatEdge, HeatNode, LatencyStats } from '../../core/types';
 import { describeJudgement, formatMs, formatRate, formatShare, traceSearchUrl } from '../../format';
+import { httpUrl, utcTime } from '../../format/alert-fields';
 
 function Line({ children }: { children: ReactNode }) {
   return (
@@ -49,10 +50,41 @@ function TraceLinks({ template, services }: { template?: string; services: reado
   );
 }
 
-export function NodeDetails({ entity, entityRef, node, traceUrlTemplate }: {
+/**
+ * The Alertmanager alerts firing on a box: name, severity and start, `summary` and `description` as text, and the
+ * `runbook_url` as a link only when it is http(s) — anything else is shown as text.
+ */
+function FiringLines({ alerts }: { alerts: readonly Alert[] }) {
+  return (
+    <>
+      {alerts.map((alert) => {
+        const runbook = alert.annotations?.runbook_url;
+        const link = httpUrl(runbook);
+        return (
+          <div key={`${alert.fingerprint ?? ''}\n${alert.entityRef}`} data-testid="latency-heatmap-firing-alert">
+            <Line>
+              <strong>
+                {alert.alertname}
+                {alert.severity ? ` (${alert.severity})` : ''}
+              </strong>{' '}
+              firing since {utcTime(alert.since)}
+            </Line>
+            {alert.annotations?.summary !== undefined && <Line>{alert.annotations.summary}</Line>}
+            {alert.annotations?.description !== undefined && <Line>{alert.annotations.description}</Line>}
+            {runbook !== undefined && <Line>{link === undefined ? `runbook: ${runbook}` : <Link to={link}>runbook</Link>}</Line>}
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+export function NodeDetails({ entity, entityRef, node, firing = [], traceUrlTemplate }: {
   entity?: Entity;
   entityRef: string;
   node?: HeatNode;
+  /** Alertmanager alerts firing on the box (`snapshot().alerts` with `source: 'alertmanager'`). */
+  firing?: readonly Alert[];
   traceUrlTemplate?: string;
 }) {
   return (
@@ -69,6 +101,7 @@ export function NodeDetails({ entity, entityRef, node, traceUrlTemplate }: {
           <Line>self p95 {formatMs(node.stats.selfP95Ms)}</Line>
         </>
       )}
+      <FiringLines alerts={firing} />
       {(entity?.metadata.links ?? []).map((link) => (
         <Line key={link.url}>
           <Link to={link.url}>{link.title ?? link.url}</Link>

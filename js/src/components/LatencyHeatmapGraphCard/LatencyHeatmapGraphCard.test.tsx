@@ -82,11 +82,15 @@ function catalogOf(items: Entity[]) {
 // ---------------------------------------------------------------------------------------------------------------
 // Snapshots from the real core.
 
-function stateFrom(items: Entity[], { spans = true, ...extra }: { spans?: boolean } & Partial<LatencyHeatmapState> = {}): LatencyHeatmapState {
+function stateFrom(
+  items: Entity[],
+  { spans = true, alertmanager, ...extra }: { spans?: boolean; alertmanager?: object[] } & Partial<LatencyHeatmapState> = {},
+): LatencyHeatmapState {
   const map = new HeatMap({});
   try {
     map.setCatalog(items);
     if (spans) map.ingestJaeger(jaeger);
+    if (alertmanager) map.ingestAlertmanager(alertmanager);
     const at = (level: 'entity' | 'system' | 'domain') => map.snapshot({ level, entryPoints: false });
     const snapshot = at('entity');
     return {
@@ -346,6 +350,54 @@ describe('LatencyHeatmapGraphCard', () => {
     await waitForBoxes(FRONTEND_VIEW);
     expect(box(FRONTEND)?.querySelector('text')?.textContent).toBe('<img src=x onerror=alert(1)>');
     expect(document.querySelector('img')).toBeNull();
+  });
+
+  it('badges a box with its firing Alertmanager alerts and lists them as text in its tooltip', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const firing = (fingerprint: string, alertname: string, annotations: Record<string, string>) => ({
+      labels: { alertname, service: 'frontend', severity: 'critical' },
+      annotations,
+      fingerprint,
+      receivers: [{ name: 'storefront' }],
+      startsAt: '2026-12-03T08:41:30Z',
+      endsAt: '2026-12-03T09:10:00Z',
+      updatedAt: '2026-12-03T09:05:00Z',
+      status: { state: 'active', silencedBy: [], inhibitedBy: [], mutedBy: [] },
+    });
+    const alertmanager = [
+      firing('a1b2c3d4e5f60718', 'FrontendSlow', { summary: hostile, description: `p99 is <b>1.2 s</b>`, runbook_url: 'https://runbooks.example/frontend' }),
+      firing('0f1e2d3c4b5a6978', hostile, { description: hostile, runbook_url: 'javascript:alert(1)' }),
+      { ...firing('1111111111111111', 'Silenced', {}), status: { state: 'suppressed', silencedBy: ['s1'], inhibitedBy: [] } },
+      { ...firing('2222222222222222', 'RecommendationsDown', {}), labels: { alertname: 'RecommendationsDown', service: 'recommendations' } },
+    ];
+    await renderCard({ state: stateFrom(shop, { alertmanager }) });
+    await waitForBoxes(FRONTEND_VIEW);
+    // Green by latency, red by the critical alerts, in the palette's red; the silenced one is not counted.
+    expect([box(FRONTEND)?.dataset.status, fillOf(box(FRONTEND)), box(FRONTEND)?.dataset.firingAlerts]).toEqual(['red', '#d93025', '2']);
+    const badge = within(box(FRONTEND) as unknown as HTMLElement).getByTestId('latency-heatmap-firing-badge');
+    expect([badge.getAttribute('aria-label'), badge.querySelector('circle')?.getAttribute('fill'), badge.querySelector('text')?.textContent]).toEqual([
+      '2 firing alerts',
+      '#d93025',
+      '2',
+    ]);
+    // Folded into the System at its level (frontend's two and recommendations' one); a box without alerts has no badge.
+    expect([box('system:default/storefront')?.dataset.status, box('system:default/storefront')?.dataset.firingAlerts]).toEqual(['red', '3']);
+    // Recommendations has no telemetry, so no node to colour: neutral, but badged.
+    const recommendations = box('component:default/recommendations');
+    expect([recommendations?.dataset.status, fillOf(recommendations), recommendations?.dataset.firingAlerts]).toEqual(['unknown', NEUTRAL_FILL, '1']);
+    expect([box(CART_API)?.dataset.firingAlerts, box(CART_API)?.querySelector('[data-testid="latency-heatmap-firing-badge"]')]).toEqual(['0', null]);
+
+    await userEvent.hover(box(FRONTEND) as Element);
+    const tooltip = await screen.findByRole('tooltip');
+    const listed = within(tooltip).getAllByTestId('latency-heatmap-firing-alert');
+    const texts = listed.map((each) => Array.from(each.children, (line) => line.textContent));
+    expect(texts).toEqual([
+      ['FrontendSlow (critical) firing since 2026-12-03 08:41:30 UTC', hostile, 'p99 is <b>1.2 s</b>', 'runbook, Opens in a new window'],
+      [`${hostile} (critical) firing since 2026-12-03 08:41:30 UTC`, hostile, 'runbook: javascript:alert(1)'],
+    ]);
+    expect(listed[0].querySelector('a')?.getAttribute('href')).toBe('https://runbooks.example/frontend');
+    expect(listed[1].querySelector('a')).toBeNull();
+    expect(document.querySelector('img, b, a[href^="javascript"]')).toBeNull();
   });
 
   it('marks the box and the edges the API highlights', async () => {

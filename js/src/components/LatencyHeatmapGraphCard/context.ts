@@ -5,7 +5,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { LatencyHeatmapHighlight, LatencyHeatmapState } from '../../api/types';
-import type { HeatEdge, HeatNode } from '../../core/types';
+import type { Alert, HeatEdge, HeatNode } from '../../core/types';
 
 export interface HeatmapGraphContextValue {
   /** Undefined until the first state arrived. */
@@ -31,7 +31,21 @@ export function useHeatmapGraph(): HeatmapGraphContextValue {
  */
 export function heatNodeOf(state: LatencyHeatmapState | undefined, entityRef: string): HeatNode | undefined {
   const ref = entityRef.toLowerCase();
+  return snapshotOf(state, ref)?.nodes.find((node) => node.entityRef?.toLowerCase() === ref);
+}
+
+/**
+ * The Alertmanager alerts firing on an entity's box, from the same snapshot as its node: those on the entity, and
+ * for a System or Domain those on its members (the core lists them under the group's node id).
+ */
+export function firingAlertsOf(state: LatencyHeatmapState | undefined, entityRef: string): Alert[] {
+  const ref = entityRef.toLowerCase();
+  return (snapshotOf(state, ref)?.alerts ?? []).filter(
+    (alert) => alert.source === 'alertmanager' && (alert.id.toLowerCase() === ref || alert.entityRef.toLowerCase() === ref),
+  );
+}
+
+function snapshotOf(state: LatencyHeatmapState | undefined, ref: string) {
   const kind = ref.slice(0, ref.indexOf(':'));
-  const snapshot = kind === 'system' ? state?.groups?.system : kind === 'domain' ? state?.groups?.domain : state?.snapshot;
-  return snapshot?.nodes.find((node) => node.entityRef?.toLowerCase() === ref);
+  return kind === 'system' ? state?.groups?.system : kind === 'domain' ? state?.groups?.domain : state?.snapshot;
 }
