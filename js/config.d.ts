@@ -10,6 +10,40 @@ export interface Config {
      * Backstage's proxy, with the user's token) or `baseUrl` (straight from the browser: the backend must allow CORS).
      * @visibility frontend
      */
+    /**
+     * Firing alerts on the map: an Alertmanager polled after the telemetry each round (`type`, `proxyPath` or
+     * `baseUrl`, `filter`, `headers`, `timeout`, `retries`), and how alerts map to entities (`labels`, `severities`).
+     * @visibility frontend
+     */
+    alerts?: {
+      /** @visibility frontend */
+      type?: 'alertmanager';
+      /** @visibility frontend */
+      proxyPath?: string;
+      /** @visibility frontend */
+      baseUrl?: string;
+      /**
+       * Label matchers sent as `filter=`, e.g. `team="checkout"`.
+       * @visibility frontend
+       */
+      filter?: string[];
+      /** @visibility frontend */
+      headers?: { [name: string]: string };
+      /** @visibility frontend */
+      timeout?: string | number;
+      /** @visibility frontend */
+      retries?: number;
+      /**
+       * Alert labels whose value names a telemetry service or an entity (default `[service]`).
+       * @visibility frontend
+       */
+      labels?: string[];
+      /**
+       * Severity → the least status it forces (defaults: `critical: red`, `warning: amber`, `info`/`none`: green, i.e. nothing).
+       * @visibility frontend
+       */
+      severities?: { [severity: string]: 'red' | 'amber' | 'green' | 'unknown' };
+    };
     source: {
       /** @visibility frontend */
       type: 'jaeger' | 'zipkin' | 'tempo' | 'otlp' | 'prometheus';

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer};
 
 use super::prometheus::PrometheusSource;
+use crate::alertmanager::selector::{Matcher, Selector};
 use crate::duration::{parse_duration_ms, DurationValue};
 use crate::options::{self, KeySet, OptionError, UnknownKey};
 
@@ -30,6 +31,8 @@ pub enum SourceKind {
     Otlp,
     /// Prometheus (or Mimir / Thanos) holding service-graph metrics: instant queries POSTed to `/api/v1/query`.
     Prometheus,
+    /// Alertmanager's v2 API: `GET /api/v2/alerts` of the firing, unsilenced, uninhibited alerts.
+    Alertmanager,
 }
 
 /// `map.poll(source)`, read and validated. Durations are in milliseconds.
@@ -63,6 +66,16 @@ pub struct SourceConfig {
     /// A Prometheus source's own keys, read from the same object (`None` for the trace sources).
     #[serde(skip)]
     pub prometheus: Option<PrometheusSource>,
+    /// An Alertmanager source's `filter`: label matchers sent as `filter=` (`['team="checkout"', 'env=~"prod|eu"']`).
+    #[serde(skip)]
+    pub alert_filter: Vec<Matcher>,
+}
+
+/// The key only an Alertmanager source has.
+#[derive(Deserialize)]
+struct AlertmanagerKeys {
+    #[serde(default)]
+    filter: Vec<String>,
 }
 
 fn default_lookback() -> f64 {
@@ -93,7 +106,17 @@ impl SourceConfig {
             config.prometheus = Some(prometheus);
             keys = keys.and(KeySet::of::<PrometheusSource>());
         }
-        if !matches!(config.kind, SourceKind::Otlp | SourceKind::Prometheus) && config.services.is_empty() {
+        if config.kind == SourceKind::Alertmanager {
+            let AlertmanagerKeys { filter } = options::section(&value)?;
+            for (index, text) in filter.iter().enumerate() {
+                let selector = Selector::parse(text)
+                    .map_err(|error| OptionError::BadValue { path: format!("filter[{index}]"), message: error.to_string() })?;
+                config.alert_filter.extend(selector.matchers().iter().cloned());
+            }
+            keys = keys.and(KeySet::of::<AlertmanagerKeys>());
+        }
+        let needs_services = !matches!(config.kind, SourceKind::Otlp | SourceKind::Prometheus | SourceKind::Alertmanager);
+        if needs_services && config.services.is_empty() {
             return Err(OptionError::BadValue {
                 path: "services".into(),
                 message: format!("a {} source needs at least one service to ask for", config.kind.name()),
@@ -120,6 +143,7 @@ impl SourceKind {
             SourceKind::Tempo => "tempo",
             SourceKind::Otlp => "otlp",
             SourceKind::Prometheus => "prometheus",
+            SourceKind::Alertmanager => "alertmanager",
         }
     }
 }
@@ -208,6 +232,7 @@ mod tests {
                 timeout: 10_000.0,
                 retries: 2,
                 prometheus: None,
+                alert_filter: Vec::new(),
             }
         );
         assert_eq!(config.base(), "http://j:16686");
@@ -236,7 +261,7 @@ mod tests {
     fn bad_values_name_their_path() {
         let base = r#""baseUrl":"http://h","services":["a"]"#;
         assert_eq!(read(&format!(r#"{{"type":"jaegr",{base}}}"#)).map(|_| ()), Err(
-            "type: unknown variant `jaegr`, expected one of `jaeger`, `zipkin`, `tempo`, `otlp`, `prometheus`".into()
+            "type: unknown variant `jaegr`, expected one of `jaeger`, `zipkin`, `tempo`, `otlp`, `prometheus`, `alertmanager`".into()
         ));
         assert_eq!(read(r#"{"baseUrl":"http://h"}"#).map(|_| ()), Err("(the object): missing field `type`".into()));
         assert_eq!(read(r#"{"type":"zipkin","baseUrl":" ","services":["a"]}"#).map(|_| ()), Err("baseUrl: empty URL".into()));

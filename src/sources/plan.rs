@@ -11,6 +11,7 @@ use thiserror::Error;
 
 use super::config::{SourceConfig, SourceKind};
 use super::url::{encode_component, with_query};
+use crate::alertmanager::query::alerts_query;
 use crate::prometheus::queries::QueryKind;
 use crate::quote::bounded_message;
 use crate::telemetry::Format;
@@ -24,6 +25,8 @@ pub enum Step {
     TempoSearch,
     /// A Prometheus instant query: its answer is this figure of the round's service graph.
     Metrics(QueryKind),
+    /// Alertmanager's firing alerts: the map's list of them, replaced.
+    Alerts,
 }
 
 /// One request of the round.
@@ -87,7 +90,7 @@ pub fn plan_queries(config: &SourceConfig, now_ms: f64) -> Vec<Planned> {
             body: None,
             step: Step::Spans(Format::Zipkin),
         },
-        SourceKind::Tempo | SourceKind::Otlp | SourceKind::Prometheus => Planned {
+        SourceKind::Tempo | SourceKind::Otlp | SourceKind::Prometheus | SourceKind::Alertmanager => Planned {
             url: with_query(
                 &format!("{base}/api/search"),
                 &[
@@ -105,6 +108,10 @@ pub fn plan_queries(config: &SourceConfig, now_ms: f64) -> Vec<Planned> {
         // A Prometheus round is planned by `plan_prometheus`.
         SourceKind::Prometheus => Vec::new(),
         SourceKind::Otlp => vec![Planned { url: config.base_url.clone(), body: None, step: Step::Spans(Format::Otlp) }],
+        // The firing alerts, whatever the services: they are mapped to entities by their labels afterwards.
+        SourceKind::Alertmanager => {
+            vec![Planned { url: format!("{base}/{}", alerts_query(&config.alert_filter)), body: None, step: Step::Alerts }]
+        }
         _ => services.into_iter().map(query).collect(),
     }
 }
@@ -198,6 +205,7 @@ mod tests {
             timeout: 10_000.0,
             retries: 2,
             prometheus: None,
+            alert_filter: Vec::new(),
         }
     }
 
@@ -252,6 +260,23 @@ mod tests {
             plan_queries(&config, NOW),
             [Planned { url: "http://h/export.json?day=1".into(), body: None, step: Step::Spans(Format::Otlp) }]
         );
+    }
+
+    #[test]
+    fn alertmanager_asks_once_for_the_firing_alerts_with_the_filters() {
+        let json = br#"{"type":"alertmanager","baseUrl":"http://127.0.0.1:9093/","filter":["team=checkout","env=~\"prod|eu\""]}"#;
+        let (config, unknown) = SourceConfig::from_json(json).expect("an alertmanager source");
+        assert_eq!(unknown, []);
+        let planned = plan_queries(&config, NOW);
+        assert_eq!(
+            urls(&planned),
+            ["http://127.0.0.1:9093/api/v2/alerts?active=true&silenced=false&inhibited=false\
+              &filter=team%3D%22checkout%22&filter=env%3D~%22prod%7Ceu%22"]
+        );
+        assert_eq!(planned[0].step, Step::Alerts);
+        let error = SourceConfig::from_json(br#"{"type":"alertmanager","baseUrl":"http://h","filter":["=checkout"]}"#)
+            .expect_err("a bad matcher");
+        assert!(error.to_string().starts_with("filter[0]: "), "{error}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::aggregate::{IngestReport, ServiceGraphReport};
-use crate::heatmap::Warning;
+use crate::heatmap::{AlertsReport, Warning};
 use crate::options::UnknownKey;
 
 /// `await map.poll(source)`.
@@ -33,6 +33,9 @@ pub struct PollReport {
     /// What taking a Prometheus round's service graph did; `null` for the trace sources and for a round none of
     /// whose queries was answered (the state was left as it was).
     pub metrics: Option<ServiceGraphReport>,
+    /// What taking an Alertmanager answer did (firing, mapped, left out); `null` for the other sources and for a
+    /// round whose answer did not come or could not be read (the previous list is kept).
+    pub alerts: Option<AlertsReport>,
     /// Unknown keys of the source object (`config.unknown-key`), and for Prometheus the answers' skipped samples
     /// and Prometheus's own warnings (`prometheus.*`, each naming its query's figure).
     pub warnings: Vec<Warning>,
@@ -243,11 +246,12 @@ mod tests {
             failures: vec![PollFailure { url: "http://h/api/traces?service=a".into(), reason: FailureReason::Status { status: 500, retry_after_ms: None, detail: None } }],
             ingest: IngestTotals { documents: 1, spans_read: 4, accepted: 4, ..IngestTotals::default() },
             metrics: None,
+            alerts: None,
             warnings: vec![],
         };
         assert_eq!(
             serde_json::to_string(&report).expect("serialises"),
-            r#"{"requests":3,"queries":0,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","code":"poll.http-status","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"metrics":null,"warnings":[]}"#
+            r#"{"requests":3,"queries":0,"bytes":1024,"retries":1,"ms":12.5,"failures":[{"url":"http://h/api/traces?service=a","code":"poll.http-status","reason":"HTTP 500"}],"ingest":{"documents":1,"spansRead":4,"accepted":4,"rejected":0,"duplicates":0,"paired":0,"inferred":0,"expired":0,"dropped":0,"truncated":0,"pending":0},"metrics":null,"alerts":null,"warnings":[]}"#
         );
     }
 }

@@ -151,6 +151,19 @@ impl Round {
                 }
                 None
             }
+            Step::Alerts => {
+                let mut taken = self.map.borrow_mut().ingest_alertmanager(&bytes, Date::now());
+                let mut report = self.report.borrow_mut();
+                report.warnings.append(&mut taken.warnings);
+                match taken.error.take() {
+                    Some(error) => report.failures.push(PollFailure {
+                        url: planned.url,
+                        reason: FailureReason::Unreadable(error.message),
+                    }),
+                    None => report.alerts = Some(taken),
+                }
+                None
+            }
             Step::TempoSearch => match read_tempo_search(&bytes) {
                 Ok(ids) => Some(ids),
                 Err(error) => {

@@ -308,6 +308,43 @@ describe('LatencyHeatmapClient', () => {
     expect(server.hits[0]).toMatch(/^\/api\/traces\?service=frontend&/);
   });
 
+  it("polls the app's Alertmanager after the traces, through the proxy, and hands its mapping keys to the map", async () => {
+    const seen = { authorization: [] as (string | undefined)[] };
+    const traces = proxiedJaeger(seen);
+    const firing = JSON.stringify([
+      {
+        labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'page' },
+        annotations: { summary: 'checkout fails' },
+        startsAt: '2026-12-03T14:02:00Z',
+        endsAt: '2026-12-03T15:02:00Z',
+        updatedAt: '2026-12-03T14:02:00Z',
+        fingerprint: '0123456789abcdef',
+        receivers: [{ name: 'null' }],
+        status: { state: 'active', silencedBy: [], inhibitedBy: [] },
+      },
+    ]);
+    const server = await serve((url, response, request) => {
+      if (!url.pathname.startsWith('/api/proxy/alertmanager/')) return traces(url, response, request);
+      seen.authorization.push(request.headers.authorization);
+      if (url.pathname === '/api/proxy/alertmanager/api/v2/alerts' && url.searchParams.get('filter') === 'team="orders"') return json(response, firing);
+      json(response, '{"error":"unexpected"}', 400);
+    });
+    const alerts = { type: 'alertmanager', proxyPath: '/alertmanager', filter: ['team="orders"'], retries: 0, severities: { page: 'red' } };
+    const { client } = clientFor(server, proxied({ alerts }));
+    const a = recorder();
+    const stop = client.subscribe([FRONTEND, CHECKOUT], a.listener);
+    const state = await a.until((s) => s.snapshot !== undefined);
+    stop();
+    // One round: the two services' traces, then the alerts.
+    const [first, second, third, ...more] = server.hits;
+    expect([services([first, second]).sort(), third.split('?')[0], more]).toEqual([['checkout', 'frontend'], '/api/proxy/alertmanager/api/v2/alerts', []]);
+    expect(seen.authorization.every((header) => header === `Bearer ${TOKEN}`)).toBe(true);
+    const fromAlertmanager = state.snapshot?.alerts.filter((alert) => alert.source === 'alertmanager');
+    expect(fromAlertmanager?.map((alert) => [alert.alertname, alert.entityRef, alert.status])).toEqual([['CheckoutErrors', CHECKOUT, 'red']]);
+    expect(state.snapshot?.nodes.find((node) => node.entityRef === CHECKOUT)?.status).toBe('red');
+    expect(state.warnings.filter((warning) => warning.code === 'config.unknown-key')).toEqual([]);
+  });
+
   describe('bad config', () => {
     const cases: [string, Record<string, unknown> | undefined, string, string][] = [
       ['pollInterval: fast', proxied({ pollInterval: 'fast' }), 'latencyHeatmap.pollInterval', 'latencyHeatmap.pollInterval: "fast" has no number (expected e.g. 300ms, 1.5s, 250us)'],
@@ -320,6 +357,9 @@ describe('LatencyHeatmapClient', () => {
       ['prometheus rateWindow: soon', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', rateWindow: 'soon' } }), 'latencyHeatmap.source.rateWindow', 'latencyHeatmap.source.rateWindow: "soon" has no number (expected e.g. 300ms, 1.5s, 250us)'],
       ['prometheus serverHistogram', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', serverHistogram: 'server seconds' } }), 'latencyHeatmap.source.serverHistogram', 'latencyHeatmap.source.serverHistogram: "server seconds" is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)'],
       ['prometheus serviceLabels.client', proxied({ source: { type: 'prometheus', proxyPath: '/prometheus', serviceLabels: { client: 'peer.service' } } }), 'latencyHeatmap.source.serviceLabels.client', 'latencyHeatmap.source.serviceLabels.client: "peer.service" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)'],
+      ['alerts.type: pagerduty', proxied({ alerts: { type: 'pagerduty', proxyPath: '/alertmanager' } }), 'latencyHeatmap.alerts.type', 'latencyHeatmap.alerts.type: "pagerduty" is not a source of alerts (alertmanager)'],
+      ['alerts without a type', proxied({ alerts: { proxyPath: '/alertmanager' } }), 'latencyHeatmap.alerts.type', 'latencyHeatmap.alerts.type: missing: set alerts.type: alertmanager'],
+      ['alerts without a target', proxied({ alerts: { type: 'alertmanager' } }), 'latencyHeatmap.alerts', 'latencyHeatmap.alerts: set proxyPath (through the Backstage proxy) or baseUrl'],
     ];
     it.each(cases)('%s: an INVALID_CONFIG error naming the key, delivered to subscribers', async (_name, section, key, message) => {
       const server = await serve(proxiedJaeger({ authorization: [] }));

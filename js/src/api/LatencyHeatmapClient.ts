@@ -8,8 +8,8 @@
  * subscription, so an app that registers the plugin carries none of it in its initial bundle.
  */
 import type { ConfigApi, DiscoveryApi, IdentityApi } from '@backstage/core-plugin-api';
-import type { HeatMap, PollFailure, PollReport, SnapshotOptions, Warning } from '../core';
-import { readClientConfig, withConfigKey, type ClientConfig } from './config';
+import type { HeatMap, PollFailure, PollReport, PollSource, SnapshotOptions, Warning } from '../core';
+import { readClientConfig, withConfigKey, type ClientConfig, type ClientSource } from './config';
 import { clientError, type LatencyHeatmapClientError } from './errors';
 import type {
   CatalogEntitiesApi,
@@ -192,11 +192,12 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
       }
     }
     let report: PollReport | undefined;
+    const source = config.source.keys;
     // `otlp` and a Prometheus `view: 'system'` ask for no service.
-    const everything = config.source.type === 'otlp' || (config.source.type === 'prometheus' && config.source.view === 'system');
+    const everything = source.type === 'otlp' || (source.type === 'prometheus' && source.view === 'system');
     if (this.#services.length > 0 || everything) {
       try {
-        report = await map.poll({ ...config.source, ...(await this.#target(config)), services: this.#services });
+        report = await map.poll({ ...source, ...(await this.#target(config.source)), services: this.#services } as PollSource);
       } catch (error) {
         this.#failed(withConfigKey(error, 'source') as LatencyHeatmapClientError);
         return;
@@ -207,21 +208,31 @@ export class LatencyHeatmapClient implements LatencyHeatmapApi {
         return;
       }
     }
+    // The firing alerts after the telemetry: a failure here is a warning (the map keeps the last list it read).
+    let alerts: PollReport | undefined;
+    if (config.alerts) {
+      try {
+        alerts = await map.poll({ ...config.alerts.keys, ...(await this.#target(config.alerts)) });
+      } catch (error) {
+        this.#failed(withConfigKey(error, 'alerts') as LatencyHeatmapClientError);
+        return;
+      }
+    }
     this.#views = new Map();
     for (const { viewKey, view } of this.#subscribers) {
       if (!this.#views.has(viewKey)) this.#views.set(viewKey, viewSnapshots(map, view));
     }
-    const warnings = [...(report?.warnings ?? []), ...(report?.failures.map(failureWarning) ?? [])];
+    const warnings = [report, alerts].flatMap((each) => [...(each?.warnings ?? []), ...(each?.failures.map(failureWarning) ?? [])]);
     this.#emit({ updatedAt: Date.now(), stale: false, warnings, traceUrlTemplate: config.traceUrlTemplate });
   }
 
-  async #target(config: ClientConfig): Promise<{ baseUrl: string; headers?: Record<string, string> }> {
-    if ('baseUrl' in config.target) return { baseUrl: config.target.baseUrl };
+  async #target({ keys, target }: ClientSource<{ headers?: Record<string, string> }>): Promise<{ baseUrl: string; headers?: Record<string, string> }> {
+    if ('baseUrl' in target) return { baseUrl: target.baseUrl };
     const proxy = await this.#options.discoveryApi.getBaseUrl('proxy');
     const { token } = await this.#options.identityApi.getCredentials();
     // Backstage's proxy endpoints require the user's token; a direct backend never sees it.
-    const headers = token ? { ...config.source.headers, Authorization: `Bearer ${token}` } : config.source.headers;
-    return { baseUrl: `${proxy}${config.target.proxyPath}`, headers };
+    const headers = token ? { ...keys.headers, Authorization: `Bearer ${token}` } : keys.headers;
+    return { baseUrl: `${proxy}${target.proxyPath}`, headers };
   }
 
   /** A round that failed: the last good snapshots stay (in `#views`), marked stale since the first failed round. */

@@ -4,7 +4,7 @@
  * does not see (`source.proxyPath`/`baseUrl`, `pollInterval`, `traceUrlTemplate`) and rewrites the core's config
  * errors to name the full app-config key. It does not fetch or schedule.
  */
-import type { HeatMapConfig, PollSource } from '../core';
+import type { AlertmanagerPollSource, HeatMapConfig, PollSource } from '../core';
 import { invalidConfig } from './errors';
 
 /** The part of Backstage's `ConfigApi` read here (`@backstage/config`'s `Config`). */
@@ -18,14 +18,24 @@ export type PollSourceKeys = PollSource extends infer S ? (S extends PollSource 
 /** Where a poll goes: through Backstage's proxy (with the user's token) or straight to the backend. */
 export type SourceTarget = { proxyPath: string } | { baseUrl: string };
 
+/** A source as the client polls it: its keys without `baseUrl` and `services`, and where it is. */
+export interface ClientSource<S = PollSourceKeys> {
+  keys: S;
+  target: SourceTarget;
+}
+
 export interface ClientConfig {
   heatMap: HeatMapConfig;
-  /** The poll source without `baseUrl` and `services` (the client adds them each round). */
-  source: PollSourceKeys;
-  target: SourceTarget;
+  /** The telemetry source (the client adds `baseUrl` and the services in view each round). */
+  source: ClientSource;
+  /** `latencyHeatmap.alerts` when it names an Alertmanager: polled after the telemetry each round. */
+  alerts?: ClientSource<Omit<AlertmanagerPollSource, 'baseUrl'>>;
   pollIntervalMs: number;
   traceUrlTemplate?: string;
 }
+
+/** The keys of `latencyHeatmap.alerts` that say where and how to poll; the rest (`labels`, `severities`) are the map's. */
+const ALERTS_POLL_KEYS = ['type', 'proxyPath', 'baseUrl', 'filter', 'headers', 'timeout', 'retries'];
 
 export const DEFAULT_POLL_INTERVAL = '30s';
 
@@ -66,38 +76,48 @@ export function readClientConfig(config: ConfigSource, parseDuration: (text: str
   const section = config.getOptional('latencyHeatmap');
   if (section === undefined) throw invalidConfig('source', 'missing: set latencyHeatmap.source.type and source.proxyPath (or source.baseUrl)');
   if (!isObject(section)) throw invalidConfig('', `expected a section of keys, got ${describe(section)}`);
-  const { source, pollInterval, traceUrlTemplate, ...heatMap } = section;
-  if (!isObject(source)) {
-    throw invalidConfig('source', source === undefined ? 'missing: set source.type and source.proxyPath (or source.baseUrl)' : `expected a section of keys, got ${describe(source)}`);
-  }
-  const { proxyPath, baseUrl, ...rest } = source;
-  const proxy = optionalString('source.proxyPath', proxyPath);
-  const direct = optionalString('source.baseUrl', baseUrl);
-  let target: SourceTarget;
-  if (proxy !== undefined && direct !== undefined) throw invalidConfig('source', 'set proxyPath or baseUrl, not both');
-  if (proxy !== undefined) {
-    if (!proxy.startsWith('/')) throw invalidConfig('source.proxyPath', `"${proxy}" must start with "/" (e.g. /jaeger)`);
-    target = { proxyPath: proxy };
-  } else if (direct !== undefined) {
-    target = { baseUrl: direct };
-  } else {
-    throw invalidConfig('source', 'set proxyPath (through the Backstage proxy) or baseUrl');
+  const { source, pollInterval, traceUrlTemplate, alerts, ...heatMap } = section;
+  let alertsSource: ClientConfig['alerts'];
+  if (alerts !== undefined) {
+    if (!isObject(alerts)) throw invalidConfig('alerts', `expected a section of keys, got ${describe(alerts)}`);
+    const poll = Object.fromEntries(Object.entries(alerts).filter(([key]) => ALERTS_POLL_KEYS.includes(key)));
+    const mapping = Object.fromEntries(Object.entries(alerts).filter(([key]) => !ALERTS_POLL_KEYS.includes(key)));
+    if (Object.keys(mapping).length > 0) heatMap.alerts = mapping;
+    if (Object.keys(poll).length > 0 && poll.type === undefined) throw invalidConfig('alerts.type', 'missing: set alerts.type: alertmanager');
+    if (poll.type !== undefined && poll.type !== 'alertmanager') throw invalidConfig('alerts.type', `"${String(poll.type)}" is not a source of alerts (alertmanager)`);
+    if (poll.type !== undefined) alertsSource = readSource('alerts', poll) as ClientConfig['alerts'];
   }
   return {
     heatMap: heatMap as HeatMapConfig,
-    source: rest as ClientConfig['source'],
-    target,
+    source: readSource('source', source),
+    alerts: alertsSource,
     pollIntervalMs: duration('pollInterval', pollInterval ?? DEFAULT_POLL_INTERVAL, parseDuration),
     traceUrlTemplate: optionalString('traceUrlTemplate', traceUrlTemplate),
   };
 }
 
+/** A source section: its poll keys, and `proxyPath` (through Backstage's proxy) or `baseUrl`, exactly one. */
+function readSource(key: 'source' | 'alerts', section: unknown): ClientSource {
+  if (!isObject(section)) {
+    throw invalidConfig(key, section === undefined ? `missing: set ${key}.type and ${key}.proxyPath (or ${key}.baseUrl)` : `expected a section of keys, got ${describe(section)}`);
+  }
+  const { proxyPath, baseUrl, ...keys } = section;
+  const proxy = optionalString(`${key}.proxyPath`, proxyPath);
+  const direct = optionalString(`${key}.baseUrl`, baseUrl);
+  if (proxy !== undefined && direct !== undefined) throw invalidConfig(key, 'set proxyPath or baseUrl, not both');
+  if (proxy !== undefined) {
+    if (!proxy.startsWith('/')) throw invalidConfig(`${key}.proxyPath`, `"${proxy}" must start with "/" (e.g. /jaeger)`);
+    return { keys: keys as PollSourceKeys, target: { proxyPath: proxy } };
+  }
+  if (direct !== undefined) return { keys: keys as PollSourceKeys, target: { baseUrl: direct } };
+  throw invalidConfig(key, 'set proxyPath (through the Backstage proxy) or baseUrl');
+}
 /**
  * The core's config errors name the key relative to the object it was given (`new HeatMap(config): config:
  * percentile: …`, `poll(source): lookback: …`); subscribers see the app-config key (`latencyHeatmap.percentile`,
  * `latencyHeatmap.source.lookback`). Other errors pass through.
  */
-export function withConfigKey(error: unknown, section: '' | 'source'): unknown {
+export function withConfigKey(error: unknown, section: '' | 'source' | 'alerts'): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (!(error instanceof Error) || (code !== 'INVALID_CONFIG' && code !== 'INVALID_ARGUMENT')) return error;
   const detail = error.message.replace(/^new HeatMap\(config\): (config: )?|^poll\(source\): /, '');

@@ -316,6 +316,7 @@ const POLL_REPORT = contract<PollReport>('PollReport', ['PollReport'], {
   failures: 'always',
   ingest: 'always',
   metrics: 'always|null',
+  alerts: 'always|null',
   warnings: 'always',
 });
 const POLL_METRICS = contract<NonNullable<PollReport['metrics']>>('PollMetrics', ['ServiceGraphReport'], {

@@ -169,7 +169,18 @@ export interface IngestReport {
  * `undefined` fields take their default; unknown keys warn in the report's `warnings` (`config.unknown-key`).
  * Requests go to the global `fetch` (browsers, Node 18+).
  */
-export type PollSource = TracePollSource | PrometheusPollSource;
+/**
+ * Alertmanager's v2 API: one `GET {baseUrl}/api/v2/alerts?active=true&silenced=false&inhibited=false` (plus a
+ * `filter=` per matcher) a round; the firing alerts replace the map's list (as `ingestAlertmanager` does) and join
+ * the snapshots (`alerts` with `source: 'alertmanager'`, the judgement of the entities they map to).
+ */
+export interface AlertmanagerPollSource extends PollSourceCommon {
+  type: 'alertmanager';
+  /** Label matchers sent as `filter=`, Alertmanager's syntax: `['team="checkout"', 'env=~"prod|eu"']`. Default none. */
+  filter?: readonly string[];
+}
+
+export type PollSource = TracePollSource | PrometheusPollSource | AlertmanagerPollSource;
 
 /** The keys every source has. */
 interface PollSourceCommon {
@@ -256,7 +267,13 @@ export interface PollReport {
    */
   metrics: PollMetrics | null;
   /**
-   * Unknown keys of the source object (`config.unknown-key`); for Prometheus also each answer's skipped samples
+   * What taking an Alertmanager answer did (firing, mapped, left out); `null` for the other sources and for a round
+   * whose answer did not come or could not be read (the previous list is kept).
+   */
+  alerts: AlertsReport | null;
+  /**
+   * Unknown keys of the source object (`config.unknown-key`); for Alertmanager the answer's skipped items
+   * (`alertmanager.*`); for Prometheus also each answer's skipped samples
    * (`prometheus.*`, `metrics.*`) and Prometheus's own warnings (`prometheus.warning`), each naming its query's figure.
    */
   warnings: Warning[];
