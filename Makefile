@@ -63,6 +63,7 @@ test-backstage:
 ## the fixture's service graph backfilled in the OTel Collector's and Tempo's shapes, a scraped native histogram
 test-servers:
 	node --test tests/servers/
+	cd js && node_modules/.bin/vitest run --config vitest.servers.config.ts
 
 ## bench: criterion benchmarks of the native core (figures printed, nothing asserted)
 bench:

@@ -2,8 +2,12 @@
  * Vitest for the package. `material-ui-popup-state` (imported by `@backstage/plugin-catalog-react`) imports
  * `@mui/material/Popover`, a directory, which Node's ESM loader refuses: Vite resolves it when the module is inlined.
  */
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { server: { deps: { inline: ['material-ui-popup-state'] } } },
+  test: {
+    server: { deps: { inline: ['material-ui-popup-state'] } },
+    // Real-server tests run in `make test-servers` (vitest.servers.config.ts).
+    exclude: [...configDefaults.exclude, 'src/**/*.servers.test.ts'],
+  },
 });
