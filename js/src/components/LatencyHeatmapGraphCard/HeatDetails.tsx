@@ -102,11 +102,11 @@ export function NodeDetails({ entity, entityRef, node, firing = [], traceUrlTemp
         </>
       )}
       <FiringLines alerts={firing} />
-      {(entity?.metadata.links ?? []).map((link) => (
-        <Line key={link.url}>
-          <Link to={link.url}>{link.title ?? link.url}</Link>
-        </Line>
-      ))}
+      {/* Entity data like alert text: only http(s) URLs become links, anything else (`javascript:`) stays text. */}
+      {(entity?.metadata.links ?? []).map((link) => {
+        const url = httpUrl(link.url);
+        return <Line key={link.url}>{url === undefined ? `${link.title ?? link.url}: ${link.url}` : <Link to={url}>{link.title ?? link.url}</Link>}</Line>;
+      })}
       <TraceLinks template={traceUrlTemplate} services={node?.members ?? []} />
     </div>
   );

@@ -342,6 +342,21 @@ describe('LatencyHeatmapGraphCard', () => {
     expect(within(tooltip).getByText('traces of frontend').closest('a')?.getAttribute('href')).toBe('https://jaeger.example.com/search?service=frontend');
   });
 
+  it("links the entity's http(s) links and shows any other scheme as text", async () => {
+    const links = [
+      { url: 'https://runbooks.example.com/frontend', title: 'Runbook' },
+      { url: 'javascript:alert(1)', title: 'Evil' },
+    ];
+    const items = shop.map((entity) => (refOf(entity) === FRONTEND ? { ...entity, metadata: { ...entity.metadata, links } } : entity));
+    await renderCard({ items, state: stateFrom(items) });
+    await waitForBoxes(FRONTEND_VIEW);
+    await userEvent.hover(box(FRONTEND) as Element);
+    const tooltip = await screen.findByRole('tooltip');
+    expect(within(tooltip).getByText('Runbook').closest('a')?.getAttribute('href')).toBe('https://runbooks.example.com/frontend');
+    expect(tooltip.textContent).toContain('Evil: javascript:alert(1)');
+    expect(Array.from(tooltip.querySelectorAll('a')).map((a) => a.getAttribute('href')).filter((href) => href?.startsWith('javascript'))).toEqual([]);
+  });
+
   it('renders a title with markup as text', async () => {
     const items = shop.map((entity) =>
       refOf(entity) === FRONTEND ? { ...entity, metadata: { ...entity.metadata, title: '<img src=x onerror=alert(1)>' } } : entity,
