@@ -124,6 +124,19 @@ export interface Config {
        * @visibility frontend
        */
       view?: 'system' | 'neighbourhood';
+      /**
+       * Prometheus: extra PromQL shown in the boxes' tooltips (moolen/statusgraph's shape), at most 20, each one
+       * more query per round; each sample's `serviceLabel` label names its telemetry service.
+       * @visibility frontend
+       */
+      queries?: Array<{
+        /** @visibility frontend */
+        name: string;
+        /** @visibility frontend */
+        query: string;
+        /** @visibility frontend */
+        serviceLabel: string;
+      }>;
     };
     /**
      * Time between poll rounds (default `30s`).

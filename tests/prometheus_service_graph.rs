@@ -1,7 +1,8 @@
 //! Prometheus service-graph answers → the snapshot: a poll round's answers (real-shaped `/api/v1/query` JSON, both
 //! emitters' label sets) gathered by `ServiceGraphRound` and taken by `HeatMap::ingest_service_graph`, then judged
 //! by the unchanged pipeline. Every quantile is checked against `BucketHistogram::quantile` over buckets written out
-//! independently here (summed by hand where the core merges), and the research notes' live-checked values.
+//! independently here (summed by hand where the core merges), and the research notes' live-checked values; and the
+//! extra `queries`' values on the nodes.
 
 mod heatmap_support;
 
@@ -9,7 +10,8 @@ use heatmap_support::{at, edge, node};
 use latency_heatmap::aggregate::CallKind;
 use latency_heatmap::catalog::Level;
 use latency_heatmap::evaluate::Status;
-use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, Snapshot};
+use latency_heatmap::heatmap::{HeatMap, HeatMapConfig, QueryValue, Snapshot};
+use latency_heatmap::prometheus::extra_queries::ExtraRound;
 use latency_heatmap::prometheus::histogram::BucketHistogram;
 use latency_heatmap::prometheus::queries::QueryKind;
 use latency_heatmap::prometheus::service_graph::{ServiceGraph, ServiceGraphRound, ServiceLabels};
@@ -358,4 +360,38 @@ fn native_histograms_reach_the_snapshot_by_prometheus_2_42s_rule() {
     // No request counter answered: the histogram's count is the rate; no failed answer: the error rate is unknown.
     assert_eq!((call.stats.rate_per_sec, call.stats.error_rate, call.stats.window_count), (Some(10.0), None, 3000));
     assert_eq!(node(&snapshot, "a").latency.stats.p95_ms, Some(750.0));
+}
+
+#[test]
+fn extra_query_values_sit_on_their_services_nodes_up_to_entity_level() {
+    let mut map = heat_map();
+    let graph = round();
+    let known: std::collections::BTreeSet<&str> =
+        graph.edges.iter().flat_map(|(e, _)| [e.client.as_str(), e.server.as_str()]).collect();
+    let mut extra = ExtraRound::new(vec!["rps".into(), "owner".into()]);
+    let answer = rates(&[
+        (&[("server", "a")], "42"),
+        (&[("server", "b")], "NaN"),
+        (&[("server", "batch")], "-Inf"),
+        (&[("server", "nowhere")], "9"),
+    ]);
+    assert_eq!(extra.add_answer(0, "server", answer.as_bytes()).edges, 4);
+    map.take_query_values(extra.finish(|service| known.contains(service)));
+    let value = |name: &str, service: &str, value: Option<f64>| QueryValue { name: name.into(), service: service.into(), value };
+    let components = component(&mut map);
+    assert_eq!(node(&components, "a").queries, [value("rps", "a", Some(42.0))]);
+    assert_eq!(node(&components, "b").queries, [value("rps", "b", None)]);
+    assert_eq!(node(&components, "batch").queries, [value("rps", "batch", None)]);
+    assert_eq!(node(&components, "c").queries, []);
+    let entities = at(&mut map, Level::Entity);
+    assert_eq!(node(&entities, "component:default/a").queries, [value("rps", "a", Some(42.0))]);
+    // A PromQL value of unknown meaning is not summed across a System.
+    let systems = at(&mut map, Level::System);
+    assert_eq!(node(&systems, "system:default/s").queries, []);
+    // The next round's failed query keeps its last values; reset forgets them.
+    map.take_query_values(ExtraRound::new(vec!["rps".into()]).finish(|_| true));
+    assert_eq!(node(&component(&mut map), "a").queries, [value("rps", "a", Some(42.0))]);
+    map.reset();
+    map.ingest_service_graph(&graph, T_MS);
+    assert_eq!(node(&component(&mut map), "a").queries, []);
 }

@@ -62,7 +62,7 @@ impl HeatMap {
             .map_or_else(|| latency.id.clone(), |e| e.entity.display_name().to_owned());
         let judgement =
             if slo.evaluation().worst(processing.evaluation()) == slo.evaluation() { slo } else { processing };
-        HeatNode { entity_ref, label, members, judgement, latency, firing_alerts: 0 }
+        HeatNode { entity_ref, label, members, judgement, latency, firing_alerts: 0, queries: Vec::new() }
     }
 
     #[allow(clippy::too_many_arguments)] // one call per view; a struct for them would only rename the list

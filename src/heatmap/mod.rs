@@ -4,10 +4,10 @@
 //! drift between catalog and traces, the cumulative view of each entry point, and optionally a layout.
 //!
 //! Owns the order of the steps; each step lives in its own file beside this one (`views`, `judgement`, `firing`,
-//! `entry_points`, `drift`, `graph_layout`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
+//! `entry_points`, `drift`, `graph_layout`, `query_values`; the shapes in `options` and `snapshot`; the caps in `warnings`) and its
 //! logic in its own module (`aggregate`, `catalog`, `evaluate`, `alertmanager`, `color`, `layout`). Besides the
 //! latency state it remembers between snapshots when each alert began (`evaluate::BreachLog`) and the latest
-//! Alertmanager answer's firing alerts (`firing`).
+//! Alertmanager answer's firing alerts (`firing`) and a Prometheus source's extra query values (`query_values`).
 
 mod drift;
 mod entry_points;
@@ -16,6 +16,7 @@ mod graph_layout;
 mod judgement;
 mod options;
 mod overrides;
+mod query_values;
 mod snapshot;
 mod views;
 mod warnings;
@@ -33,11 +34,13 @@ use crate::prometheus::service_graph::ServiceGraph;
 use crate::telemetry::Format;
 use graph_layout::lay_out;
 use firing::FiringList;
+use query_values::QueryValues;
 use judgement::Findings;
 use views::ServiceEntities;
 use warnings::WarningList;
 
 pub use firing::{AlertsReport, MAX_NAMED_UNMAPPED};
+pub use query_values::QueryValue;
 pub use options::{HeatMapConfig, SnapshotLayout, SnapshotOptions};
 pub use snapshot::{CatalogReport, HeatEdge, HeatEntryPoint, HeatNode, Judgement, Snapshot, Warning};
 
@@ -72,6 +75,8 @@ pub struct HeatMap {
     alert_mapping: MappingConfig,
     /// The latest Alertmanager answer's firing alerts.
     firing: FiringList,
+    /// A Prometheus source's extra query values, per service.
+    query_values: QueryValues,
 }
 
 impl HeatMap {
@@ -86,6 +91,7 @@ impl HeatMap {
             breaches: BreachLog::default(),
             alert_mapping: MappingConfig::from(&config.alerts),
             firing: FiringList::default(),
+            query_values: QueryValues::default(),
         })
     }
 
@@ -136,12 +142,13 @@ impl HeatMap {
         self.state.set_wall_clock(now_ms);
     }
 
-    /// Forgets all latency state, when alerts began and the firing Alertmanager alerts (the catalog and config
-    /// stay).
+    /// Forgets all latency state, when alerts began, the firing Alertmanager alerts and the extra query values
+    /// (the catalog and config stay).
     pub fn reset(&mut self) {
         self.state.reset();
         self.breaches.clear();
         self.firing.clear();
+        self.query_values.clear();
     }
 
     /// Judges the current state. Also records which breaches are new, so each alert's `since` is the event time
@@ -164,6 +171,7 @@ impl HeatMap {
             level => self.group_view(&judging, level, &latency, &mut findings),
         };
         let (firing, unmapped) = self.join_firing(options.level, &judging.palette, &mut nodes);
+        self.join_query_values(options.level, &mut nodes);
         findings.warnings.extend(unmapped);
         let entry_points = latency
             .entry_points

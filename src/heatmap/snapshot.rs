@@ -15,6 +15,7 @@ use crate::evaluate::{
     ThresholdSource,
 };
 use crate::layout::Layout;
+use super::query_values::QueryValue;
 
 /// A problem worth showing a person, from any step. `code` is stable, `message` is for humans.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -98,6 +99,9 @@ pub struct HeatNode {
     /// Alertmanager alerts firing on this node's entity (at System/Domain level, on the group or its members);
     /// the judgement's status is at least what their severities force.
     pub firing_alerts: usize,
+    /// A Prometheus source's extra `queries`, per member service, at `component` and `entity` level (empty above,
+    /// and when none are configured).
+    pub queries: Vec<QueryValue>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -141,13 +141,19 @@ impl PlannedQuery {
     /// `query=…&time=…`, each value percent-encoded: the `application/x-www-form-urlencoded` body of a POST to
     /// [`QUERY_PATH`], or the query string of a GET. `time_ms` is the evaluation time (ms since the Unix epoch).
     pub fn form_body(&self, time_ms: u64) -> String {
-        format!("query={}&time={}", encode_component(&self.promql), seconds(time_ms))
+        form_body(&self.promql, time_ms)
     }
 
     /// The length of the encoded `query=…` parameter, the figure [`QueryConfig::max_query_bytes`] bounds.
     pub fn encoded_query_len(&self) -> usize {
         "query=".len() + encoded_len(&self.promql)
     }
+}
+
+/// `query=…&time=…` for any PromQL (the extra `queries` of a source too), each value percent-encoded; `time_ms` is
+/// the evaluation time (ms since the Unix epoch).
+pub fn form_body(promql: &str, time_ms: u64) -> String {
+    format!("query={}&time={}", encode_component(promql), seconds(time_ms))
 }
 
 /// A neighbourhood's queries, and services whose name alone is too long for one query (left out, to be warned

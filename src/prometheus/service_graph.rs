@@ -110,12 +110,12 @@ pub struct SkippedSample {
 }
 
 /// What reading one answer did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AnswerReport {
     /// Entries in `data.result` (skipped ones included).
     pub samples: usize,
-    /// Edges the answer gave figures for.
+    /// Edges the answer gave figures for (for an extra query: services it gave a value for).
     pub edges: usize,
     /// Samples skipped (every one counted), the first [`MAX_DESCRIBED`] described.
     pub skipped: usize,
@@ -130,9 +130,14 @@ pub struct AnswerReport {
 
 impl AnswerReport {
     fn skip(&mut self, problem: SampleProblem) {
+        self.skip_described(problem.code(), problem.to_string());
+    }
+
+    /// One more skipped sample, described while fewer than [`MAX_DESCRIBED`] are.
+    pub(super) fn skip_described(&mut self, code: &'static str, message: String) {
         self.skipped += 1;
         if self.problems.len() < MAX_DESCRIBED {
-            self.problems.push(SkippedSample { code: problem.code(), message: problem.to_string() });
+            self.problems.push(SkippedSample { code, message });
         }
     }
 }

@@ -16,7 +16,7 @@ mod url;
 
 pub use config::{SourceConfig, SourceKind};
 pub use plan::{plan_queries, plan_trace_fetches, read_tempo_search, Planned, Step, TempoSearchError};
-pub use prometheus::{plan_prometheus, take_answer, HistogramsChoice, PrometheusPlan, PrometheusSource, PrometheusView, ServiceLabelsConfig, FALLBACK_RATE_WINDOW_MS};
+pub use prometheus::{figure, known_services, plan_prometheus, take_answer, ExtraQuery, HistogramsChoice, PrometheusPlan, PrometheusSource, PrometheusView, ServiceLabelsConfig, FALLBACK_RATE_WINDOW_MS};
 pub use report::{FailureReason, IngestTotals, PollFailure, PollReport};
 pub use retry::{Attempt, RetryPolicy};
 pub(crate) use retry_after::days_from_civil;

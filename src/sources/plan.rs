@@ -25,6 +25,8 @@ pub enum Step {
     TempoSearch,
     /// A Prometheus instant query: its answer is this figure of the round's service graph.
     Metrics(QueryKind),
+    /// A Prometheus source's extra query (its index in `queries`): one value per service.
+    Extra(usize),
     /// Alertmanager's firing alerts: the map's list of them, replaced.
     Alerts,
 }

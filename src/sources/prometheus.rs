@@ -1,11 +1,14 @@
 //! The Prometheus source (`type: 'prometheus'`): its own keys beside the common ones (`selector`, histogram names,
-//! `rateWindow`, `serviceLabels`, `histograms`, `messaging`, `time`, `view`) and the requests of one round — POSTs
-//! of `prometheus::queries`' instant queries to `{baseUrl}/api/v1/query`, as form bodies.
+//! `rateWindow`, `serviceLabels`, `histograms`, `messaging`, `time`, `view`, `queries`) and the requests of one round
+//! — POSTs of `prometheus::queries`' instant queries, then of the extra `queries`, to `{baseUrl}/api/v1/query`, as
+//! form bodies.
 //!
 //! Owns reading and validating those keys (a selector or metric name the queries cannot be written from is refused
 //! here, naming its key, not in the middle of a round) and choosing the view: the services given → their
 //! neighbourhood, chunked; none, or `view: 'system'` → the whole system, a fixed number of queries. It knows no
 //! PromQL of its own ([`crate::prometheus::queries`]) and reads no answer ([`crate::prometheus::service_graph`]).
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Deserializer};
 
@@ -15,11 +18,12 @@ use super::report::{FailureReason, PollFailure, PollReport};
 use crate::heatmap::Warning;
 use crate::duration::{parse_duration_ms, DurationValue};
 use crate::options::OptionError;
+use crate::prometheus::extra_queries::MAX_EXTRA_QUERIES;
 use crate::prometheus::queries::{
-    neighbourhood, whole_system, HistogramFormat, QueryConfig, QueryError, QueryKind, DEFAULT_CLIENT_HISTOGRAM,
+    form_body, neighbourhood, whole_system, HistogramFormat, QueryConfig, QueryError, QueryKind, DEFAULT_CLIENT_HISTOGRAM,
     DEFAULT_SERVER_HISTOGRAM, QUERY_PATH,
 };
-use crate::prometheus::service_graph::{AnswerReport, ServiceLabels};
+use crate::prometheus::service_graph::{AnswerReport, ServiceGraph, ServiceLabels};
 
 /// The `rateWindow` when neither it nor the map's `window` gives one (a map whose window is `"all"`).
 pub const FALLBACK_RATE_WINDOW_MS: f64 = 5.0 * 60_000.0;
@@ -93,6 +97,21 @@ pub struct PrometheusSource {
     /// `None` → the neighbourhood of `services` when there are any, else the whole system.
     #[serde(default)]
     pub view: Option<PrometheusView>,
+    /// Extra PromQL shown per service (statusgraph's `queries`), at most [`MAX_EXTRA_QUERIES`].
+    #[serde(default, deserialize_with = "extra_queries")]
+    pub queries: Vec<ExtraQuery>,
+}
+
+/// One of `queries`: PromQL evaluated each round, each sample's `serviceLabel` label naming its service.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExtraQuery {
+    #[serde(deserialize_with = "non_empty")]
+    pub name: String,
+    #[serde(deserialize_with = "non_empty")]
+    pub query: String,
+    #[serde(deserialize_with = "label_name")]
+    pub service_label: String,
 }
 
 fn default_server_histogram() -> String {
@@ -129,6 +148,15 @@ impl PrometheusSource {
                 path: "services".into(),
                 message: "a neighbourhood view needs at least one service to ask for".into(),
             });
+        }
+        for (index, query) in self.queries.iter().enumerate() {
+            // The names label the values on the nodes.
+            if self.queries[..index].iter().any(|earlier| earlier.name == query.name) {
+                return Err(OptionError::BadValue {
+                    path: format!("queries[{index}].name"),
+                    message: format!("{} is already the name of an earlier query", crate::quote::quoted(&query.name)),
+                });
+            }
         }
         let config = self.query_config(self.rate_window.unwrap_or(FALLBACK_RATE_WINDOW_MS));
         let probe: Vec<&str> = services.iter().map(String::as_str).take(1).collect();
@@ -190,9 +218,15 @@ pub fn plan_prometheus(
     let url = format!("{}{QUERY_PATH}", source.base());
     // Prometheus takes `time` in (fractional) seconds; whole milliseconds are exact enough.
     let time = time_ms.max(0.0).round() as u64;
+    let extra = prometheus.queries.iter().enumerate().map(|(index, extra)| Planned {
+        url: url.clone(),
+        body: Some(form_body(&extra.query, time)),
+        step: Step::Extra(index),
+    });
     let requests = queries
         .into_iter()
         .map(|query| Planned { url: url.clone(), body: Some(query.form_body(time)), step: Step::Metrics(query.kind) })
+        .chain(extra)
         .collect();
     Ok(PrometheusPlan { requests, rate_window_ms: config.rate_window_ms as f64, time_ms: time as f64, chunks, too_long })
 }
@@ -212,9 +246,10 @@ impl PollReport {
 
 /// One Prometheus answer into the report: its skipped samples (under their codes, beyond the described ones
 /// `prometheus.samples-skipped`) and Prometheus's own warnings (`prometheus.warning`) as warnings naming the
-/// query's figure; or, when it could not be read at all, a failure — `poll.api-error` for Prometheus's error
-/// envelope, `poll.unreadable` for anything else. True when the answer was read.
-pub fn take_answer(report: &mut PollReport, planned: &Planned, kind: QueryKind, answer: AnswerReport) -> bool {
+/// query's `figure` ([`figure`], or an extra query's name); or, when it could not be read at all, a failure —
+/// `poll.api-error` for Prometheus's error envelope, `poll.unreadable` for anything else. True when the answer was
+/// read.
+pub fn take_answer(report: &mut PollReport, planned: &Planned, figure: &str, answer: AnswerReport) -> bool {
     if let Some(error) = answer.error {
         let reason = if error.code == "prometheus.api-error" {
             FailureReason::ApiError(error.message)
@@ -224,7 +259,6 @@ pub fn take_answer(report: &mut PollReport, planned: &Planned, kind: QueryKind, 
         report.failures.push(PollFailure { url: planned.described(), reason });
         return false;
     }
-    let figure = figure(kind);
     let described = answer.problems.len();
     for problem in answer.problems {
         report.warnings.push(Warning { code: problem.code.to_owned(), message: format!("{figure} query: {}", problem.message) });
@@ -241,8 +275,15 @@ pub fn take_answer(report: &mut PollReport, planned: &Planned, kind: QueryKind, 
     true
 }
 
+/// The services a round knows, whose extra query values are kept: those it asked for (`services`) and those on
+/// either end of an edge its service graph answered.
+pub fn known_services<'a>(source: &'a SourceConfig, graph: &'a ServiceGraph) -> BTreeSet<&'a str> {
+    let ends = graph.edges.iter().flat_map(|(edge, _)| [edge.client.as_str(), edge.server.as_str()]);
+    source.services.iter().map(String::as_str).chain(ends).collect()
+}
+
 /// The name of a query's figure, in warnings.
-fn figure(kind: QueryKind) -> &'static str {
+pub fn figure(kind: QueryKind) -> &'static str {
     match kind {
         QueryKind::ServerLatency => "server latency",
         QueryKind::ClientLatency => "client latency",
@@ -265,6 +306,27 @@ fn label_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::E
             crate::quote::quoted(&name)
         )))
     }
+}
+
+fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if text.trim().is_empty() {
+        Err(serde::de::Error::custom("must not be empty"))
+    } else {
+        Ok(text)
+    }
+}
+
+/// `queries`: at most [`MAX_EXTRA_QUERIES`].
+fn extra_queries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ExtraQuery>, D::Error> {
+    let queries = Vec::<ExtraQuery>::deserialize(deserializer)?;
+    if queries.len() > MAX_EXTRA_QUERIES {
+        return Err(serde::de::Error::custom(format!(
+            "{} queries, at most {MAX_EXTRA_QUERIES} (each is one more request per poll)",
+            queries.len()
+        )));
+    }
+    Ok(queries)
 }
 
 fn optional_positive_ms<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
@@ -317,6 +379,7 @@ mod tests {
                 messaging: false,
                 time: None,
                 view: None,
+                queries: Vec::new(),
             }
         );
         assert_eq!(unknown, Vec::<String>::new());
@@ -423,7 +486,7 @@ mod tests {
         let odd = br#"{"status":"success","warnings":["PromQL info: slow"],"data":{"resultType":"vector","result":[
             {"metric":{"server":"b"},"value":[1,"2"]},{"metric":{"client":"a","server":"b"},"value":[1,"fast"]},
             {"metric":{"client":"a","server":"c"},"value":[1,"3"]}]}}"#;
-        assert!(take_answer(&mut report, &planned, QueryKind::Requests, round.add_answer(QueryKind::Requests, odd)));
+        assert!(take_answer(&mut report, &planned, figure(QueryKind::Requests), round.add_answer(QueryKind::Requests, odd)));
         assert_eq!(
             report.warnings.iter().map(|w| format!("{} {}", w.code, w.message)).collect::<Vec<_>>(),
             [
@@ -433,13 +496,88 @@ mod tests {
             ]
         );
         let refused = br#"{"status":"error","errorType":"bad_data","error":"1:5: parse error"}"#;
-        assert!(!take_answer(&mut report, &planned, QueryKind::Requests, round.add_answer(QueryKind::Requests, refused)));
-        assert!(!take_answer(&mut report, &planned, QueryKind::Requests, round.add_answer(QueryKind::Requests, b"<html>")));
+        assert!(!take_answer(&mut report, &planned, figure(QueryKind::Requests), round.add_answer(QueryKind::Requests, refused)));
+        assert!(!take_answer(&mut report, &planned, figure(QueryKind::Requests), round.add_answer(QueryKind::Requests, b"<html>")));
         assert_eq!(
             report.failures.iter().map(|f| (f.url.as_str(), f.reason.code())).collect::<Vec<_>>(),
             [("http://p/api/v1/query?query=q&time=1", "poll.api-error"), ("http://p/api/v1/query?query=q&time=1", "poll.unreadable")]
         );
         assert_eq!(report.failures[0].reason.to_string(), "Prometheus answered bad_data: 1:5: parse error");
+    }
+
+    #[test]
+    fn extra_queries_are_read_bounded_and_named_by_their_index() {
+        let (config, unknown) = read(
+            r#"{"type":"prometheus","baseUrl":"http://p","queries":[
+                {"name":"rps","query":"sum by (server) (rate(x[5m]))","serviceLabel":"server"}]}"#,
+        )
+        .expect("reads");
+        assert_eq!(
+            prometheus(&config).queries,
+            [ExtraQuery { name: "rps".into(), query: "sum by (server) (rate(x[5m]))".into(), service_label: "server".into() }]
+        );
+        assert_eq!(unknown, Vec::<String>::new());
+        let bad = |queries: &str| read(&format!(r#"{{"type":"prometheus","baseUrl":"http://p","queries":{queries}}}"#)).map(|_| ());
+        let one = r#"{"name":"a","query":"up","serviceLabel":"job"}"#;
+        assert_eq!(
+            bad(&format!(r#"[{one},{{"name":"b","query":"up","serviceLabel":"service.name"}}]"#)),
+            Err(r#"queries[1].serviceLabel: "service.name" is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)"#.into())
+        );
+        assert_eq!(bad(r#"[{"name":" ","query":"up","serviceLabel":"job"}]"#), Err("queries[0].name: must not be empty".into()));
+        assert_eq!(bad(r#"[{"name":"a","query":"","serviceLabel":"job"}]"#), Err("queries[0].query: must not be empty".into()));
+        assert_eq!(bad(r#"[{"name":"a","query":"up"}]"#), Err("queries[0]: missing field `serviceLabel`".into()));
+        assert_eq!(
+            bad(r#"[{"name":"a","query":"up","serviceLabel":"job","labels":"x"}]"#),
+            Err("queries[0].labels: unknown field `labels`, expected one of `name`, `query`, `serviceLabel`".into())
+        );
+        assert_eq!(
+            bad(&format!("[{one},{one}]")),
+            Err(r#"queries[1].name: "a" is already the name of an earlier query"#.into())
+        );
+        let many = (0..21).map(|i| format!(r#"{{"name":"q{i}","query":"up","serviceLabel":"job"}}"#)).collect::<Vec<_>>();
+        assert_eq!(
+            bad(&format!("[{}]", many.join(","))),
+            Err("queries: 21 queries, at most 20 (each is one more request per poll)".into())
+        );
+        assert_eq!(bad(&format!("[{}]", many[..20].join(","))), Ok(()));
+    }
+
+    #[test]
+    fn extra_queries_are_posted_after_the_service_graph_at_the_same_time() {
+        let (config, _) = read(
+            r#"{"type":"prometheus","baseUrl":"http://p/","time":1796214720000,"queries":[
+                {"name":"rps","query":"sum by (server) (rate(traces_service_graph_request_total[5m]))","serviceLabel":"server"},
+                {"name":"up","query":"up == 1","serviceLabel":"job"}]}"#,
+        )
+        .expect("reads");
+        let plan = plan_prometheus(&config, prometheus(&config), None, 0.0).expect("plans");
+        let extra: Vec<_> = plan.requests[4..].iter().map(|r| (r.url.as_str(), r.body.as_deref(), r.step)).collect();
+        assert_eq!(
+            extra,
+            [
+                (
+                    "http://p/api/v1/query",
+                    Some("query=sum%20by%20%28server%29%20%28rate%28traces_service_graph_request_total%5B5m%5D%29%29&time=1796214720.000"),
+                    Step::Extra(0)
+                ),
+                ("http://p/api/v1/query", Some("query=up%20%3D%3D%201&time=1796214720.000"), Step::Extra(1)),
+            ]
+        );
+        let mut report = PollReport::default();
+        report.planned(&plan);
+        assert_eq!(report.queries, 6);
+    }
+
+    #[test]
+    fn the_round_knows_the_services_asked_for_and_those_on_its_edges() {
+        use crate::prometheus::service_graph::{EdgeFigures, EdgeLabels};
+        let (config, _) = read(r#"{"type":"prometheus","baseUrl":"http://p","services":["cart"]}"#).expect("reads");
+        let edge = |client: &str, server: &str| {
+            let labels = EdgeLabels { client: client.into(), server: server.into(), connection_type: None, virtual_node: None };
+            (labels, EdgeFigures::default())
+        };
+        let graph = ServiceGraph { edges: vec![edge("web", "cart"), edge("cart", "pay")], ..ServiceGraph::default() };
+        assert_eq!(known_services(&config, &graph).into_iter().collect::<Vec<_>>(), ["cart", "pay", "web"]);
     }
 
     #[test]

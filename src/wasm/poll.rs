@@ -2,7 +2,8 @@
 //! Node 18+ alike), at most [`IN_FLIGHT`] at a time, each aborted after the source's `timeout` and tried again after
 //! a JS timer when the retry policy says so; each answer's bytes, copied once into wasm memory, go straight to the
 //! format's reader — for Prometheus, to the round's [`ServiceGraphRound`], taken into the map once every query has
-//! ended (and not at all when none was answered: the last good figures stay).
+//! ended (and not at all when none was answered: the last good figures stay), and the extra `queries`' answers to
+//! its [`ExtraRound`], whose values the map takes for the services the round knows.
 //!
 //! Owns that I/O and nothing a native test could check: what to ask, when to retry and the report's shape are
 //! [`crate::sources`]'. The map is borrowed only while one answer is ingested, never across an `await`, so its other
@@ -21,12 +22,12 @@ use web_sys::AbortController;
 
 use crate::heatmap::{HeatMap, Warning};
 use crate::options::UnknownKey;
-use crate::prometheus::queries::QueryKind;
+use crate::prometheus::extra_queries::ExtraRound;
 use crate::prometheus::response::read_instant;
-use crate::prometheus::service_graph::{AnswerReport, ServiceGraphRound};
+use crate::prometheus::service_graph::ServiceGraphRound;
 use crate::sources::{
-    plan_prometheus, plan_queries, plan_trace_fetches, read_tempo_search, take_answer, Attempt, FailureReason,
-    Planned, PollFailure, PollReport, PrometheusSource, retry_after_ms, RetryPolicy, SourceConfig, Step,
+    figure, known_services, plan_prometheus, plan_queries, plan_trace_fetches, read_tempo_search, take_answer, Attempt,
+    FailureReason, Planned, PollFailure, PollReport, PrometheusSource, retry_after_ms, RetryPolicy, SourceConfig, Step,
 };
 
 /// Requests in flight at once: enough to overlap a slow backend's answers, few enough not to crowd it (or the
@@ -50,8 +51,10 @@ struct Round {
     report: RefCell<PollReport>,
     /// A Prometheus round's answers, gathered as they come.
     graph: RefCell<Option<ServiceGraphRound>>,
-    /// Prometheus answers that were read (an error envelope or unreadable body is not).
+    /// Service-graph answers that were read (an error envelope or unreadable body is not; nor are extra queries').
     answered: Cell<usize>,
+    /// The extra `queries`' answers, gathered as they come.
+    extra: RefCell<Option<ExtraRound>>,
 }
 
 /// One poll round: the wall clock set from `Date.now()`, the queries (for Tempo, then the traces they found), the
@@ -63,7 +66,9 @@ pub async fn poll(map: Rc<RefCell<HeatMap>>, config: SourceConfig, unknown: &[Un
     let policy = RetryPolicy::of(&config);
     let report = RefCell::new(PollReport::for_source(unknown));
     let prometheus = config.prometheus.clone();
-    let round = Rc::new(Round { map, config, policy, report, graph: RefCell::new(None), answered: Cell::new(0) });
+    let round = Rc::new(Round { map, config, policy, report, graph: RefCell::new(None), answered: Cell::new(0),
+        extra: RefCell::new(None),
+    });
     if let Some(prometheus) = prometheus {
         poll_prometheus(&round, &prometheus, now).await;
         let mut report = round.report.take();
@@ -94,11 +99,16 @@ async fn poll_prometheus(round: &Rc<Round>, prometheus: &PrometheusSource, now: 
     };
     round.report.borrow_mut().planned(&plan);
     round.graph.replace(Some(ServiceGraphRound::new(prometheus.labels(), plan.rate_window_ms)));
+    round.extra.replace(Some(ExtraRound::new(prometheus.queries.iter().map(|q| q.name.clone()).collect())));
     perform_all(round, plan.requests).await;
-    let graph = round.graph.take();
-    if let (Some(graph), true) = (graph, round.answered.get() > 0) {
-        let taken = round.map.borrow_mut().ingest_service_graph(&graph.finish(), plan.time_ms);
+    let Some(graph) = round.graph.take().map(ServiceGraphRound::finish) else { return };
+    if round.answered.get() > 0 {
+        let taken = round.map.borrow_mut().ingest_service_graph(&graph, plan.time_ms);
         round.report.borrow_mut().metrics = Some(taken);
+    }
+    if let Some(extra) = round.extra.take() {
+        let known = known_services(&round.config, &graph);
+        round.map.borrow_mut().take_query_values(extra.finish(|service| known.contains(service)));
     }
 }
 
@@ -147,7 +157,21 @@ impl Round {
             Step::Metrics(kind) => {
                 let answer = self.graph.borrow_mut().as_mut().map(|graph| graph.add_answer(kind, &bytes));
                 if let Some(answer) = answer {
-                    self.take_answer(&planned, kind, answer);
+                    if take_answer(&mut self.report.borrow_mut(), &planned, figure(kind), answer) {
+                        self.answered.set(self.answered.get() + 1);
+                    }
+                }
+                None
+            }
+            Step::Extra(index) => {
+                // Planned from this config: the index is there.
+                let query = self.config.prometheus.as_ref().and_then(|p| p.queries.get(index))?;
+                let mut extra = self.extra.borrow_mut();
+                let answer = extra.as_mut().map(|extra| extra.add_answer(index, &query.service_label, &bytes));
+                drop(extra);
+                if let Some(answer) = answer {
+                    let figure = format!("extra {}", crate::quote::quoted(&query.name));
+                    take_answer(&mut self.report.borrow_mut(), &planned, &figure, answer);
                 }
                 None
             }
@@ -171,13 +195,6 @@ impl Round {
                     None
                 }
             },
-        }
-    }
-
-    /// An answer's skipped samples and warnings, or its failure, into the report (`sources::take_answer`).
-    fn take_answer(&self, planned: &Planned, kind: QueryKind, answer: AnswerReport) {
-        if take_answer(&mut self.report.borrow_mut(), planned, kind, answer) {
-            self.answered.set(self.answered.get() + 1);
         }
     }
 
@@ -253,7 +270,7 @@ impl Round {
             // Prometheus says why in an error envelope (400 bad_data, 422 execution, 503 timeout); other bodies
             // are not wanted: release the connection.
             let detail = match planned.step {
-                Step::Metrics(_) => match response.binary().await {
+                Step::Metrics(_) | Step::Extra(_) => match response.binary().await {
                     Ok(body) => read_instant(&body).err().filter(|e| e.code() == "prometheus.api-error").map(|e| e.to_string()),
                     Err(_) => None,
                 },

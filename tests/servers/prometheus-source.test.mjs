@@ -3,7 +3,8 @@
 // itself: every edge's p50/p95/p99 in the snapshot (`stats` from the client histogram, `serverStats` from the
 // server histogram) equals its own `histogram_quantile`, and rates and error rates its own `rate()`. Also: a
 // neighbourhood asks only about its services, native histograms, a stopped server and an error envelope are
-// failures in the report with the state left as it was. Queries, bytes and ms per poll are printed, not asserted.
+// failures in the report with the state left as it was; an extra query's value per service equals Prometheus's own
+// answer. Queries, bytes and ms per poll are printed, not asserted.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startNativeExporter, nativeHistogram } from './native.mjs';
-import { prometheusQuantiles, prometheusRates, startPrometheus } from './prometheus.mjs';
+import { prometheusQuantiles, prometheusQuery, prometheusRates, startPrometheus } from './prometheus.mjs';
 import { QUERY_TIME, fixtureCalls, fixtureRound, writeOpenMetrics } from './servicegraph.mjs';
 import { tempDir } from './process.mjs';
 
@@ -183,6 +184,43 @@ test('native histograms: server quantiles equal Prometheus 2.42 histogram_quanti
     assert.equal(report.metrics.edges, 9);
     const edges = edgesOf(map);
     await assertQuantiles(edges, '', { histogram: NATIVE, field: 'serverStats', native: true, rateWindow: '3s', time });
+  } finally {
+    map.free();
+  }
+});
+
+test("extra queries: each service's value equals Prometheus's own answer; a refused one is a failure, the rest taken", async (t) => {
+  const rps = `sum by (server) (rate(traces_service_graph_request_total{${SHAPES.otel}}[5m]))`;
+  const queries = [
+    { name: 'rps', query: rps, serviceLabel: 'server' },
+    { name: 'nan', query: `${rps} * 0 / 0`, serviceLabel: 'server' },
+    { name: 'broken', query: 'sum by (server) (rate(', serviceLabel: 'server' },
+  ];
+  const map = newMap();
+  try {
+    const report = await map.poll({ type: 'prometheus', baseUrl: prometheus.baseUrl, selector: SHAPES.otel, time: QUERY_TIME * 1000, rateWindow: '5m', retries: 0, queries });
+    printed(t, 'extra queries', report);
+    assert.equal(report.queries, 7);
+    assert.equal(report.failures.length, 1);
+    assert.equal(report.failures[0].code, 'poll.http-status');
+    assert.match(report.failures[0].url, /query=sum%20by%20%28server%29%20%28rate%28&time=/);
+    assert.match(report.failures[0].reason, /^HTTP 400: Prometheus answered bad_data: /);
+    assert.deepEqual(report.metrics, { edges: 9, services: 10, refused: 0 });
+    const nodes = new Map(map.snapshot().nodes.map((node) => [node.id, node]));
+    const oracle = await prometheusQuery(prometheus.baseUrl, rps, QUERY_TIME);
+    assert.ok(oracle.length > 0, 'Prometheus has rows');
+    for (const { metric, value } of oracle) {
+      const node = nodes.get(metric.server);
+      assert.ok(node, `${metric.server} is a node`);
+      assert.deepEqual(node.queries.map((q) => q.name), ['rps', 'nan'], metric.server);
+      close(node.queries[0].value, Number(value[1]), `rps of ${metric.server}`);
+      assert.deepEqual(node.queries[1], { name: 'nan', service: metric.server, value: null });
+    }
+    // A service no series serves (nobody calls it) has none.
+    const served = new Set(oracle.map(({ metric }) => metric.server));
+    const unserved = [...nodes.values()].filter((node) => !served.has(node.id));
+    assert.ok(unserved.length > 0);
+    assert.ok(unserved.every((node) => node.queries.length === 0), JSON.stringify(unserved.map((n) => [n.id, n.queries])));
   } finally {
     map.free();
   }

@@ -121,7 +121,8 @@ export function withConfigKey(error: unknown, section: '' | 'source' | 'alerts')
   const code = (error as { code?: unknown } | null)?.code;
   if (!(error instanceof Error) || (code !== 'INVALID_CONFIG' && code !== 'INVALID_ARGUMENT')) return error;
   const detail = error.message.replace(/^new HeatMap\(config\): (config: )?|^poll\(source\): /, '');
-  const key = /^([A-Za-z0-9_.]+): /.exec(detail);
+  // Keys inside arrays name their index: `queries[0].serviceLabel`, `filter[1]`.
+  const key = /^([A-Za-z0-9_.[\]]+): /.exec(detail);
   if (!key) return invalidConfig(section, detail);
   const prefix = section === '' ? '' : `${section}.`;
   return invalidConfig(`${prefix}${key[1]}`, detail.slice(key[0].length));

@@ -106,6 +106,7 @@ const NODE = contract<HeatNode>('HeatNode', ['HeatNode', 'NodeSnapshot', 'Judgem
   label: 'always',
   members: 'always',
   firingAlerts: 'always',
+  queries: 'always',
   ...JUDGEMENT,
 });
 

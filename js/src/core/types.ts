@@ -243,6 +243,29 @@ export interface PrometheusPollSource extends PollSourceCommon {
   messaging?: boolean;
   /** The evaluation time in ms since the epoch (replays, tests). Default: `Date.now()` at the poll. */
   time?: number;
+  /**
+   * Extra PromQL shown per service (moolen/statusgraph's shape), at most 20, each one more instant query per round
+   * at the same `time`: each sample's `serviceLabel` label names its telemetry service, its value lands on the
+   * nodes as `HeatNode.queries`. Names must be unique and non-empty; `serviceLabel` a Prometheus label name.
+   */
+  queries?: readonly PrometheusExtraQuery[];
+}
+
+/** One of a Prometheus source's `queries`, e.g. `{ name: 'rps', query: 'sum by (server) (rate(…[5m]))', serviceLabel: 'server' }`. */
+export interface PrometheusExtraQuery {
+  name: string;
+  query: string;
+  serviceLabel: string;
+}
+
+/** An extra query's value for one of a node's services. */
+export interface QueryValue {
+  /** The query's `name`. */
+  name: string;
+  /** The telemetry service (one of the node's `members`). */
+  service: string;
+  /** Null when Prometheus answered NaN or ±Inf. */
+  value: number | null;
 }
 
 /** What one `poll` round did. A failed request is an entry in `failures`; the others' spans were ingested. */
@@ -419,6 +442,12 @@ export interface HeatNode extends Judgement {
    * severities force, coloured as that status.
    */
   firingAlerts: number;
+  /**
+   * A Prometheus source's extra `queries`, per member service (member then config order), at `component` and
+   * `entity` level; empty above (a value of unknown meaning is not merged across a System or Domain) and for
+   * services no answered query named. A query whose answer failed keeps its last values.
+   */
+  queries: QueryValue[];
 }
 
 export interface HeatEdge extends Judgement {

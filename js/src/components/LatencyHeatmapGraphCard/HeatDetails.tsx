@@ -7,7 +7,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
-import type { Alert, HeatEdge, HeatNode, LatencyStats } from '../../core/types';
+import type { Alert, HeatEdge, HeatNode, LatencyStats, QueryValue } from '../../core/types';
 import { describeJudgement, formatMs, formatRate, formatShare, traceSearchUrl } from '../../format';
 import { httpUrl, utcTime } from '../../format/alert-fields';
 
@@ -79,6 +79,23 @@ function FiringLines({ alerts }: { alerts: readonly Alert[] }) {
   );
 }
 
+/**
+ * A Prometheus source's extra `queries` on a box: `name: value` each, naming the service when the box stands for
+ * several; a NaN/±Inf answer reads `no value`.
+ */
+function QueryLines({ values, members }: { values: readonly QueryValue[]; members: readonly string[] }) {
+  if (values.length === 0) return null;
+  return (
+    <div data-testid="latency-heatmap-query-values">
+      {values.map(({ name, service, value }) => (
+        <Line key={`${service}\n${name}`}>
+          {`${name}${members.length > 1 ? ` (${service})` : ''}: ${value === null ? 'no value' : String(value)}`}
+        </Line>
+      ))}
+    </div>
+  );
+}
+
 export function NodeDetails({ entity, entityRef, node, firing = [], traceUrlTemplate }: {
   entity?: Entity;
   entityRef: string;
@@ -99,6 +116,7 @@ export function NodeDetails({ entity, entityRef, node, firing = [], traceUrlTemp
           <Line>{describeJudgement(node)}</Line>
           <StatsLines stats={node.stats} />
           <Line>self p95 {formatMs(node.stats.selfP95Ms)}</Line>
+          <QueryLines values={node.queries} members={node.members} />
         </>
       )}
       <FiringLines alerts={firing} />

@@ -340,6 +340,26 @@ describe('LatencyHeatmapGraphCard', () => {
     expect(tooltip.textContent).toContain(describeJudgement(frontend!));
     expect(tooltip.textContent).toContain('p50 ');
     expect(within(tooltip).getByText('traces of frontend').closest('a')?.getAttribute('href')).toBe('https://jaeger.example.com/search?service=frontend');
+    // Spans carry no extra query values: no lines for them.
+    expect(within(tooltip).queryByTestId('latency-heatmap-query-values')).toBeNull();
+  });
+
+  it("shows a Prometheus source's extra query values as text in a box's tooltip", async () => {
+    const state = stateFrom(shop);
+    // As a Prometheus round with `queries` puts them on the node (the core's side is tested against a real Prometheus).
+    const hostile = '<img src=x onerror=alert(1)>';
+    const queries = [
+      { name: 'rps', service: 'frontend', value: 12.5 },
+      { name: hostile, service: 'frontend', value: null },
+    ];
+    const nodes = state.snapshot!.nodes.map((node) => (node.entityRef === FRONTEND ? { ...node, queries } : node));
+    await renderCard({ state: { ...state, snapshot: { ...state.snapshot!, nodes } } });
+    await waitForBoxes(FRONTEND_VIEW);
+    await userEvent.hover(box(FRONTEND) as Element);
+    const tooltip = await screen.findByRole('tooltip');
+    const lines = Array.from(within(tooltip).getByTestId('latency-heatmap-query-values').children, (line) => line.textContent);
+    expect(lines).toEqual(['rps: 12.5', `${hostile}: no value`]);
+    expect(document.querySelector('img')).toBeNull();
   });
 
   it("links the entity's http(s) links and shows any other scheme as text", async () => {
