@@ -148,3 +148,18 @@ export async function startNativeExporter(name, series, { steps = 4, t0Ms = Math
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
+
+/** One native-histogram series per edge of the fixture's calls: the server latencies (seconds) of its calls. */
+export function nativeSeriesOf(calls) {
+  const byEdge = new Map();
+  for (const call of calls) {
+    const key = JSON.stringify([call.client, call.server, call.connectionType]);
+    byEdge.set(key, [...(byEdge.get(key) ?? []), call.serverSeconds]);
+  }
+  return [...byEdge].map(([key, values]) => {
+    const [client, server, connectionType] = JSON.parse(key);
+    const labels = [['client', client], ['server', server]];
+    if (connectionType !== '') labels.push(['connection_type', connectionType]);
+    return { labels, histogram: nativeHistogram(values) };
+  });
+}

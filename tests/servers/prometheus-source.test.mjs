@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startNativeExporter, nativeHistogram } from './native.mjs';
+import { nativeSeriesOf, startNativeExporter } from './native.mjs';
 import { prometheusQuantiles, prometheusQuery, prometheusRates, startPrometheus } from './prometheus.mjs';
 import { QUERY_TIME, fixtureCalls, fixtureRound, writeOpenMetrics } from './servicegraph.mjs';
 import { tempDir } from './process.mjs';
@@ -42,7 +42,7 @@ before(async () => {
     await writeOpenMetrics(file, shape, () => rounds);
     files.push(file);
   }
-  exporter = await startNativeExporter(NATIVE, nativeSeries(), { steps: 3 });
+  exporter = await startNativeExporter(NATIVE, nativeSeriesOf(calls), { steps: 3 });
   prometheus = await startPrometheus({ openMetrics: files, scrapeTargets: [exporter.target], nativeHistograms: true });
 });
 
@@ -50,20 +50,6 @@ after(async () => {
   await Promise.all([prometheus?.stop(), exporter?.close()]);
   if (seriesDir) rmSync(seriesDir, { recursive: true, force: true });
 });
-
-function nativeSeries() {
-  const byEdge = new Map();
-  for (const call of calls) {
-    const key = JSON.stringify([call.client, call.server, call.connectionType]);
-    byEdge.set(key, [...(byEdge.get(key) ?? []), call.serverSeconds]);
-  }
-  return [...byEdge].map(([key, values]) => {
-    const [client, server, connectionType] = JSON.parse(key);
-    const labels = [['client', client], ['server', server]];
-    if (connectionType !== '') labels.push(['connection_type', connectionType]);
-    return { labels, histogram: nativeHistogram(values) };
-  });
-}
 
 function newMap() {
   const map = new core.HeatMap({ window: '5m' });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { postAlerts, postSilence, startAlertmanager } from './alertmanager.mjs';
-import { nativeBucketIndex, nativeHistogram, startNativeExporter } from './native.mjs';
+import { nativeBucketIndex, nativeSeriesOf, startNativeExporter } from './native.mjs';
 import { prometheusQuantiles, prometheusQuery, prometheusRates, startPrometheus } from './prometheus.mjs';
 import {
   OTEL_BUCKETS, QUERY_TIME, STEP_SECONDS, TEMPO_BUCKETS, fixtureCalls, fixtureRound, writeOpenMetrics,
@@ -52,7 +52,7 @@ before(async () => {
   }
   timings.generateMs = performance.now() - start;
   seriesDir = dir;
-  exporter = await startNativeExporter('traces_service_graph_request_native_seconds', nativeSeries(), { steps: 3 });
+  exporter = await startNativeExporter('traces_service_graph_request_native_seconds', nativeSeriesOf(calls), { steps: 3 });
   start = performance.now();
   [prometheus, alertmanager] = await Promise.all([
     startPrometheus({ openMetrics: files, scrapeTargets: [exporter.target], nativeHistograms: true }),
@@ -66,20 +66,6 @@ after(async () => {
   await Promise.all([prometheus?.stop(), alertmanager?.stop(), exporter?.close()]);
   if (seriesDir) rmSync(seriesDir, { recursive: true, force: true });
 });
-
-function nativeSeries() {
-  const byEdge = new Map();
-  for (const call of calls) {
-    const key = JSON.stringify([call.client, call.server, call.connectionType]);
-    byEdge.set(key, [...(byEdge.get(key) ?? []), call.serverSeconds]);
-  }
-  return [...byEdge].map(([key, values]) => {
-    const [client, server, connectionType] = JSON.parse(key);
-    const labels = [['client', client], ['server', server]];
-    if (connectionType !== '') labels.push(['connection_type', connectionType]);
-    return { labels, histogram: nativeHistogram(values) };
-  });
-}
 
 const edgeOf = ([client, server, connectionType]) => ({ client, server, connectionType });
 const close = (actual, expected, what) =>
