@@ -259,3 +259,25 @@ fn the_alerts_config_chooses_labels_and_severities() {
         "alerts.severities.page: unknown variant `crimson`, expected one of `unknown`, `green`, `amber`, `red`"
     );
 }
+
+#[test]
+fn an_entity_without_telemetry_is_in_the_scorecard_at_the_status_its_alerts_force() {
+    let mut map = shop();
+    const RECOMMENDATIONS: &str = "component:default/recommendations";
+    let answer = r#"[{"annotations":{},"fingerprint":"4444444444444444","startsAt":"2026-12-03T08:50:00Z",
+      "status":{"inhibitedBy":[],"silencedBy":[],"state":"active"},
+      "labels":{"alertname":"RecommendationsDown","service":"recommendations","severity":"critical"}}]"#;
+    assert_eq!(at(&mut map, Level::Entity).scorecard.get(RECOMMENDATIONS), None);
+    map.ingest_alertmanager(answer.as_bytes(), NOW);
+    let entity = at(&mut map, Level::Entity);
+    assert!(entity.nodes.iter().all(|n| n.entity_ref.as_deref() != Some(RECOMMENDATIONS)), "no spans, no node");
+    let entry = entity.scorecard.get(RECOMMENDATIONS).expect("a scorecard entry from the alert");
+    assert_eq!(
+        (entry.status, entry.score, entry.observed_ms, entry.threshold_ms, entry.metric),
+        (Status::Red, None, None, None, None)
+    );
+    assert_eq!(entry.checked_at, entity.generated_at.expect("an event time"));
+    // A System with telemetry of its own keeps its node's entry (its members' merged judgement, raised).
+    let system = at(&mut map, Level::System);
+    assert_eq!(system.scorecard.get("system:default/storefront").map(|e| e.status), Some(Status::Red));
+}

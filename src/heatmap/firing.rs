@@ -98,13 +98,14 @@ impl HeatMap {
     }
 
     /// Raises each node to the status its firing alerts force (recoloured at that status), counts them on it,
-    /// and returns their alert entries and the unmapped warning.
+    /// and returns their alert entries, the unmapped warning, and the status forced on each entity that has firing
+    /// alerts but no node (no telemetry of its own): its scorecard entry, so a scorecard reads it red too.
     pub(super) fn join_firing(
         &self,
         level: Level,
         palette: &Palette,
         nodes: &mut [HeatNode],
-    ) -> (Vec<Alert>, Option<Warning>) {
+    ) -> (Vec<Alert>, Option<Warning>, Vec<(String, Status)>) {
         let mapped = map_alerts(&self.firing.list.alerts, &self.catalog, &self.alert_mapping);
         let on_nodes = alerts_by_node_entity(&mapped, &self.catalog, level);
         for node in nodes.iter_mut() {
@@ -119,16 +120,19 @@ impl HeatMap {
             }
         }
         let mut entries = Vec::new();
+        let mut without_node = Vec::new();
         for (node_entity, alerts) in &on_nodes {
-            let id = nodes
-                .iter()
-                .find(|n| n.entity_ref.as_deref() == Some(node_entity.as_str()))
-                .map_or_else(|| node_entity.clone(), |n| n.latency.id.clone());
+            let node = nodes.iter().find(|n| n.entity_ref.as_deref() == Some(node_entity.as_str()));
+            if node.is_none() {
+                let floor = alerts.iter().map(|(_, a)| a.floor).max().unwrap_or_default();
+                without_node.push((node_entity.clone(), apply_floor(Status::Unknown, floor)));
+            }
+            let id = node.map_or_else(|| node_entity.clone(), |n| n.latency.id.clone());
             for (entity, alert) in alerts {
                 entries.push(Alert::firing(id.clone(), entity.to_string(), alert.floor, details(alert)));
             }
         }
-        (entries, unmapped_warning(&mapped.unmapped))
+        (entries, unmapped_warning(&mapped.unmapped), without_node)
     }
 }
 

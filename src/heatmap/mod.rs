@@ -27,7 +27,7 @@ use crate::aggregate::{ConfigError, IngestReport, LatencyState, ServiceGraphRepo
 use crate::catalog::{Catalog, Level};
 use crate::color::{ColorError, Palette};
 use crate::alertmanager::mapping::MappingConfig;
-use crate::evaluate::{merge_alerts, BreachLog, BreachScope, EvaluateConfig};
+use crate::evaluate::{merge_alerts, BreachLog, BreachScope, EvaluateConfig, Scorecard, ScorecardEntry};
 use crate::layout::LayoutError;
 use crate::options::{OptionError, UnknownKey};
 use crate::prometheus::service_graph::ServiceGraph;
@@ -170,7 +170,7 @@ impl HeatMap {
             Level::Component => self.component_view(&judging, &mut latency, &entities, &mut findings),
             level => self.group_view(&judging, level, &latency, &mut findings),
         };
-        let (firing, unmapped) = self.join_firing(options.level, &judging.palette, &mut nodes);
+        let (firing, unmapped, alerted_without_node) = self.join_firing(options.level, &judging.palette, &mut nodes);
         self.join_query_values(options.level, &mut nodes);
         findings.warnings.extend(unmapped);
         let entry_points = latency
@@ -179,10 +179,24 @@ impl HeatMap {
             .filter(|_| options.entry_points)
             .map(|entry| self.entry_point(&judging, entry, &mut findings.warnings))
             .collect();
-        let scorecard = nodes
+        let mut scorecard: Scorecard = nodes
             .iter()
             .filter_map(|node| Some((node.entity_ref.clone()?, node.judgement.scorecard_entry(now_ms))))
             .collect();
+        // An entity without telemetry whose alerts fire is what they force, with no figures of its own.
+        for (entity_ref, status) in alerted_without_node {
+            let percentile = judging.percentile(self.evaluate.percentile);
+            let entry = ScorecardEntry {
+                status,
+                score: None,
+                threshold_ms: None,
+                observed_ms: None,
+                percentile,
+                metric: None,
+                checked_at: now_ms,
+            };
+            scorecard.0.entry(entity_ref).or_insert(entry);
+        }
         let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
         // Last, so a snapshot that fails does not count as having seen its breaches.
         let scope = BreachScope {
