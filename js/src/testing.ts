@@ -1,6 +1,25 @@
 /** Helpers shared by the tests beside this file; not part of the package. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HeatMap, type HeatMapConfig } from './core';
+
+/**
+ * A `HeatMap` built with `config`, handed to `run` and freed after it, also when `run` throws or its promise
+ * rejects (the wasm memory of a map is not garbage-collected).
+ */
+export function withHeatMap<T>(config: HeatMapConfig | undefined, run: (map: HeatMap) => T): T {
+  const map = new HeatMap(config);
+  let result: T;
+  try {
+    result = run(map);
+  } catch (error) {
+    map.free();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => map.free()) as T;
+  map.free();
+  return result;
+}
 
 /** What `call` threw; fails the test when it returns. */
 export function errorOf(call: () => unknown): unknown {

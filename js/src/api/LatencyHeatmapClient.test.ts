@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigReader } from '@backstage/config';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HeatMap, initSync, type HeatMapConfig } from '../core';
-import { closeFixtureServers, json, serve, type FixtureServer } from '../testing';
+import { closeFixtureServers, json, serve, type FixtureServer, withHeatMap } from '../testing';
 import { LatencyHeatmapClient } from './LatencyHeatmapClient';
 import type { LatencyHeatmapState } from './types';
 
@@ -88,14 +88,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const services = (hits: string[]) => hits.map((hit) => new URL(hit, 'http://h').searchParams.get('service'));
 
 function reference(config: HeatMapConfig, refs: string[]) {
-  const map = new HeatMap(config);
-  try {
+  return withHeatMap(config, (map) => {
     map.setCatalog(refs.map((ref) => byRef.get(ref)));
     map.ingestJaeger(jaeger);
     return map.snapshot();
-  } finally {
-    map.free();
-  }
+  });
 }
 
 beforeAll(() => initSync());

@@ -44,6 +44,7 @@ import {
   type Swatch,
   type Warning,
 } from './index';
+import { withHeatMap } from '../testing';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The key lists, checked by the compiler against types.ts.
@@ -499,15 +500,6 @@ function collectCatalog(report: CatalogReport): CatalogReport {
   return report;
 }
 
-function withMap(config: ConstructorParameters<typeof HeatMap>[0], run: (map: HeatMap) => void): void {
-  const map = new HeatMap(config);
-  try {
-    run(map);
-  } finally {
-    map.free();
-  }
-}
-
 /** Each scenario says what it is there to provoke; together they show every key and every `null` they can. */
 function runScenarios(): void {
   const otlp = fixture('otel-sdk/otlp.json');
@@ -517,7 +509,7 @@ function runScenarios(): void {
   // and without `serverStats`, async `queueDelayP95Ms`, error-rate alerts (null `percentile`/`observedMs`) beside
   // latency alerts (null `observedRate`), node alerts (null `targetRef`), drift both ways, a layout, group levels;
   // then `flushPending()`, whose report has no document and so no `format`.
-  withMap({ window: 'all', defaults: { latencySlo: '500ms', errorRate: 0.05 } }, (map) => {
+  withHeatMap({ window: 'all', defaults: { latencySlo: '500ms', errorRate: 0.05 } }, (map) => {
     expect(collectCatalog(map.setCatalog(shopCatalog))).toEqual({
       entities: 18,
       // The shop's eight Components by name; its two Resources by their service-name annotations (cart-cache → redis,
@@ -538,7 +530,7 @@ function runScenarios(): void {
   // The catalog without thresholds: nodes and scorecard entries with no `metric`/`thresholdMs`/`score`, entry
   // points with a null `budgetMs` and hops without `budgetMs`; the scorecard entry of the Resource behind the
   // `redis` virtual node has no `observedMs`.
-  withMap({ window: 'all' }, (map) => {
+  withHeatMap({ window: 'all' }, (map) => {
     collectCatalog(map.setCatalog(shopCatalog));
     collectIngest(map.ingestOtlp(otlp));
     const snapshot = collectSnapshot(map.snapshot());
@@ -549,7 +541,7 @@ function runScenarios(): void {
   // with and without a severity and a `generatorURL`, a skipped item (a report warning), a silenced one and an
   // unmapped one (`alertmanager.unmapped`): `source: 'alertmanager'` entries with their own fields and null figures
   // beside latency alerts, nodes with `firingAlerts`.
-  withMap({ window: 'all', defaults: { latencySlo: '500ms' } }, (map) => {
+  withHeatMap({ window: 'all', defaults: { latencySlo: '500ms' } }, (map) => {
     collectCatalog(map.setCatalog(shopCatalog));
     collectIngest(map.ingestOtlp(otlp));
     expect(collectAlertsReport(map.ingestAlertmanager('[{"labels": '))).toMatchObject({ receivedAt: null, error: { code: 'alertmanager.unreadable' } });
@@ -566,7 +558,7 @@ function runScenarios(): void {
 
   // No catalog and a 1 ms budget: entry points with a null `entityRef` whose path passes the budget
   // (`firstExceeded`), edges with null entity refs at both ends.
-  withMap({ window: 'all', defaults: { latencySlo: '1ms' } }, (map) => {
+  withHeatMap({ window: 'all', defaults: { latencySlo: '1ms' } }, (map) => {
     collectIngest(map.ingestOtlp(otlp));
     const snapshot = collectSnapshot(map.snapshot());
     expect(snapshot.entryPoints.some((entry) => entry.firstExceeded !== null)).toBe(true);
@@ -575,27 +567,27 @@ function runScenarios(): void {
   // A 1 s window, then an older trace (Zipkin's yelp.json, 2016) after the shop: its keys have nothing in the
   // window, so their stats fall back to the latest sample (`fallback`) and its critical-path hops have no figure
   // (`ms: null`).
-  withMap({ window: '1s' }, (map) => {
+  withHeatMap({ window: '1s' }, (map) => {
     collectIngest(map.ingestOtlp(otlp));
     collectIngest(map.ingestZipkin(shared('zipkin/yelp.json')));
     collectSnapshot(map.snapshot());
   });
 
   // Envoy's single span: the `"all"` window covers no event time yet, so there is no rate (`ratePerSec: null`).
-  withMap({ window: 'all' }, (map) => {
+  withHeatMap({ window: 'all' }, (map) => {
     collectIngest(map.ingestZipkin(shared('zipkin/envoy.json')));
     expect(collectSnapshot(map.snapshot()).nodes.map((node) => node.stats.ratePerSec)).toEqual([null, null]);
   });
 
   // Real Zipkin spans without a duration: rejected, each with its location (`rejections[]`).
-  withMap({ window: 'all' }, (map) => {
+  withHeatMap({ window: 'all' }, (map) => {
     const report = collectIngest(map.ingestZipkin(shared('zipkin/smartthings-oauth-authorization.json')));
     expect(report.rejections[0]).toEqual({ location: '[23]', reason: 'missing duration' });
   });
 
   // A wall clock an hour behind the shop's spans: every service's spans are future spans (`futureSpans[]`); the
   // same document again is all duplicates.
-  withMap({ window: 'all' }, (map) => {
+  withHeatMap({ window: 'all' }, (map) => {
     map.setWallClock(1_700_000_000_000 - 3_600_000);
     expect(collectIngest(map.ingestOtlp(otlp)).futureSpans.length).toBeGreaterThan(1);
     expect(collectIngest(map.ingestOtlp(otlp))).toMatchObject({ duplicates: 608, futureSpans: [] });
@@ -604,23 +596,23 @@ function runScenarios(): void {
   });
 
   // A document cut in half: `error`, with what came before kept.
-  withMap({}, (map) => {
+  withHeatMap({}, (map) => {
     expect(collectIngest(map.ingestOtlp(otlp.slice(0, otlp.length / 2)))).toHaveProperty('error');
   });
 
   // More spans waiting than `maxPending`: a telemetry warning in the snapshot (Jaeger, for a third reader).
-  withMap({ window: 'all', maxPending: 50 }, (map) => {
+  withHeatMap({ window: 'all', maxPending: 50 }, (map) => {
     collectIngest(map.ingestJaeger(fixture('otel-sdk/jaeger.json')));
     expect(collectSnapshot(map.snapshot()).warnings).toHaveLength(1);
   });
 
   // A catalog with unreadable entities, bad references and clashing service names: catalog warnings.
-  withMap({}, (map) => {
+  withHeatMap({}, (map) => {
     expect(collectCatalog(map.setCatalog(fixture('catalog/broken.json'))).warnings.length).toBeGreaterThan(0);
   });
 
   // Nothing ingested: a null `generatedAt`, and no `layout` when none is asked for.
-  withMap({}, (map) => {
+  withHeatMap({}, (map) => {
     expect(collectSnapshot(map.snapshot())).toMatchObject({ generatedAt: null, nodes: [] });
   });
 

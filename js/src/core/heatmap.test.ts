@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HeatMap, initSync, layoutGraph, type HeatNode, type Snapshot } from './index';
+import { withHeatMap } from '../testing';
 
 const fixtures = new URL('../../../tests/fixtures/', import.meta.url);
 const otlp = readFileSync(new URL('otel-sdk/otlp.json', fixtures), 'utf8');
@@ -9,15 +10,12 @@ const catalog = JSON.parse(readFileSync(new URL('catalog/otel-shop.json', fixtur
 beforeAll(() => initSync());
 
 function shop(): Snapshot {
-  const map = new HeatMap({ window: 'all', defaults: { latencySlo: '500ms' } });
-  try {
+  return withHeatMap({ window: 'all', defaults: { latencySlo: '500ms' } }, (map) => {
     expect(map.setCatalog(catalog).entities).toBe(18);
     const report = map.ingestOtlp(otlp);
     expect(report).toMatchObject({ format: 'otlp', accepted: 608, rejected: 0 });
     return map.snapshot({ layout: { direction: 'LR' } });
-  } finally {
-    map.free();
-  }
+  });
 }
 
 describe('HeatMap', () => {

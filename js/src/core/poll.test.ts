@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeFixtureServers, json, serve, type Handler } from '../testing';
+import { closeFixtureServers, json, serve, type Handler, withHeatMap } from '../testing';
 import { HeatMap, initSync, type PollReport, type Snapshot } from './index';
 
 const fixtures = new URL('../../../tests/fixtures/otel-sdk/', import.meta.url);
@@ -24,24 +24,14 @@ function counts(snapshot: Snapshot): Record<string, number> {
 }
 
 function reference(ingest: (map: HeatMap) => unknown): Record<string, number> {
-  const map = new HeatMap({ window: 'all' });
-  try {
+  return withHeatMap({ window: 'all' }, (map) => {
     map.setWallClock(Date.now());
     ingest(map);
     return counts(map.snapshot());
-  } finally {
-    map.free();
-  }
+  });
 }
 
-async function withMap<T>(run: (map: HeatMap) => Promise<T>): Promise<T> {
-  const map = new HeatMap({ window: 'all' });
-  try {
-    return await run(map);
-  } finally {
-    map.free();
-  }
-}
+const withMap = <T>(run: (map: HeatMap) => Promise<T>): Promise<T> => withHeatMap({ window: 'all' }, run);
 
 beforeAll(() => initSync());
 afterEach(closeFixtureServers);

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HeatMap, initSync } from './index';
+import { initSync } from './index';
+import { withHeatMap } from '../testing';
 
 // A path, not a URL: under jsdom `import.meta.url` is not a file URL.
 const jaeger = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/otel-sdk/jaeger.json'));
@@ -15,12 +16,9 @@ const jaeger = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/o
 beforeAll(() => initSync());
 
 function accepted(payload: Uint8Array | ArrayBuffer): number {
-  const map = new HeatMap({ window: 'all' });
-  try {
+  return withHeatMap({ window: 'all' }, (map) => {
     return map.ingestJaeger(payload).accepted;
-  } finally {
-    map.free();
-  }
+  });
 }
 
 describe('payloads from another realm', () => {

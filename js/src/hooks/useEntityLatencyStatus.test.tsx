@@ -9,9 +9,10 @@ import { TestApiProvider } from '@backstage/test-utils';
 import { act, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HeatMap, initSync, type Snapshot } from '../core';
+import { initSync, type Snapshot } from '../core';
 import { latencyHeatmapApiRef, type LatencyHeatmapApi, type LatencyHeatmapListener } from '../api/types';
 import { useEntityLatencyStatus } from './useEntityLatencyStatus';
+import { withHeatMap } from '../testing';
 
 // Text, not a Buffer: under jsdom a Node Buffer is a Uint8Array of another realm, which the core does not read as bytes.
 const jaeger = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/otel-sdk/jaeger.json'), 'utf8');
@@ -33,14 +34,11 @@ function manualApi() {
 }
 
 function shopSnapshot(): Snapshot {
-  const map = new HeatMap({ window: 'all' });
-  try {
+  return withHeatMap({ window: 'all' }, (map) => {
     map.setCatalog(shop);
     map.ingestJaeger(jaeger);
     return map.snapshot();
-  } finally {
-    map.free();
-  }
+  });
 }
 
 beforeAll(() => initSync());

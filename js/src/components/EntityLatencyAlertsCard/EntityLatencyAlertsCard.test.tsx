@@ -13,9 +13,10 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HeatMap, initSync, type Alert, type Snapshot } from '../../core';
+import { initSync, type Alert, type Snapshot } from '../../core';
 import { latencyHeatmapApiRef, type LatencyHeatmapApi, type LatencyHeatmapListener, type LatencyHeatmapState, type LatencyHeatmapView } from '../../api/types';
 import { EntityLatencyAlertsCard, type EntityLatencyAlertsCardProps } from './EntityLatencyAlertsCard';
+import { withHeatMap } from '../../testing';
 
 // Text, not a Buffer: under jsdom a Node Buffer is a Uint8Array of another realm, which the core does not read as bytes.
 const jaegerText = readFileSync(join(import.meta.dirname, '../../../../tests/fixtures/otel-sdk/jaeger.json'), 'utf8');
@@ -28,17 +29,14 @@ const jaeger = JSON.parse(jaegerText) as { data: unknown[] };
  * there in the first keep its time as `since`.
  */
 function shopSnapshots(): [Snapshot, Snapshot] {
-  const map = new HeatMap({ window: 'all', defaults: { errorRate: 0.05 } });
-  try {
+  return withHeatMap({ window: 'all', defaults: { errorRate: 0.05 } }, (map) => {
     map.setCatalog(shopText);
     const half = Math.floor(jaeger.data.length / 2);
     map.ingestJaeger(JSON.stringify({ data: jaeger.data.slice(0, half) }));
     const first = map.snapshot({ level: 'entity', entryPoints: false });
     map.ingestJaeger(JSON.stringify({ data: jaeger.data.slice(half) }));
     return [first, map.snapshot({ level: 'entity', entryPoints: false })];
-  } finally {
-    map.free();
-  }
+  });
 }
 
 /**
@@ -47,7 +45,6 @@ function shopSnapshots(): [Snapshot, Snapshot] {
  * text of the critical's is markup.
  */
 function withAlertmanager(hostile: string): Snapshot {
-  const map = new HeatMap({ window: 'all', defaults: { errorRate: 0.05 } });
   const item = (fingerprint: string, labels: Record<string, string>, annotations: Record<string, string>, silenced = false) => ({
     labels,
     annotations,
@@ -56,7 +53,7 @@ function withAlertmanager(hostile: string): Snapshot {
     startsAt: '2026-12-03T08:41:30Z',
     status: { state: silenced ? 'suppressed' : 'active', silencedBy: silenced ? ['s1'] : [], inhibitedBy: [] },
   });
-  try {
+  return withHeatMap({ window: 'all', defaults: { errorRate: 0.05 } }, (map) => {
     map.setCatalog(shopText);
     map.ingestJaeger(jaegerText);
     const report = map.ingestAlertmanager([
@@ -67,9 +64,7 @@ function withAlertmanager(hostile: string): Snapshot {
     ]);
     expect(report).toMatchObject({ firing: 3, mapped: 3, silenced: 1 });
     return map.snapshot({ level: 'entity', entryPoints: false });
-  } finally {
-    map.free();
-  }
+  });
 }
 
 /** An API whose test decides when states arrive, and which records highlights. */

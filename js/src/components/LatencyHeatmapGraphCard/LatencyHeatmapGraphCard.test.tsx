@@ -23,9 +23,10 @@ import {
   type LatencyHeatmapState,
   type LatencyHeatmapView,
 } from '../../api/types';
-import { HeatMap, initSync, type Snapshot } from '../../core';
+import { initSync, type Snapshot } from '../../core';
 import { describeJudgement } from '../../format';
 import { LatencyHeatmapGraphCard, type LatencyHeatmapGraphCardProps } from './LatencyHeatmapGraphCard';
+import { withHeatMap } from '../../testing';
 
 const fixtures = join(import.meta.dirname, '../../../../tests/fixtures');
 const jaeger = readFileSync(join(fixtures, 'otel-sdk/jaeger.json'), 'utf8');
@@ -86,8 +87,7 @@ function stateFrom(
   items: Entity[],
   { spans = true, alertmanager, ...extra }: { spans?: boolean; alertmanager?: object[] } & Partial<LatencyHeatmapState> = {},
 ): LatencyHeatmapState {
-  const map = new HeatMap({});
-  try {
+  return withHeatMap({}, (map) => {
     map.setCatalog(items);
     if (spans) map.ingestJaeger(jaeger);
     if (alertmanager) map.ingestAlertmanager(alertmanager);
@@ -102,9 +102,7 @@ function stateFrom(
       traceUrlTemplate: 'https://jaeger.example.com/trace/{traceId}',
       ...extra,
     };
-  } finally {
-    map.free();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
