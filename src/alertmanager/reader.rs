@@ -15,7 +15,7 @@ use thiserror::Error;
 use super::rfc3339::parse_rfc3339_ms;
 use crate::quote;
 use crate::telemetry::json::{self, Kind, Reader};
-use crate::telemetry::limits::{bounded_text, read_bounded_map};
+use crate::telemetry::limits::{bounded_text, keep_first, read_bounded_map};
 
 /// Labels kept per alert; more are dropped and counted as cut (alerting rules carry a handful).
 pub const MAX_LABELS: usize = 64;
@@ -26,8 +26,7 @@ pub const MAX_RECEIVERS: usize = 16;
 /// A `generatorURL` longer than this is dropped rather than cut: a cut link leads nowhere. Prometheus writes the
 /// rule's expression into it, percent-encoded, so it is allowed more than the 256 characters of names.
 pub const MAX_URL_BYTES: usize = 2048;
-/// Skipped alerts described one by one; beyond this they are only counted.
-pub const MAX_DESCRIBED: usize = 100;
+pub use crate::telemetry::limits::MAX_DESCRIBED;
 
 /// Label or annotation name → value.
 pub type Labels = BTreeMap<String, String>;
@@ -179,12 +178,7 @@ fn read_list(json: &mut Reader<'_>, list: &mut AlertList) -> json::Result<()> {
             Ok(Item::Silenced) => list.left_out.silenced += 1,
             Ok(Item::Inhibited) => list.left_out.inhibited += 1,
             Ok(Item::Muted) => list.left_out.muted += 1,
-            Err(problem) => {
-                list.skipped_total += 1;
-                if list.skipped.len() < MAX_DESCRIBED {
-                    list.skipped.push(SkippedAlert { index, problem });
-                }
-            }
+            Err(problem) => keep_first(&mut list.skipped, &mut list.skipped_total, SkippedAlert { index, problem }),
         }
         index += 1;
     }

@@ -17,12 +17,11 @@ use super::histogram::{
 };
 use crate::quote;
 use crate::telemetry::json::{self, Kind, Number, Reader};
-use crate::telemetry::limits::{bounded_text, read_bounded_map};
+use crate::telemetry::limits::{bounded_text, keep_first, read_bounded_map};
 
 /// Labels kept per entry; more are dropped and counted as cut (a service-graph series has under ten).
 pub const MAX_LABELS: usize = 64;
-/// Skipped entries described one by one; beyond this they are only counted.
-pub const MAX_DESCRIBED: usize = 100;
+pub use crate::telemetry::limits::MAX_DESCRIBED;
 /// `warnings` and `infos` kept from the envelope, each.
 pub const MAX_NOTES: usize = 16;
 
@@ -246,10 +245,7 @@ impl Envelope {
             match read_entry(json, &mut self.vector.truncated)? {
                 Ok(sample) => self.vector.samples.push(sample),
                 Err(problem) => {
-                    self.vector.skipped_total += 1;
-                    if self.vector.skipped.len() < MAX_DESCRIBED {
-                        self.vector.skipped.push(SkippedEntry { index, problem });
-                    }
+                    keep_first(&mut self.vector.skipped, &mut self.vector.skipped_total, SkippedEntry { index, problem })
                 }
             }
             index += 1;

@@ -15,7 +15,8 @@ use thiserror::Error;
 
 use super::histogram::{check_count, Histogram, MergeError};
 use super::queries::QueryKind;
-use super::response::{read_instant, EntryProblem, Labels, SampleValue, MAX_DESCRIBED};
+use super::response::{read_instant, EntryProblem, Labels, SampleValue};
+use crate::telemetry::limits::keep_first;
 
 /// Which labels name an edge's two services (`serviceLabels`; both emitters write `client` and `server`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +118,8 @@ pub struct AnswerReport {
     pub samples: usize,
     /// Edges the answer gave figures for (for an extra query: services it gave a value for).
     pub edges: usize,
-    /// Samples skipped (every one counted), the first [`MAX_DESCRIBED`] described.
+    /// Samples skipped (every one counted), the first
+    /// [`MAX_DESCRIBED`](crate::telemetry::limits::MAX_DESCRIBED) described.
     pub skipped: usize,
     pub problems: Vec<SkippedSample>,
     /// Prometheus's own `warnings`.
@@ -133,12 +135,10 @@ impl AnswerReport {
         self.skip_described(problem.code(), problem.to_string());
     }
 
-    /// One more skipped sample, described while fewer than [`MAX_DESCRIBED`] are.
+    /// One more skipped sample, described while fewer than
+    /// [`MAX_DESCRIBED`](crate::telemetry::limits::MAX_DESCRIBED) are ([`keep_first`]).
     pub(super) fn skip_described(&mut self, code: &'static str, message: String) {
-        self.skipped += 1;
-        if self.problems.len() < MAX_DESCRIBED {
-            self.problems.push(SkippedSample { code, message });
-        }
+        keep_first(&mut self.problems, &mut self.skipped, SkippedSample { code, message });
     }
 }
 

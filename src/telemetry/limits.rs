@@ -2,14 +2,27 @@
 //!
 //! Owns the time floor, the span-duration limit ([`ReadLimits`], from the `maxSpanDuration` config key) and the
 //! one cut every kept string goes through ([`bounded_text`]): service names and the attribute values that name
-//! called systems, and the label sets of the metric and alert readers ([`read_bounded_map`]). Knows nothing of
-//! which field a value came from or of how a caller reports what was cut.
+//! called systems, and the label sets of the metric and alert readers ([`read_bounded_map`]); and how many skipped
+//! entries of an answer are described one by one ([`keep_first`]). Knows nothing of which field a value came from
+//! or of how a caller reports what was cut.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::json::{self, Kind, Reader};
 use super::RejectReason;
+
+/// Skipped entries of one answer (Prometheus samples, Alertmanager alerts) described one by one; beyond this they
+/// are only counted.
+pub const MAX_DESCRIBED: usize = 100;
+
+/// Counts one more skipped entry and keeps its description while fewer than [`MAX_DESCRIBED`] are kept.
+pub fn keep_first<T>(described: &mut Vec<T>, counted: &mut usize, item: T) {
+    *counted += 1;
+    if described.len() < MAX_DESCRIBED {
+        described.push(item);
+    }
+}
 
 /// Kept text (service names, attribute values) is cut to this many characters: names, not payloads. The same
 /// rule `peer.service` always had.
