@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestApiProvider } from '@backstage/test-utils';
-import { act, renderHook } from '@testing-library/react';
+import { act, cleanup, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initSync, type Snapshot } from '../core';
 import { latencyHeatmapApiRef, type LatencyHeatmapApi, type LatencyHeatmapListener } from '../api/types';
 import { useEntityLatencyStatus } from './useEntityLatencyStatus';
@@ -43,6 +43,8 @@ function shopSnapshot(): Snapshot {
 
 beforeAll(() => initSync());
 
+
+afterEach(cleanup);
 describe('useEntityLatencyStatus', () => {
   it('is loading until the first state, then returns the entity scorecard entry', () => {
     const { api, listeners } = manualApi();

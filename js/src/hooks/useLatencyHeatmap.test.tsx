@@ -4,9 +4,9 @@
  * (the same refs in another order or case, a re-render).
  */
 import { TestApiProvider } from '@backstage/test-utils';
-import { act, renderHook } from '@testing-library/react';
+import { act, cleanup, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { latencyHeatmapApiRef, type LatencyHeatmapApi, type LatencyHeatmapListener, type LatencyHeatmapView } from '../api/types';
 import { useLatencyHeatmap } from './useLatencyHeatmap';
 
@@ -24,6 +24,8 @@ function recordingApi() {
   return { api, calls, ended: () => ended };
 }
 
+
+afterEach(cleanup);
 describe('useLatencyHeatmap', () => {
   it('subscribes once per set of refs and view, and hands back what the client sends', () => {
     const { api, calls, ended } = recordingApi();

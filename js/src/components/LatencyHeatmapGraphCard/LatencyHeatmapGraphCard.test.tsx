@@ -11,7 +11,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogGraphApiRef, catalogGraphRouteRef, DefaultCatalogGraphApi } from '@backstage/plugin-catalog-graph';
 import { catalogApiRef, EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientError } from '../../api/errors';
@@ -175,7 +175,8 @@ beforeAll(() => {
   });
 });
 
-afterEach(() => document.body.replaceChildren());
+// Unmount every card (not just empty the body): a mounted card's freshness ticker would fire after jsdom is gone.
+afterEach(cleanup);
 
 const FRONTEND_VIEW = [FRONTEND, CART_API, CHECKOUT_API, 'component:default/recommendations', 'system:default/storefront', 'group:default/team-storefront'];
 const FRONTEND_EDGES = [
