@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatClock, freshnessText } from './freshness';
+import { failureSummary, formatAge, formatClock, freshnessText } from './freshness';
 
 // Built from local fields, so the expectations hold in every time zone.
 const at1402 = new Date(2026, 11, 3, 14, 2, 30).getTime();
@@ -37,5 +37,27 @@ describe('freshnessText', () => {
 
   it('waits before the first round', () => {
     expect(freshnessText({ stale: false }, at1402)).toBe('waiting for the first data');
+  });
+});
+
+describe('failureSummary', () => {
+  const failure = (url: string, reason: string) => ({ url, code: 'poll.http-status' as const, reason });
+
+  it('names the distinct reasons, not the URLs', () => {
+    const error = { message: 'latencyHeatmap: every query of the poll failed: …', failures: [failure('http://a/1', 'HTTP 503'), failure('http://a/2', 'HTTP 503'), failure('http://a/3', 'HTTP 503')] };
+    expect(failureSummary(error)).toBe('all 3 queries failed: HTTP 503');
+    expect(failureSummary({ ...error, failures: [failure('http://a/1', 'no answer within 4 s')] })).toBe('the query failed: no answer within 4 s');
+  });
+
+  it('names two reasons and counts the others', () => {
+    const reasons = ['HTTP 503', 'HTTP 401', 'no answer within 4 s', 'HTTP 503', 'network error: TypeError: fetch failed'];
+    expect(failureSummary({ message: '…', failures: reasons.map((reason, i) => failure(`http://a/${i}`, reason)) })).toBe(
+      'all 5 queries failed: HTTP 503; HTTP 401 (and 2 other reasons)',
+    );
+  });
+
+  it('falls back to the message when no requests are listed', () => {
+    expect(failureSummary({ message: 'latencyHeatmap.pollInterval: not a duration' })).toBe('latencyHeatmap.pollInterval: not a duration');
+    expect(failureSummary({ message: 'catalog down', failures: [] })).toBe('catalog down');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * How old the figures on a card are, as people read it: `updated 12 s ago`, `stale since 14:02 — showing last good
- * data`. Knows nothing of polling; the times are the client state's (`updatedAt`, `staleSince`).
+ * data`, and why in a few words (`all 3 queries failed: HTTP 503`). Knows nothing of polling; the times and failures
+ * are the client state's (`updatedAt`, `staleSince`, `error.failures`).
  */
 
 /** `4 s`, `12 min`, `2 h 5 min`, `3 d 4 h`: whole units, rounded down, never negative. */
@@ -27,4 +28,21 @@ export function freshnessText(state: { stale: boolean; updatedAt?: number; stale
     return state.updatedAt === undefined ? `${since} — no data yet` : `${since} — showing last good data`;
   }
   return state.updatedAt === undefined ? 'waiting for the first data' : `updated ${formatAge(now - state.updatedAt)} ago`;
+}
+
+/** How many distinct reasons a failure summary names before it says how many more there are. */
+const NAMED_REASONS = 2;
+
+/**
+ * Why a round failed, short enough for a subtitle: the distinct reasons of the failed requests without their URLs
+ * (`all 3 queries failed: HTTP 503`), or the error's message when it lists no requests.
+ */
+export function failureSummary(error: { message: string; failures?: { reason: string }[] }): string {
+  const failures = error.failures ?? [];
+  if (failures.length === 0) return error.message;
+  const reasons = [...new Set(failures.map((failure) => failure.reason))];
+  const named = reasons.slice(0, NAMED_REASONS).join('; ');
+  const more = reasons.length > NAMED_REASONS ? ` (and ${reasons.length - NAMED_REASONS} other reasons)` : '';
+  const subject = failures.length === 1 ? 'the query failed' : `all ${failures.length} queries failed`;
+  return `${subject}: ${named}${more}`;
 }

@@ -9,6 +9,6 @@ export { shortRef } from './entity-ref';
 export { describeJudgement, verdict } from './judgement';
 export { routePath } from './route';
 export { dashArray, formatRate, formatShare, strokeWidthForRate } from './edge-style';
-export { formatAge, formatClock, freshnessText } from './freshness';
+export { failureSummary, formatAge, formatClock, freshnessText } from './freshness';
 export { callsBySegment, segmentKey, worstCall } from './relation-calls';
 export { traceSearchUrl, traceUrl } from './trace-link';

@@ -108,10 +108,10 @@ it('harness self-test: the real client in Chromium polls through the proxy and h
 
     seen.allowed = (message) => message.text().includes('ERR_CONNECTION_REFUSED') && message.location().url.startsWith(jaeger.url);
     await jaeger.stop();
-    const stale = await nextState(page, first.index + 1, true, 5000);
+    const stale = await nextState(page, first.index + 1, true, 15_000);
     assert.deepEqual(stale.state, { stale: true, updatedAt: stale.state.updatedAt, error: 'POLL_FAILED', ...oracle.reduced }, 'the last good snapshot is kept');
     await jaeger.start();
-    const fresh = await nextState(page, stale.index + 1, false, 5000);
+    const fresh = await nextState(page, stale.index + 1, false, 15_000);
     assert.deepEqual(fresh.state, { stale: false, updatedAt: fresh.state.updatedAt, error: null, ...oracle.reduced });
     assert.ok(fresh.state.updatedAt > first.state.updatedAt);
     assert.ok(seen.excused.length > 0, 'the outage was seen by the page');
@@ -204,18 +204,18 @@ it('colours every entity box and call edge as the core computes, lists the breac
     // A tooltip on hover, with the box's judged figure.
     const frontend = oracle.snapshot.nodes.find((node) => node.entityRef === ROOT_REF);
     await page.hover(`${CARD} [data-entity-ref="${ROOT_REF}"]`);
-    const tooltip = await page.waitForSelector('[role="tooltip"]', { state: 'visible', timeout: 5000 });
+    const tooltip = await page.waitForSelector('[role="tooltip"]', { state: 'visible', timeout: 15_000 });
     const tip = await tooltip.textContent();
     assert.ok(tip.includes(`p95 ${formatMs(frontend.stats.p95Ms)}`), `tooltip shows p95 ${formatMs(frontend.stats.p95Ms)}: ${tip}`);
     await page.mouse.move(0, 0);
-    await page.waitForSelector('[role="tooltip"]', { state: 'hidden', timeout: 5000 });
+    await page.waitForSelector('[role="tooltip"]', { state: 'hidden', timeout: 15_000 });
     await page.screenshot({ path: join(screenshots, 'backstage-card.png'), fullPage: true });
 
     // The backend goes away: the card says stale within a few poll intervals and keeps every colour.
     seen.allowed = (message) => message.text().includes('ERR_CONNECTION_REFUSED') && message.location().url.startsWith(jaeger.url);
     await jaeger.stop();
     const stopped = performance.now();
-    await page.waitForSelector(`${FRESHNESS}[data-stale="true"]`, { timeout: 5000 });
+    await page.waitForSelector(`${FRESHNESS}[data-stale="true"]`, { timeout: 15_000 });
     const staleMs = Math.round(performance.now() - stopped);
     const staleBoxes = await readBoxes(page);
     assert.deepEqual(Object.fromEntries(staleBoxes.map(({ ref, status, fill }) => [ref, { status, fill }])), expected);
@@ -225,7 +225,7 @@ it('colours every entity box and call edge as the core computes, lists the breac
     // Back on the same port: fresh again.
     await jaeger.start();
     const restarted = performance.now();
-    await page.waitForSelector(`${FRESHNESS}[data-stale="false"]`, { timeout: 5000 });
+    await page.waitForSelector(`${FRESHNESS}[data-stale="false"]`, { timeout: 15_000 });
     const recoverMs = Math.round(performance.now() - restarted);
     assert.equal((await readFreshness(page)).stale, 'false');
 

@@ -15,6 +15,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initSync, type Alert, type Snapshot } from '../../core';
 import { latencyHeatmapApiRef, type LatencyHeatmapApi, type LatencyHeatmapListener, type LatencyHeatmapState, type LatencyHeatmapView } from '../../api/types';
+import { clientError } from '../../api/errors';
 import { EntityLatencyAlertsCard, type EntityLatencyAlertsCardProps } from './EntityLatencyAlertsCard';
 import { withHeatMap } from '../../testing';
 
@@ -148,10 +149,10 @@ const SHIPPING_CALL = target('edge', 'component:default/checkout→component:def
 const PAYMENT_CALL = target('edge', 'component:default/checkout→component:default/payment:sync', 'component:default/checkout', 'component:default/payment');
 const SHIPPING = target('node', 'component:default/shipping', 'component:default/shipping', null);
 
+const failedUrls = ['checkout', 'cart'].map((service) => `http://127.0.0.1/api/proxy/jaeger/api/traces?service=${service}`);
 const pollFailed = () =>
-  Object.assign(new Error('latencyHeatmap: every query of the poll failed: http://127.0.0.1/api/proxy/jaeger/api/traces?service=checkout: HTTP 503'), {
-    name: 'LatencyHeatmapError' as const,
-    code: 'POLL_FAILED' as const,
+  clientError('POLL_FAILED', `latencyHeatmap: every query of the poll failed: ${failedUrls.map((url) => `${url}: HTTP 503`).join('; ')}`, {
+    failures: failedUrls.map((url) => ({ url, code: 'poll.http-status' as const, reason: 'HTTP 503' })),
   });
 
 describe('EntityLatencyAlertsCard', () => {
@@ -316,13 +317,12 @@ describe('EntityLatencyAlertsCard', () => {
     const [, second] = shopSnapshots();
     const { deliver } = renderCard(checkout());
     deliver({ snapshot: second, updatedAt: 1, stale: false, warnings: [] });
-    deliver({ snapshot: second, updatedAt: 1, stale: true, staleSince: Date.UTC(2026, 11, 3, 14, 2, 9), error: pollFailed(), warnings: [] });
+    // Local fields: the note reads the viewer's clock, as the graph card's freshness line does.
+    deliver({ snapshot: second, updatedAt: 1, stale: true, staleSince: new Date(2026, 11, 3, 14, 2, 9).getTime(), error: pollFailed(), warnings: [] });
     expect(ids()).toEqual(CHECKOUT_ROWS);
     expect(screen.getByTestId('latency-heatmap-alerts-card').getAttribute('data-stale')).toBe('true');
     expect(
-      screen.getByText(
-        'Stale since 2026-12-03 14:02:09 UTC — showing the last good data: latencyHeatmap: every query of the poll failed: http://127.0.0.1/api/proxy/jaeger/api/traces?service=checkout: HTTP 503',
-      ),
+      screen.getByText('stale since 14:02 — showing last good data: all 2 queries failed: HTTP 503'),
     ).toBeTruthy();
   });
 

@@ -17,6 +17,7 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, type K
 import { latencyHeatmapApiRef, type LatencyHeatmapHighlight, type LatencyHeatmapView } from '../../api/types';
 import type { Alert, Percentile } from '../../core/types';
 import { alertFigures, alertMetric, alertSubject, breachAge, utcTime } from '../../format/alert-fields';
+import { failureSummary, freshnessText } from '../../format/freshness';
 import { useLatencyHeatmap } from '../../hooks/useLatencyHeatmap';
 
 type InfoCardVariant = 'flex' | 'fullHeight' | 'gridItem';
@@ -249,10 +250,9 @@ export function EntityLatencyAlertsCard(props: EntityLatencyAlertsCardProps) {
   }
 
   const name = entity.metadata.title ?? entity.metadata.name;
+  // The graph card's wording, and why in a few words (its warning panel lists every failed URL).
   const stale =
-    state?.stale === true
-      ? `Stale${state.staleSince === undefined ? '' : ` since ${utcTime(state.staleSince)}`} — showing the last good data${state.error === undefined ? '' : `: ${state.error.message}`}`
-      : undefined;
+    state?.stale === true ? `${freshnessText(state, Date.now())}${state.error === undefined ? '' : `: ${failureSummary(state.error)}`}` : undefined;
   return (
     <div data-testid="latency-heatmap-alerts-card" data-stale={state?.stale === true ? 'true' : 'false'} style={{ height: variant === 'gridItem' ? '100%' : undefined }}>
       <RowHandlersContext.Provider value={handlers}>
