@@ -200,6 +200,40 @@ pub fn swatch(score: Option<f64>, status: Status, palette: &Palette, bands: Band
     Swatch { fill: to_hex(fill), text: to_hex(text_color_for(fill)), pattern: Pattern::of_status(status) }
 }
 
+/// The palette's colour at a status's band: the ramp's start for green, its middle for amber, its end for red;
+/// grey for unknown, as [`swatch`] paints it. For what has a status but no score (an entity whose Alertmanager
+/// alerts force it).
+pub fn status_swatch(status: Status, palette: &Palette) -> Swatch {
+    let fill = match status {
+        Status::Unknown => parse_hex(UNKNOWN_GREY).unwrap_or_default(),
+        Status::Green => palette.at(0.0),
+        Status::Amber => palette.at(0.5),
+        Status::Red => palette.at(1.0),
+    };
+    Swatch { fill: to_hex(fill), text: to_hex(text_color_for(fill)), pattern: Pattern::of_status(status) }
+}
+
+/// [`status_swatch`] of every status: `snapshot().statusSwatches`, so a UI paints an entity that has a status and
+/// no node (its alerts fire, it has no telemetry) in the snapshot's own colours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusSwatches {
+    pub green: Swatch,
+    pub amber: Swatch,
+    pub red: Swatch,
+    pub unknown: Swatch,
+}
+
+impl StatusSwatches {
+    pub fn of(palette: &Palette) -> StatusSwatches {
+        StatusSwatches {
+            green: status_swatch(Status::Green, palette),
+            amber: status_swatch(Status::Amber, palette),
+            red: status_swatch(Status::Red, palette),
+            unknown: status_swatch(Status::Unknown, palette),
+        }
+    }
+}
+
 /// Black or white, whichever contrasts more with `fill` (always at least 4.5:1).
 pub fn text_color_for(fill: Srgb<u8>) -> Srgb<u8> {
     let dark = parse_hex(TEXT_DARK).unwrap_or_default();

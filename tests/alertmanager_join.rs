@@ -4,6 +4,7 @@
 //! traces of the OTel demo shop against its catalog.
 
 use latency_heatmap::catalog::Level;
+use latency_heatmap::color::Pattern;
 use latency_heatmap::evaluate::Status;
 use latency_heatmap::heatmap::{AlertsReport, HeatMap, HeatMapConfig, Snapshot, SnapshotOptions, Warning};
 use latency_heatmap::telemetry::Format;
@@ -277,6 +278,14 @@ fn an_entity_without_telemetry_is_in_the_scorecard_at_the_status_its_alerts_forc
         (Status::Red, None, None, None, None)
     );
     assert_eq!(entry.checked_at, entity.generated_at.expect("an event time"));
+    // Its box is painted from the snapshot's swatch for that status: the red a forced node gets, dotted.
+    let red = &entity.status_swatches.red;
+    assert_eq!((red.fill.as_str(), red.pattern), (RED, Pattern::Dotted));
+    assert_eq!(
+        [&entity.status_swatches.green, &entity.status_swatches.amber, &entity.status_swatches.unknown]
+            .map(|s| (s.fill.as_str(), s.pattern)),
+        [("#2e9e4f", Pattern::Solid), (AMBER, Pattern::Dashed), ("#a0a0a0", Pattern::Solid)]
+    );
     // A System with telemetry of its own keeps its node's entry (its members' merged judgement, raised).
     let system = at(&mut map, Level::System);
     assert_eq!(system.scorecard.get("system:default/storefront").map(|e| e.status), Some(Status::Red));

@@ -16,8 +16,8 @@ use super::HeatMap;
 use crate::alertmanager::mapping::{apply_floor, map_alerts, FiringAlert, MappedAlerts};
 use crate::alertmanager::reader::{read_alerts, AlertList};
 use crate::catalog::{Catalog, EntityRef, Level};
-use crate::color::{text_color_for, to_hex, Palette, Pattern, Swatch};
-use crate::evaluate::{Alert, FiringDetails, Status, Tolerance};
+use crate::color::{status_swatch, Palette};
+use crate::evaluate::{Alert, FiringDetails, Status};
 
 /// Unmapped alerts named in their warning; the rest are counted.
 pub const MAX_NAMED_UNMAPPED: usize = 5;
@@ -158,19 +158,6 @@ fn alerts_by_node_entity<'a>(
         }
     }
     on_nodes
-}
-
-/// The palette's colour at a status's band: the ramp's start for green, its middle for amber, its end for red;
-/// grey for unknown, as `color::swatch` paints it.
-fn status_swatch(status: Status, palette: &Palette) -> Swatch {
-    let position = match status {
-        Status::Unknown => return crate::color::swatch(None, status, palette, Tolerance::default().bands()),
-        Status::Green => 0.0,
-        Status::Amber => 0.5,
-        Status::Red => 1.0,
-    };
-    let fill = palette.at(position);
-    Swatch { fill: to_hex(fill), text: to_hex(text_color_for(fill)), pattern: Pattern::of_status(status) }
 }
 
 fn details(alert: &FiringAlert) -> FiringDetails {

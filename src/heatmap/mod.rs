@@ -25,7 +25,7 @@ use thiserror::Error;
 
 use crate::aggregate::{ConfigError, IngestReport, LatencyState, ServiceGraphReport, SLICES_PER_WINDOW};
 use crate::catalog::{Catalog, Level};
-use crate::color::{ColorError, Palette};
+use crate::color::{ColorError, Palette, StatusSwatches};
 use crate::alertmanager::mapping::MappingConfig;
 use crate::evaluate::{merge_alerts, BreachLog, BreachScope, EvaluateConfig, Scorecard, ScorecardEntry};
 use crate::layout::LayoutError;
@@ -198,6 +198,7 @@ impl HeatMap {
             scorecard.0.entry(entity_ref).or_insert(entry);
         }
         let layout = options.layout.as_ref().map(|layout| lay_out(&nodes, &edges, layout)).transpose()?;
+        let status_swatches = StatusSwatches::of(&judging.palette);
         // Last, so a snapshot that fails does not count as having seen its breaches.
         let scope = BreachScope {
             level: options.level,
@@ -216,6 +217,7 @@ impl HeatMap {
             alerts,
             scorecard,
             drift,
+            status_swatches,
             warnings: WarningList::capped(findings.warnings).and_unlisted_of(&self.catalog_warnings).into_warnings(),
             layout,
         })

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::aggregate::{EdgeSnapshot, EntryPointSnapshot, NodeSnapshot, SnapshotWindow};
 use crate::catalog::{Level, Percentile};
-use crate::color::Swatch;
+use crate::color::{StatusSwatches, Swatch};
 use crate::evaluate::{
     Alert, CumulativePath, Drift, Evaluation, JudgedLatency, Metric, Scorecard, ScorecardEntry, Status,
     ThresholdSource,
@@ -159,6 +159,9 @@ pub struct Snapshot {
     pub scorecard: Scorecard,
     /// Calls the catalog and the traces disagree on (entity to entity, whatever the level).
     pub drift: Drift,
+    /// The palette's swatch at each status's band, for an entity that has a status but no node: one whose
+    /// Alertmanager alerts fire and that has no telemetry (its `scorecard` entry holds the status).
+    pub status_swatches: StatusSwatches,
     pub warnings: Vec<Warning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<Layout>,

@@ -84,6 +84,12 @@ const STATS = contract<LatencyStats>('LatencyStats', ['StatsView'], {
 });
 
 const SWATCH = contract<Swatch>('Swatch', ['Swatch'], { fill: 'always', text: 'always', pattern: 'always' });
+const STATUS_SWATCHES = contract<Snapshot['statusSwatches']>('Snapshot.statusSwatches', ['StatusSwatches'], {
+  green: 'always',
+  amber: 'always',
+  red: 'always',
+  unknown: 'always',
+});
 
 /** The judgement's keys, flattened into every node and edge (Rust `Judgement`). */
 const JUDGEMENT = {
@@ -273,6 +279,7 @@ const SNAPSHOT = contract<Snapshot>('Snapshot', ['Snapshot'], {
   alerts: 'always',
   scorecard: 'always',
   drift: 'always',
+  statusSwatches: 'always',
   warnings: 'always',
   layout: 'optional',
 });
@@ -351,6 +358,7 @@ const CONTRACTS: Contract[] = [
   EDGE,
   STATS,
   SWATCH,
+  STATUS_SWATCHES,
   ENTRY_POINT,
   HOP,
   ALERT,
@@ -427,6 +435,8 @@ function collectLayout(layout: Layout, whole: Contract = LAYOUT): void {
 
 function collectSnapshot(snapshot: Snapshot): Snapshot {
   add(SNAPSHOT, snapshot);
+  add(STATUS_SWATCHES, snapshot.statusSwatches);
+  Object.values(snapshot.statusSwatches).forEach((swatch) => add(SWATCH, swatch));
   for (const node of snapshot.nodes) {
     add(NODE, node);
     add(STATS, node.stats);

@@ -626,6 +626,11 @@ export interface Snapshot {
   /** Entity ref → check result, for each entity among this level's nodes (in ref order). */
   scorecard: Record<string, ScorecardEntry>;
   drift: Drift;
+  /**
+   * The palette's swatch at each status's band, for an entity that has a status but no node: one whose
+   * Alertmanager alerts fire and that has no telemetry (its `scorecard` entry holds the status).
+   */
+  statusSwatches: Record<Status, Swatch>;
   warnings: Warning[];
   /** Present when `snapshot({ layout })` asked for it. */
   layout?: Layout;

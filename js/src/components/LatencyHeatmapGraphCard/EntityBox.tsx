@@ -9,7 +9,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import { useTheme, type Theme } from '@material-ui/core/styles';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { dashArray, verdict } from '../../format';
-import { firingAlertsOf, heatNodeOf, useHeatmapGraph } from './context';
+import { boxLookOf, firingAlertsOf, heatNodeOf, useHeatmapGraph } from './context';
 import { NodeDetails } from './HeatDetails';
 
 const PADDING = 10;
@@ -43,11 +43,13 @@ export function EntityBox({ node }: { node: EntityNode }) {
     if (width !== textWidth) setTextWidth(width);
   }, [title, textWidth]);
 
+  // Without a node, an entity whose alerts fire still shows the status they force, in the snapshot's colours.
+  const look = boxLookOf(state, node.id);
   const neutralFill = theme.palette.grey[300];
-  const fill = heat?.color.fill ?? neutralFill;
-  const text = heat?.color.text ?? theme.palette.getContrastText(neutralFill);
-  const pattern = heat?.color.pattern ?? 'solid';
-  const status = heat?.status ?? 'unknown';
+  const fill = look?.color.fill ?? neutralFill;
+  const text = look?.color.text ?? theme.palette.getContrastText(neutralFill);
+  const pattern = look?.color.pattern ?? 'solid';
+  const status = look?.status ?? 'unknown';
   const highlighted = highlight?.kind === 'node' && highlight.entityRef.toLowerCase() === node.id.toLowerCase();
   const width = textWidth + PADDING * 2;
   const height = PADDING * 2 + TITLE_SIZE + LINE_GAP + FIGURE_SIZE;

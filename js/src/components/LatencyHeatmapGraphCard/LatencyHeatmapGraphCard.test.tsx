@@ -24,7 +24,7 @@ import {
   type LatencyHeatmapView,
 } from '../../api/types';
 import { initSync, type Snapshot } from '../../core';
-import { describeJudgement } from '../../format';
+import { dashArray, describeJudgement } from '../../format';
 import { LatencyHeatmapGraphCard, type LatencyHeatmapGraphCardProps } from './LatencyHeatmapGraphCard';
 import { withHeatMap } from '../../testing';
 
@@ -402,7 +402,7 @@ describe('LatencyHeatmapGraphCard', () => {
       firing('a1b2c3d4e5f60718', 'FrontendSlow', { summary: hostile, description: `p99 is <b>1.2 s</b>`, runbook_url: 'https://runbooks.example/frontend' }),
       firing('0f1e2d3c4b5a6978', hostile, { description: hostile, runbook_url: 'javascript:alert(1)' }),
       { ...firing('1111111111111111', 'Silenced', {}), status: { state: 'suppressed', silencedBy: ['s1'], inhibitedBy: [] } },
-      { ...firing('2222222222222222', 'RecommendationsDown', {}), labels: { alertname: 'RecommendationsDown', service: 'recommendations' } },
+      { ...firing('2222222222222222', 'RecommendationsDown', {}), labels: { alertname: 'RecommendationsDown', service: 'recommendations', severity: 'critical' } },
     ];
     await renderCard({ state: stateFrom(shop, { alertmanager }) });
     await waitForBoxes(FRONTEND_VIEW);
@@ -416,9 +416,12 @@ describe('LatencyHeatmapGraphCard', () => {
     ]);
     // Folded into the System at its level (frontend's two and recommendations' one); a box without alerts has no badge.
     expect([box('system:default/storefront')?.dataset.status, box('system:default/storefront')?.dataset.firingAlerts]).toEqual(['red', '3']);
-    // Recommendations has no telemetry, so no node to colour: neutral, but badged.
+    // Recommendations has no telemetry, so no node: its critical alert still paints it red (the snapshot's red for the
+    // status its scorecard entry holds), dotted, badged, and the figure line says why there are no figures.
     const recommendations = box('component:default/recommendations');
-    expect([recommendations?.dataset.status, fillOf(recommendations), recommendations?.dataset.firingAlerts]).toEqual(['unknown', NEUTRAL_FILL, '1']);
+    expect([recommendations?.dataset.status, fillOf(recommendations), recommendations?.dataset.firingAlerts]).toEqual(['red', '#d93025', '1']);
+    expect(recommendations?.querySelector('rect:not([fill="none"])')?.getAttribute('stroke-dasharray')).toBe(dashArray('dotted', 2));
+    expect(recommendations?.textContent).toContain('no telemetry');
     expect([box(CART_API)?.dataset.firingAlerts, box(CART_API)?.querySelector('[data-testid="latency-heatmap-firing-badge"]')]).toEqual(['0', null]);
 
     await userEvent.hover(box(FRONTEND) as Element);

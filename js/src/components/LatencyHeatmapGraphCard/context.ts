@@ -5,7 +5,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { LatencyHeatmapHighlight, LatencyHeatmapState } from '../../api/types';
-import type { Alert, HeatEdge, HeatNode } from '../../core/types';
+import type { Alert, HeatEdge, HeatNode, Status, Swatch } from '../../core/types';
 
 export interface HeatmapGraphContextValue {
   /** Undefined until the first state arrived. */
@@ -32,6 +32,20 @@ export function useHeatmapGraph(): HeatmapGraphContextValue {
 export function heatNodeOf(state: LatencyHeatmapState | undefined, entityRef: string): HeatNode | undefined {
   const ref = entityRef.toLowerCase();
   return snapshotOf(state, ref)?.nodes.find((node) => node.entityRef?.toLowerCase() === ref);
+}
+
+/**
+ * How an entity's box is painted: its snapshot node's status and colour, else, for an entity whose Alertmanager
+ * alerts fire and that has no telemetry, the status the core put in its scorecard entry in the snapshot's swatch
+ * for that status. Undefined when the snapshot judges it neither way, or only `unknown` (the box stays neutral).
+ */
+export function boxLookOf(state: LatencyHeatmapState | undefined, entityRef: string): { status: Status; color: Swatch } | undefined {
+  const node = heatNodeOf(state, entityRef);
+  if (node !== undefined) return node;
+  const snapshot = snapshotOf(state, entityRef.toLowerCase());
+  const entry = snapshot?.scorecard[entityRef.toLowerCase()];
+  if (snapshot === undefined || entry === undefined || entry.status === 'unknown') return undefined;
+  return { status: entry.status, color: snapshot.statusSwatches[entry.status] };
 }
 
 /**
