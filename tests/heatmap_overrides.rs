@@ -78,6 +78,21 @@ fn the_percentile_asked_for_wins_over_the_annotation_and_the_config() {
 }
 
 #[test]
+fn a_percentile_asked_for_leaves_out_the_looser_percentile_warning_of_the_annotation_it_replaces() {
+    let (mut map, _) = heat_map(r#"{ "window": "all", "percentile": "p99", "enforceDefaults": true }"#);
+    map.set_catalog(
+        br#"[{"kind":"Component","metadata":{"name":"a","annotations":{"latencyheatmap/percentile":"p50"}},"spec":{}}]"#,
+    );
+    let looser = |s: &Snapshot| s.warnings.iter().filter(|w| w.code == "evaluate.looser-percentile").count();
+    // The config's percentile is enforced over the looser annotation, and the snapshot says so.
+    let configured = snapshot(&mut map, "{}");
+    assert_eq!((looser(&configured), a(&configured).judgement.percentile), (1, Percentile::P99));
+    // The viewer's percentile replaces both: the warning would name a default that is not used.
+    let chosen = snapshot(&mut map, r#"{"percentile":"p90"}"#);
+    assert_eq!((looser(&chosen), a(&chosen).judgement.percentile), (0, Percentile::P90));
+}
+
+#[test]
 fn palette_and_tolerance_asked_for_colour_and_judge_as_that_config_would() {
     let (mut rag, _) = heat_map(r#"{ "window": "all" }"#);
     let (mut viridis, _) = heat_map(r#"{ "window": "all", "palette": "viridis", "tolerance": "aggressive" }"#);

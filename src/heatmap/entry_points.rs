@@ -24,7 +24,7 @@ impl HeatMap {
     ) -> HeatEntryPoint {
         let entity = self.catalog.entity_for_service(&latency.id);
         let threshold = resolve_node_threshold(&self.catalog, entity, NodeMetric::LatencySlo, &judging.evaluate);
-        note_warnings(&threshold, warnings);
+        note_warnings(judging, &threshold, warnings);
         let percentile = judging.percentile(threshold.percentile);
         let path = self.state.critical_path_hops(&latency.id);
         let mut seen = HashSet::new();

@@ -15,7 +15,7 @@ use crate::catalog::EntityRef;
 use crate::color::swatch;
 use crate::evaluate::{
     add_breaches, evaluate, resolve_edge_threshold, resolve_node_threshold, AlertKind, Breach, BreachSubject,
-    Evaluation, NodeMetric, ResolvedThreshold,
+    EvaluateWarning, Evaluation, NodeMetric, ResolvedThreshold,
 };
 
 /// What the catalog says of an edge's calls: declared at all, and through which APIs (sorted refs).
@@ -124,7 +124,7 @@ impl HeatMap {
         stats: &LatencyStats,
         warnings: &mut BTreeSet<Warning>,
     ) -> Judgement {
-        note_warnings(&threshold, warnings);
+        note_warnings(judging, &threshold, warnings);
         let percentile = judging.percentile(threshold.percentile);
         let observed_ms = stats.quantile(&judging.stats, self.state.watermark_ms(), percentile.quantile());
         let tolerance = judging.evaluate.tolerance;
@@ -142,7 +142,13 @@ impl HeatMap {
     }
 }
 
-/// The threshold's warnings (unusable or looser annotations) for the snapshot's list.
-pub(super) fn note_warnings(threshold: &ResolvedThreshold, warnings: &mut BTreeSet<Warning>) {
-    warnings.extend(threshold.warnings.iter().map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }));
+/// The threshold's warnings (unusable or looser annotations) for the snapshot's list. A looser percentile
+/// annotation is not reported when the snapshot chose the percentile: the viewer's choice replaced it, not the
+/// enforced default the warning would name.
+pub(super) fn note_warnings(judging: &Judging<'_>, threshold: &ResolvedThreshold, warnings: &mut BTreeSet<Warning>) {
+    let replaced = |w: &&EvaluateWarning| {
+        judging.percentile.is_some() && matches!(w, EvaluateWarning::LooserPercentile { .. })
+    };
+    let kept = threshold.warnings.iter().filter(|w| !replaced(w));
+    warnings.extend(kept.map(|w| Warning { code: w.code().to_owned(), message: w.to_string() }));
 }
