@@ -376,8 +376,14 @@ fn extra_query_values_sit_on_their_services_nodes_up_to_entity_level() {
         (&[("server", "nowhere")], "9"),
     ]);
     assert_eq!(extra.add_answer(0, "server", answer.as_bytes()).edges, 4);
-    map.take_query_values(extra.finish(|service| known.contains(service)));
-    let value = |name: &str, service: &str, value: Option<f64>| QueryValue { name: name.into(), service: service.into(), value };
+    map.take_query_values(extra.finish(|service| known.contains(service)), T_MS);
+    let value = |name: &str, service: &str, value: Option<f64>| QueryValue {
+        name: name.into(),
+        service: service.into(),
+        value,
+        answered_at: T_MS,
+        stale: false,
+    };
     let components = component(&mut map);
     assert_eq!(node(&components, "a").queries, [value("rps", "a", Some(42.0))]);
     assert_eq!(node(&components, "b").queries, [value("rps", "b", None)]);
@@ -388,9 +394,10 @@ fn extra_query_values_sit_on_their_services_nodes_up_to_entity_level() {
     // A PromQL value of unknown meaning is not summed across a System.
     let systems = at(&mut map, Level::System);
     assert_eq!(node(&systems, "system:default/s").queries, []);
-    // The next round's failed query keeps its last values; reset forgets them.
-    map.take_query_values(ExtraRound::new(vec!["rps".into()]).finish(|_| true));
-    assert_eq!(node(&component(&mut map), "a").queries, [value("rps", "a", Some(42.0))]);
+    // The next round's failed query keeps its last values, marked stale with their time; reset forgets them.
+    map.take_query_values(ExtraRound::new(vec!["rps".into()]).finish(|_| true), T_MS + 30_000.0);
+    let kept = QueryValue { stale: true, ..value("rps", "a", Some(42.0)) };
+    assert_eq!(node(&component(&mut map), "a").queries, [kept]);
     map.reset();
     map.ingest_service_graph(&graph, T_MS);
     assert_eq!(node(&component(&mut map), "a").queries, []);

@@ -108,7 +108,7 @@ async fn poll_prometheus(round: &Rc<Round>, prometheus: &PrometheusSource, now: 
     }
     if let Some(extra) = round.extra.take() {
         let known = known_services(&round.config, &graph);
-        round.map.borrow_mut().take_query_values(extra.finish(|service| known.contains(service)));
+        round.map.borrow_mut().take_query_values(extra.finish(|service| known.contains(service)), plan.time_ms);
     }
 }
 

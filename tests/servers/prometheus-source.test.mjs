@@ -200,13 +200,26 @@ test("extra queries: each service's value equals Prometheus's own answer; a refu
       assert.ok(node, `${metric.server} is a node`);
       assert.deepEqual(node.queries.map((q) => q.name), ['rps', 'nan'], metric.server);
       close(node.queries[0].value, Number(value[1]), `rps of ${metric.server}`);
-      assert.deepEqual(node.queries[1], { name: 'nan', service: metric.server, value: null });
+      assert.deepEqual(node.queries[1], { name: 'nan', service: metric.server, value: null, answeredAt: QUERY_TIME * 1000, stale: false });
     }
     // A service no series serves (nobody calls it) has none.
     const served = new Set(oracle.map(({ metric }) => metric.server));
     const unserved = [...nodes.values()].filter((node) => !served.has(node.id));
     assert.ok(unserved.length > 0);
     assert.ok(unserved.every((node) => node.queries.length === 0), JSON.stringify(unserved.map((n) => [n.id, n.queries])));
+
+    // The next round's `rps` is refused: every service keeps the value Prometheus gave before, marked stale with
+    // the time it was answered at; `nan`, answered again, is fresh at the new time.
+    const later = QUERY_TIME * 1000 + 1000;
+    const next = await map.poll({ type: 'prometheus', baseUrl: prometheus.baseUrl, selector: SHAPES.otel, time: later, rateWindow: '5m', retries: 0, queries: [{ ...queries[2], name: 'rps' }, queries[1]] });
+    assert.equal(next.failures.length, 1);
+    const kept = new Map(map.snapshot().nodes.map((node) => [node.id, node.queries]));
+    for (const { metric, value } of oracle) {
+      const [rpsNow, nanNow] = kept.get(metric.server);
+      assert.deepEqual({ ...rpsNow, value: undefined }, { name: 'rps', service: metric.server, value: undefined, answeredAt: QUERY_TIME * 1000, stale: true });
+      close(rpsNow.value, Number(value[1]), `kept rps of ${metric.server}`);
+      assert.deepEqual(nanNow, { name: 'nan', service: metric.server, value: null, answeredAt: later, stale: false });
+    }
   } finally {
     map.free();
   }

@@ -39,6 +39,7 @@ import {
   type LayoutResult,
   type Point,
   type PollReport,
+  type QueryValue,
   type ScorecardEntry,
   type Snapshot,
   type Swatch,
@@ -316,6 +317,14 @@ const CATALOG_REPORT = contract<CatalogReport>('CatalogReport', ['CatalogReport'
   warnings: 'always',
 });
 
+const QUERY_VALUE = contract<QueryValue>('QueryValue', ['QueryValue'], {
+  name: 'always',
+  service: 'always',
+  value: 'always|null',
+  answeredAt: 'always',
+  stale: 'always',
+});
+
 const POLL_REPORT = contract<PollReport>('PollReport', ['PollReport'], {
   requests: 'always',
   queries: 'always',
@@ -378,6 +387,7 @@ const CONTRACTS: Contract[] = [
   REJECTION,
   FUTURE_SPANS,
   CATALOG_REPORT,
+  QUERY_VALUE,
   POLL_REPORT,
   POLL_FAILURE,
   POLL_INGEST,
@@ -670,8 +680,14 @@ async function runPollScenarios(): Promise<void> {
   const jaeger = fixture('otel-sdk/jaeger.json');
   const server = createServer((request, response) => {
     if (request.method === 'POST' && request.url === '/api/v1/query') {
-      response.writeHead(200, { 'Content-Type': 'application/json' });
-      response.end('{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"a","server":"b"},"value":[1,"2"]}]}}');
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        // A query that divides by zero (`/ 0`, form-encoded) is answered NaN, as Prometheus would.
+        const value = body.includes('%2F%200') ? 'NaN' : '2';
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.end(`{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"a","server":"b"},"value":[1,"${value}"]}]}}`);
+      });
       return;
     }
     const service = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('service');
@@ -692,6 +708,15 @@ async function runPollScenarios(): Promise<void> {
       expect([metrics.queries, metrics.metrics]).toEqual([4, { edges: 1, services: 2, refused: 0 }]);
       expect(metrics.warnings.map((warning) => warning.code)).toEqual(['prometheus.bad-histogram', 'prometheus.bad-histogram']);
     }
+    // Extra queries' values on the nodes of their services, one NaN (null).
+    const queries = [
+      { name: 'rps', query: 'sum by (server) (rate(x[5m]))', serviceLabel: 'server' },
+      { name: 'nan', query: 'sum by (client) (rate(x[5m])) / 0', serviceLabel: 'client' },
+    ];
+    collectPoll(await map.poll({ type: 'prometheus', baseUrl, time: 1_000, queries }));
+    const values = map.snapshot().nodes.flatMap((node) => node.queries);
+    expect(values.map(({ name, service, value }) => [name, service, value])).toEqual([['nan', 'a', null], ['rps', 'b', 2]]);
+    values.forEach((value) => add(QUERY_VALUE, value));
   } finally {
     map.free();
     server.closeAllConnections();

@@ -266,6 +266,10 @@ export interface QueryValue {
   service: string;
   /** Null when Prometheus answered NaN or ±Inf. */
   value: number | null;
+  /** The evaluation time (ms since the epoch) of the round whose answer this is. */
+  answeredAt: number;
+  /** The latest round's query was not answered: this is an earlier round's value, kept. */
+  stale: boolean;
 }
 
 /** What one `poll` round did. A failed request is an entry in `failures`; the others' spans were ingested. */

@@ -8,7 +8,7 @@ import { Link } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import type { ReactNode } from 'react';
 import type { Alert, HeatEdge, HeatNode, LatencyStats, QueryValue } from '../../core/types';
-import { describeJudgement, formatMs, formatRate, formatShare, traceSearchUrl } from '../../format';
+import { describeJudgement, formatClock, formatMs, formatRate, formatShare, traceSearchUrl } from '../../format';
 import { httpUrl, utcTime } from '../../format/alert-fields';
 
 function Line({ children }: { children: ReactNode }) {
@@ -81,15 +81,16 @@ function FiringLines({ alerts }: { alerts: readonly Alert[] }) {
 
 /**
  * A Prometheus source's extra `queries` on a box: `name: value` each, naming the service when the box stands for
- * several; a NaN/±Inf answer reads `no value`.
+ * several; a NaN/±Inf answer reads `no value`; a value kept from an earlier round says from when.
  */
 function QueryLines({ values, members }: { values: readonly QueryValue[]; members: readonly string[] }) {
   if (values.length === 0) return null;
   return (
     <div data-testid="latency-heatmap-query-values">
-      {values.map(({ name, service, value }) => (
+      {values.map(({ name, service, value, answeredAt, stale }) => (
         <Line key={`${service}\n${name}`}>
           {`${name}${members.length > 1 ? ` (${service})` : ''}: ${value === null ? 'no value' : String(value)}`}
+          {stale && ` (as of ${formatClock(answeredAt)}: the latest query failed)`}
         </Line>
       ))}
     </div>

@@ -343,13 +343,16 @@ describe('LatencyHeatmapGraphCard', () => {
     expect(within(tooltip).queryByTestId('latency-heatmap-query-values')).toBeNull();
   });
 
-  it("shows a Prometheus source's extra query values as text in a box's tooltip", async () => {
+  it("shows a Prometheus source's extra query values as text in a box's tooltip, a kept one with its time", async () => {
     const state = stateFrom(shop);
     // As a Prometheus round with `queries` puts them on the node (the core's side is tested against a real Prometheus).
     const hostile = '<img src=x onerror=alert(1)>';
+    // Local fields: the tooltip reads the viewer's clock.
+    const answeredAt = new Date(2026, 11, 3, 14, 2).getTime();
     const queries = [
-      { name: 'rps', service: 'frontend', value: 12.5 },
-      { name: hostile, service: 'frontend', value: null },
+      { name: 'rps', service: 'frontend', value: 12.5, answeredAt: answeredAt + 60_000, stale: false },
+      { name: hostile, service: 'frontend', value: null, answeredAt: answeredAt + 60_000, stale: false },
+      { name: 'owner_up', service: 'frontend', value: 1, answeredAt, stale: true },
     ];
     const nodes = state.snapshot!.nodes.map((node) => (node.entityRef === FRONTEND ? { ...node, queries } : node));
     await renderCard({ state: { ...state, snapshot: { ...state.snapshot!, nodes } } });
@@ -357,7 +360,7 @@ describe('LatencyHeatmapGraphCard', () => {
     await userEvent.hover(box(FRONTEND) as Element);
     const tooltip = await screen.findByRole('tooltip');
     const lines = Array.from(within(tooltip).getByTestId('latency-heatmap-query-values').children, (line) => line.textContent);
-    expect(lines).toEqual(['rps: 12.5', `${hostile}: no value`]);
+    expect(lines).toEqual(['rps: 12.5', `${hostile}: no value`, 'owner_up: 1 (as of 14:02: the latest query failed)']);
     expect(document.querySelector('img')).toBeNull();
   });
 
