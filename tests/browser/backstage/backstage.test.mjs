@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, installBuiltPackage, repo } from '../harness.mjs';
 import { bundlePages } from './bundle.mjs';
 import { loadCatalog, refOf, ROOT_REF, XSS_REF, XSS_TITLE } from './catalog.mjs';
-import { CARD, FRESHNESS, readAlertRows, readBoxes, readEdges, readFreshness, waitForVisibleGraph } from './dom.mjs';
+import { CARD, FRESHNESS, hex, readAlertRows, readBoxes, readEdges, readFreshness, waitForVisibleGraph } from './dom.mjs';
 import { PROXY_PATH, startJaeger } from './jaeger-server.mjs';
 import { appConfig, expectedView, USER_TOKEN } from './oracle.mjs';
 import { startPageServer } from './page-server.mjs';
@@ -33,7 +33,7 @@ before(async () => {
   jaeger = await startJaeger();
   const config = appConfig(PROXY_PATH);
   oracle = await expectedView(catalog, config, jaeger.proxyUrl);
-  const bundleMs = await bundlePages(outDir, ['host', 'client', 'cards']);
+  const bundleMs = await bundlePages(outDir, ['host', 'client', 'cards', 'cards-dark']);
   writeFileSync(join(outDir, 'page-data.json'), JSON.stringify({ catalog, rootRef: ROOT_REF, config, proxyBaseUrl: jaeger.proxyUrl, token: USER_TOKEN }));
   pages = await startPageServer({ root: outDir, connectTo: jaeger.url });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
@@ -233,6 +233,60 @@ it('colours every entity box and call edge as the core computes, lists the breac
     assert.deepEqual(seen.dialogs, []);
     assert.deepEqual(seen.errors, []);
     console.log(`backstage layer: statuses settled after ${settledMs} ms, stale after ${staleMs} ms, fresh again after ${recoverMs} ms; ${boxes.length} boxes, ${edges.length} edges, ${rows.length} alert rows`);
+  } finally {
+    await page.close();
+  }
+});
+
+/** WCAG 2.1 contrast ratio of two `#rrggbb` colours. */
+function contrast(a, b) {
+  const luminance = (hex) => {
+    const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+it("draws in Backstage's dark theme: the snapshot's heat colours, the theme's chrome, labels readable on it", { timeout: 60_000 }, async () => {
+  const { page, seen } = await openPage('cards-dark');
+  try {
+    await waitForVisibleGraph(page, `${CARD} [data-entity-ref]`, catalog.length);
+    await page.waitForSelector(`${FRESHNESS}[data-stale="false"]`, { timeout: 15_000 });
+    const judged = [...oracle.boxes].filter(([, box]) => box.fill !== null);
+    const fillOf = Object.fromEntries(judged.map(([ref, box]) => [ref, box.fill]));
+    await page.waitForFunction(
+      ({ selector, fillOf }) =>
+        [...document.querySelectorAll(selector)].every((box) => !(box.dataset.entityRef in fillOf) || box.querySelector('rect')?.getAttribute('fill') === fillOf[box.dataset.entityRef]),
+      { selector: `${CARD} [data-entity-ref]`, fillOf },
+      { timeout: 15_000 },
+    );
+    // The heat colours do not follow the theme: every judged box is the snapshot's fill, as in the light render;
+    // the boxes without a judgement share one dark neutral fill, no judged one.
+    const boxes = await readBoxes(page);
+    const shown = Object.fromEntries(boxes.filter(({ ref }) => ref in fillOf).map(({ ref, fill }) => [ref, fill]));
+    assert.deepEqual(shown, fillOf);
+    const neutral = new Set(boxes.filter(({ ref }) => !(ref in fillOf)).map(({ fill }) => fill));
+    assert.equal(neutral.size, 1, [...neutral].join());
+    const [neutralFill] = neutral;
+    assert.ok(contrast(neutralFill, '#000000') < 5 && !Object.values(fillOf).includes(neutralFill), `a dark neutral, got ${neutralFill}`);
+    // The chrome does: the card is dark, and every edge label (the theme's text colour) reads on it at AA.
+    const { paper, labels } = await page.evaluate((card) => {
+      const graph = document.querySelector(`${card} svg`);
+      let holder = graph;
+      while (holder && getComputedStyle(holder).backgroundColor.replace(/\s/g, '') === 'rgba(0,0,0,0)') holder = holder.parentElement;
+      return {
+        paper: holder ? getComputedStyle(holder).backgroundColor : null,
+        labels: [...document.querySelectorAll(`${card} [data-testid="latency-heatmap-edge-label"]`)].map((label) => label.getAttribute('fill')),
+      };
+    }, CARD);
+    const paperHex = hex(paper);
+    assert.ok(contrast(paperHex, '#000000') < 3, `a dark card background, got ${paperHex}`);
+    assert.ok(labels.length > 5, `edge labels: ${labels.length}`);
+    for (const label of labels) assert.ok(contrast(hex(label), paperHex) >= 4.5, `label ${label} on ${paperHex}`);
+    await page.screenshot({ path: join(screenshots, 'backstage-card-dark.png'), fullPage: true });
+    assert.deepEqual(seen.dialogs, []);
+    assert.deepEqual(seen.errors, []);
   } finally {
     await page.close();
   }

@@ -5,9 +5,10 @@ export const CARD = '[data-testid="latency-heatmap-graph-card"]';
 export const FRESHNESS = '[data-testid="latency-heatmap-freshness"]';
 export const ALERT_ROW = '[data-testid="latency-heatmap-alert"]';
 
-/** `#rrggbb` of a fill or stroke as the page gave it (`#abcdef`, `rgb(…)`), lower case. */
+/** `#rrggbb` of a fill or stroke as the page gave it (`#abcdef`, `#abc`, `rgb(…)`), lower case. */
 export function hex(raw) {
   if (raw === null) return null;
+  if (/^#[0-9a-f]{3}$/i.test(raw)) return `#${[...raw.slice(1)].map((digit) => digit + digit).join('')}`.toLowerCase();
   const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(raw);
   if (!rgb) return raw.toLowerCase();
   return `#${rgb.slice(1, 4).map((part) => Number(part).toString(16).padStart(2, '0')).join('')}`;

@@ -45,7 +45,8 @@ export function EntityBox({ node }: { node: EntityNode }) {
 
   // Without a node, an entity whose alerts fire still shows the status they force, in the snapshot's colours.
   const look = boxLookOf(state, node.id);
-  const neutralFill = theme.palette.grey[300];
+  // Neutral in either theme: a light box on a dark card would outshine the judged ones.
+  const neutralFill = theme.palette.type === 'dark' ? theme.palette.grey[700] : theme.palette.grey[300];
   const fill = look?.color.fill ?? neutralFill;
   const text = look?.color.text ?? theme.palette.getContrastText(neutralFill);
   const pattern = look?.color.pattern ?? 'solid';

@@ -89,7 +89,6 @@ function HeatmapGraph({ heatmap, action, ...hostProps }: LatencyHeatmapGraphCard
       {state?.error !== undefined && state.snapshot !== undefined && (
         <WarningPanel severity="error" title="The latest round failed: showing the last good data" message={state.error.message} />
       )}
-      <Legend snapshot={state?.snapshot} />
       <EntityCatalogGraphCard
         unidirectional={false}
         {...hostProps}
@@ -102,6 +101,8 @@ function HeatmapGraph({ heatmap, action, ...hostProps }: LatencyHeatmapGraphCard
           </>
         }
       />
+      {/* Under the graph it explains, as a chart's legend is; the host card has no slot of its own for it. */}
+      <Legend snapshot={state?.snapshot} />
       <WarningsPanel warnings={state?.warnings ?? []} />
       <DriftPanel snapshot={state?.snapshot} />
     </HeatmapGraphContext.Provider>
