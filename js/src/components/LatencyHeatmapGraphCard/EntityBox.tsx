@@ -44,7 +44,7 @@ export function EntityBox({ node }: { node: EntityNode }) {
   }, [title, textWidth]);
 
   // Without a node, an entity whose alerts fire still shows the status they force, in the snapshot's colours.
-  const look = boxLookOf(state, node.id);
+  const look = boxLookOf(state, node.id, heat);
   // Neutral in either theme: a light box on a dark card would outshine the judged ones.
   const neutralFill = theme.palette.type === 'dark' ? theme.palette.grey[700] : theme.palette.grey[300];
   const fill = look?.color.fill ?? neutralFill;

@@ -35,12 +35,16 @@ export function heatNodeOf(state: LatencyHeatmapState | undefined, entityRef: st
 }
 
 /**
- * How an entity's box is painted: its snapshot node's status and colour, else, for an entity whose Alertmanager
- * alerts fire and that has no telemetry, the status the core put in its scorecard entry in the snapshot's swatch
- * for that status. Undefined when the snapshot judges it neither way, or only `unknown` (the box stays neutral).
+ * How an entity's box is painted: its snapshot node's (`heatNodeOf`) status and colour, else, for an entity whose
+ * Alertmanager alerts fire and that has no telemetry, the status the core put in its scorecard entry in the
+ * snapshot's swatch for that status. Undefined when the snapshot judges it neither way, or only `unknown` (the box
+ * stays neutral).
  */
-export function boxLookOf(state: LatencyHeatmapState | undefined, entityRef: string): { status: Status; color: Swatch } | undefined {
-  const node = heatNodeOf(state, entityRef);
+export function boxLookOf(
+  state: LatencyHeatmapState | undefined,
+  entityRef: string,
+  node: HeatNode | undefined,
+): { status: Status; color: Swatch } | undefined {
   if (node !== undefined) return node;
   const snapshot = snapshotOf(state, entityRef.toLowerCase());
   const entry = snapshot?.scorecard[entityRef.toLowerCase()];
