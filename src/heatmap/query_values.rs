@@ -4,10 +4,9 @@
 //!
 //! Owns which values are kept (a round's answered query replaces that query's values; one that failed keeps its
 //! last good ones, marked `stale` with the time they were answered at; a query no longer configured is dropped) and
-//! which nodes show them: at `component` and `entity`
-//! level each member service's values, in member then config order; above that none, since a PromQL value of
-//! unknown meaning cannot be summed or averaged across a System or Domain. Reading the answers is
-//! `prometheus::extra_queries`'.
+//! which nodes show them: at `component` and `entity` level each member service's values, in member then config
+//! order; above that none, since a PromQL value of unknown meaning cannot be summed or averaged across a System or
+//! Domain. Reading the answers is `prometheus::extra_queries`'.
 
 use serde::Serialize;
 
