@@ -163,7 +163,7 @@ const edges = () => Array.from(document.querySelectorAll<SVGPathElement>('path[d
 const edge = (from: string, to: string) => document.querySelector<SVGPathElement>(`path[data-from="${from}"][data-to="${to}"]`);
 
 async function waitForBoxes(refs: string[]) {
-  await waitFor(() => expect(boxes().map((each) => each.dataset.entityRef).sort()).toEqual([...refs].sort()), { timeout: 4000 });
+  await waitFor(() => expect(boxes().map((each) => each.dataset.entityRef).sort()).toEqual([...refs].sort()), { timeout: 10_000 });
 }
 
 /** The host measures every box with getBBox, which jsdom lacks (Backstage's own tests mock it the same way). */
@@ -238,7 +238,7 @@ describe('LatencyHeatmapGraphCard', () => {
 
   it('colours both segments of a call through an API, and leaves relations without calls grey', async () => {
     await renderCard({ state: stateFrom(shop), maxDepth: 2 });
-    await waitFor(() => expect(box(CART)).not.toBeNull(), { timeout: 4000 });
+    await waitFor(() => expect(box(CART)).not.toBeNull(), { timeout: 10_000 });
     for (const [from, to] of [[FRONTEND, CART_API], [CART_API, CART]]) {
       const path = edge(from, to);
       expect([path?.dataset.status, path?.getAttribute('stroke'), path?.dataset.kind]).toEqual(['green', '#2e9e4f', 'sync']);
@@ -258,7 +258,7 @@ describe('LatencyHeatmapGraphCard', () => {
 
   it('draws async, database and API calls each with their colour, dash, arrowhead and label', async () => {
     await renderCard({ state: stateFrom(shop), entityRef: CHECKOUT });
-    await waitFor(() => expect(edge(CHECKOUT, 'component:default/shipping')).not.toBeNull(), { timeout: 4000 });
+    await waitFor(() => expect(edge(CHECKOUT, 'component:default/shipping')).not.toBeNull(), { timeout: 10_000 });
     const shipping = edge(CHECKOUT, 'component:default/shipping');
     expect([shipping?.dataset.status, shipping?.dataset.kind, shipping?.getAttribute('stroke'), shipping?.getAttribute('stroke-dasharray')]).toEqual([
       'red',
@@ -287,7 +287,7 @@ describe('LatencyHeatmapGraphCard', () => {
     const { heat } = await renderCard({});
     expect(await screen.findByTestId('progress')).toBeTruthy();
     heat.push(stateFrom(shop));
-    await waitFor(() => expect(box(FRONTEND)?.dataset.status).toBe('green'), { timeout: 4000 });
+    await waitFor(() => expect(box(FRONTEND)?.dataset.status).toBe('green'), { timeout: 10_000 });
     expect(screen.queryByTestId('progress')).toBeNull();
   });
 
@@ -312,7 +312,7 @@ describe('LatencyHeatmapGraphCard', () => {
 
   it('leaves entities without telemetry neutral, never green', async () => {
     await renderCard({ state: stateFrom(shop, { spans: false }), entityRef: CHECKOUT });
-    await waitFor(() => expect(box(CHECKOUT)).not.toBeNull(), { timeout: 4000 });
+    await waitFor(() => expect(box(CHECKOUT)).not.toBeNull(), { timeout: 10_000 });
     expect(boxes().map((each) => each.dataset.status)).toEqual(boxes().map(() => 'unknown'));
     expect(boxes().filter((each) => fillOf(each) === '#2e9e4f')).toEqual([]);
     // The visible lines (a hidden widest-figure line only reserves the box's width).
@@ -442,7 +442,7 @@ describe('LatencyHeatmapGraphCard', () => {
 
   it('marks the box and the edges the API highlights', async () => {
     const { heat } = await renderCard({ state: stateFrom(shop), maxDepth: 2 });
-    await waitFor(() => expect(box(CART)).not.toBeNull(), { timeout: 4000 });
+    await waitFor(() => expect(box(CART)).not.toBeNull(), { timeout: 10_000 });
     expect(box(CART)?.dataset.highlighted).toBe('false');
     act(() => heat.api.highlight({ kind: 'node', id: CART, entityRef: CART, targetRef: null }));
     expect(box(CART)?.dataset.highlighted).toBe('true');
@@ -478,7 +478,7 @@ describe('LatencyHeatmapGraphCard', () => {
   it('opens a tooltip with every call a relation carries on hover', async () => {
     const state = stateFrom(shop);
     await renderCard({ state, entityRef: CHECKOUT });
-    await waitFor(() => expect(edge(CHECKOUT, 'component:default/shipping')).not.toBeNull(), { timeout: 4000 });
+    await waitFor(() => expect(edge(CHECKOUT, 'component:default/shipping')).not.toBeNull(), { timeout: 10_000 });
     await userEvent.hover(edge(CHECKOUT, 'component:default/shipping') as Element);
     const tooltip = await screen.findByRole('tooltip');
     const call = state.snapshot?.edges.find((each) => each.id === `${CHECKOUT}→component:default/shipping:async`);
