@@ -14,6 +14,7 @@ use std::fmt;
 use regex_lite::Regex;
 use thiserror::Error;
 
+use crate::prometheus::queries::is_label_name;
 use crate::quote::{bounded_message, quoted};
 
 /// How a matcher compares a label's value.
@@ -165,13 +166,6 @@ pub enum SelectorError {
     ExpectedComma { at: String },
     #[error("the regex of {name} cannot be read: {message}")]
     BadRegex { name: String, message: String },
-}
-
-/// Prometheus's classic label names: `[a-zA-Z_][a-zA-Z0-9_]*`.
-fn is_label_name(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Compiled alone first, so `a)|(b` is refused instead of escaping the anchors it would be wrapped in.

@@ -13,7 +13,7 @@ use std::fmt::Write;
 use thiserror::Error;
 
 use crate::quote;
-use crate::sources::encode_component;
+use crate::sources::{encode_component, encoded_len};
 
 /// The OTel Collector's and Tempo's server-side latency histogram, with the `_seconds` unit suffix.
 pub const DEFAULT_SERVER_HISTOGRAM: &str = "traces_service_graph_request_server_seconds";
@@ -309,6 +309,13 @@ impl Template {
     }
 }
 
+/// Prometheus's classic label names, `[a-zA-Z_][a-zA-Z0-9_]*` (Alertmanager's matchers use the same).
+pub fn is_label_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// Prometheus's metric-name grammar.
 fn is_metric_name(name: &str) -> bool {
     let mut bytes = name.bytes();
@@ -387,11 +394,6 @@ pub fn promql_string_body(text: &str) -> String {
         }
     }
     out
-}
-
-/// The length of `text` percent-encoded by [`encode_component`], without building it.
-fn encoded_len(text: &str) -> usize {
-    text.bytes().map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') { 1 } else { 3 }).sum()
 }
 
 #[cfg(test)]

@@ -21,4 +21,4 @@ pub use report::{FailureReason, IngestTotals, PollFailure, PollReport};
 pub use retry::{Attempt, RetryPolicy};
 pub(crate) use retry_after::days_from_civil;
 pub use retry_after::retry_after_ms;
-pub use url::encode_component;
+pub use url::{encode_component, encoded_len};

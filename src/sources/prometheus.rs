@@ -20,8 +20,8 @@ use crate::duration::{parse_duration_ms, DurationValue};
 use crate::options::OptionError;
 use crate::prometheus::extra_queries::MAX_EXTRA_QUERIES;
 use crate::prometheus::queries::{
-    form_body, neighbourhood, whole_system, HistogramFormat, QueryConfig, QueryError, QueryKind, DEFAULT_CLIENT_HISTOGRAM,
-    DEFAULT_SERVER_HISTOGRAM, QUERY_PATH,
+    form_body, is_label_name, neighbourhood, whole_system, HistogramFormat, QueryConfig, QueryError, QueryKind,
+    DEFAULT_CLIENT_HISTOGRAM, DEFAULT_SERVER_HISTOGRAM, QUERY_PATH,
 };
 use crate::prometheus::service_graph::{AnswerReport, ServiceGraph, ServiceLabels};
 
@@ -296,9 +296,7 @@ pub fn figure(kind: QueryKind) -> &'static str {
 /// A Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`): it is put into queries and read back from answers.
 fn label_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     let name = String::deserialize(deserializer)?;
-    let mut bytes = name.bytes();
-    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
-    if first_ok && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+    if is_label_name(&name) {
         Ok(name)
     } else {
         Err(serde::de::Error::custom(format!(

@@ -6,11 +6,16 @@
 
 use std::fmt::Write;
 
+/// RFC 3986's unreserved characters: the bytes written as they are.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
 /// `text` with every byte but the unreserved ones written as `%XX` (upper-case hex).
 pub fn encode_component(text: &str) -> String {
     let mut encoded = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if is_unreserved(byte) {
             encoded.push(char::from(byte));
         } else {
             // Writing to a String cannot fail.
@@ -18,6 +23,11 @@ pub fn encode_component(text: &str) -> String {
         }
     }
     encoded
+}
+
+/// The length of `text` as [`encode_component`] writes it, without building it.
+pub fn encoded_len(text: &str) -> usize {
+    text.bytes().map(|byte| if is_unreserved(byte) { 1 } else { 3 }).sum()
 }
 
 /// `base?k1=v1&k2=v2`, each value encoded.
@@ -43,6 +53,13 @@ mod tests {
         assert_eq!(encode_component("../x"), "..%2Fx");
         assert_eq!(encode_component("café→"), "caf%C3%A9%E2%86%92");
         assert_eq!(encode_component(""), "");
+    }
+
+    #[test]
+    fn the_encoded_length_is_that_of_the_encoding() {
+        for text in ["cart-api_v2.x~", "a&b=c d/e?f#g+h%", "café→", "", r#"{server=~"a|b"}"#] {
+            assert_eq!(encoded_len(text), encode_component(text).len(), "{text}");
+        }
     }
 
     #[test]
