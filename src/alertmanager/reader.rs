@@ -139,19 +139,11 @@ impl AlertsError {
     }
 
     fn at(bytes: &[u8], error: json::JsonError) -> AlertsError {
+        let (line, column) = error.line_column(bytes);
         match error {
-            json::JsonError::Eof { at } => {
-                let (line, column) = json::line_column(bytes, at);
-                AlertsError::Truncated { line, column }
-            }
-            json::JsonError::Syntax { at, message } => {
-                let (line, column) = json::line_column(bytes, at);
-                AlertsError::Syntax { line, column, message: message.to_owned() }
-            }
-            json::JsonError::Shape { at, message } => {
-                let (line, column) = json::line_column(bytes, at);
-                AlertsError::Shape { line, column, message }
-            }
+            json::JsonError::Eof { .. } => AlertsError::Truncated { line, column },
+            json::JsonError::Syntax { message, .. } => AlertsError::Syntax { line, column, message: message.to_owned() },
+            json::JsonError::Shape { message, .. } => AlertsError::Shape { line, column, message },
         }
     }
 }

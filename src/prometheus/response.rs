@@ -152,10 +152,7 @@ impl ResponseError {
     }
 
     fn from_json(bytes: &[u8], error: json::JsonError) -> Self {
-        let at = match &error {
-            json::JsonError::Syntax { at, .. } | json::JsonError::Eof { at } | json::JsonError::Shape { at, .. } => *at,
-        };
-        let (line, column) = json::line_column(bytes, at);
+        let (line, column) = error.line_column(bytes);
         match error {
             json::JsonError::Eof { .. } => ResponseError::Truncated { line, column },
             json::JsonError::Syntax { message, .. } => ResponseError::Syntax { line, column, message: message.into() },

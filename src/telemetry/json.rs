@@ -59,6 +59,14 @@ pub(crate) enum JsonError {
     Shape { at: usize, message: String },
 }
 
+impl JsonError {
+    /// The 1-based line and column in `bytes` (the input read) where reading stopped, for error messages.
+    pub(crate) fn line_column(&self, bytes: &[u8]) -> (usize, usize) {
+        let (JsonError::Syntax { at, .. } | JsonError::Eof { at } | JsonError::Shape { at, .. }) = self;
+        line_column(bytes, *at)
+    }
+}
+
 pub(crate) type Result<T> = std::result::Result<T, JsonError>;
 
 /// Bytes that end the fast scan through a string: its closing quote, an escape, or a control character (which
@@ -583,7 +591,7 @@ pub(crate) fn utf8_lossy(bytes: Cow<'_, [u8]>) -> Cow<'_, str> {
 }
 
 /// The 1-based line and column of byte `at`, for error messages.
-pub(crate) fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
     let before = &bytes[..at.min(bytes.len())];
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     (1 + before.iter().filter(|&&b| b == b'\n').count(), at - line_start + 1)

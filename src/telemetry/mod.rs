@@ -180,10 +180,7 @@ pub enum IngestError {
 
 impl IngestError {
     fn from_json(format: Format, bytes: &[u8], error: json::JsonError) -> Self {
-        let at = match &error {
-            json::JsonError::Syntax { at, .. } | json::JsonError::Eof { at } | json::JsonError::Shape { at, .. } => *at,
-        };
-        let (line, column) = json::line_column(bytes, at);
+        let (line, column) = error.line_column(bytes);
         match error {
             json::JsonError::Eof { .. } => IngestError::Truncated { format, line, column },
             json::JsonError::Syntax { message, .. } => IngestError::Syntax { format, line, column, message: message.into() },
