@@ -4,14 +4,12 @@
 // least amber); the silenced one is nowhere; `filter` narrows what is asked; a stopped Alertmanager is a failure in
 // the report, never a rejected promise, and the list read before stays.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { loadCore, repo } from './core.mjs';
 import { postAlerts, postSilence, startAlertmanager } from './alertmanager.mjs';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const corePath = join(repo, 'pkg/dist/core.mjs');
 const catalog = JSON.parse(readFileSync(join(repo, 'tests/fixtures/catalog/otel-shop.json'), 'utf8'));
 const jaeger = readFileSync(join(repo, 'tests/fixtures/otel-sdk/jaeger.json'), 'utf8');
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -20,9 +18,7 @@ let core;
 let alertmanager;
 
 before(async () => {
-  assert.ok(existsSync(corePath), `${corePath} is missing: run \`make build\` first`);
-  core = await import(corePath);
-  core.initSync();
+  core = await loadCore();
   alertmanager = await startAlertmanager();
   const now = Date.now();
   const alert = (alertname, service, severity, team) => ({

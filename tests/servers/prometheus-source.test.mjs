@@ -6,18 +6,16 @@
 // failures in the report with the state left as it was; an extra query's value per service equals Prometheus's own
 // answer. Queries, bytes and ms per poll are printed, not asserted.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { loadCore, repo } from './core.mjs';
 import { nativeSeriesOf, startNativeExporter } from './native.mjs';
 import { prometheusQuantiles, prometheusQuery, prometheusRates, startPrometheus } from './prometheus.mjs';
 import { QUERY_TIME, fixtureCalls, fixtureRound, writeOpenMetrics } from './servicegraph.mjs';
 import { tempDir } from './process.mjs';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const corePath = join(repo, 'pkg/dist/core.mjs');
 const calls = fixtureCalls(JSON.parse(readFileSync(join(repo, 'tests/fixtures/otel-sdk/jaeger.json'), 'utf8')));
 const catalog = JSON.parse(readFileSync(join(repo, 'tests/fixtures/catalog/otel-shop.json'), 'utf8'));
 const SHAPES = { otel: 'failed!=""', tempo: '__metrics_gen_instance!=""' };
@@ -31,9 +29,7 @@ let exporter;
 let seriesDir;
 
 before(async () => {
-  assert.ok(existsSync(corePath), `${corePath} is missing: run \`make build\` first`);
-  core = await import(corePath);
-  core.initSync();
+  core = await loadCore();
   seriesDir = tempDir('latency-heatmap-source-series');
   const files = [];
   for (const shape of Object.keys(SHAPES)) {
